@@ -1,0 +1,44 @@
+package org.dpl4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.norm.LayerNorm;
+
+/** Small tensor helpers shared by the encoders; inputs come first so results stay in their scope. */
+public final class Ops {
+    /** OpenAI CLIP's LayerNorm epsilon. */
+    public static final float LN_EPS = 1e-5f;
+
+    private Ops() {}
+
+    public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta) {
+        return LayerNorm.layerNorm(x, new Shape(gamma.getShape().get(0)), gamma, beta, LN_EPS).singletonOrThrow();
+    }
+
+    /** x · sigmoid(1.702 x), the activation OpenAI CLIP was trained with. */
+    public static NDArray quickGelu(NDArray x) {
+        return x.mul(Activation.sigmoid(x.mul(1.702f)));
+    }
+
+    /** (B, L, W) → (B, H, L, W/H). */
+    public static NDArray splitHeads(NDArray x, int heads) {
+        Shape s = x.getShape();
+        return x.reshape(s.get(0), s.get(1), heads, s.get(2) / heads).transpose(0, 2, 1, 3);
+    }
+
+    /** (B, H, L, d) → (B, L, H·d). */
+    public static NDArray mergeHeads(NDArray x) {
+        Shape s = x.getShape();
+        return x.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3));
+    }
+
+    /**
+     * Copies a long-lived array (a prompt or an alpha) into the scope of {@code like} through a
+     * differentiable add, so everything derived from it is freed with the step's manager while
+     * gradients still reach the original.
+     */
+    public static NDArray inScopeOf(NDArray like, NDArray param) {
+        return like.getManager().zeros(param.getShape(), param.getDataType(), param.getDevice()).add(param);
+    }
+}

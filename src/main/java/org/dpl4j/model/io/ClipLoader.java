@@ -1,0 +1,163 @@
+package org.dpl4j.model.io;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.nn.ParameterList;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.dpl4j.model.ClipConfig;
+import org.dpl4j.model.ClipWeights;
+
+/**
+ * Loads CLIP weights from any of the three formats (detected from the path), converts them to
+ * fp32 OpenAI names, and validates names and shapes against the config.
+ */
+public final class ClipLoader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ClipLoader() {}
+
+    /** Loads {@code path}; dims come from {@code override} when given, else from the files. */
+    public static ClipWeights load(Path path, ClipConfig override, NDManager manager) throws IOException {
+        if (!Files.exists(path)) {
+            throw new IOException("model not found: " + path);
+        }
+        ModelFormat format = detect(path);
+        Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+        String source = path.toString();
+        NDManager raw = manager.newSubManager();
+        try {
+            Map<String, NDArray> sd;
+            ClipConfig config = override;
+            switch (format) {
+                case HUGGINGFACE -> {
+                    Path weights = Files.isDirectory(path) ? path.resolve("model.safetensors") : path;
+                    if (!Files.isRegularFile(weights)) {
+                        throw new IOException(path + ": no model.safetensors in this Hugging Face folder"
+                                + " (only the safetensors format is supported)");
+                    }
+                    source = weights.toString();
+                    JsonNode cfg = JSON.readTree(dir.resolve("config.json").toFile());
+                    if (config == null) {
+                        config = HuggingFaceNames.config(cfg, dir.resolve("config.json").toString());
+                    }
+                    sd = HuggingFaceNames.toOpenAi(Safetensors.read(weights, raw));
+                }
+                case OPENAI_SAFETENSORS -> {
+                    Path weights = Files.isDirectory(path) ? path.resolve("model.safetensors") : path;
+                    source = weights.toString();
+                    sd = Safetensors.read(weights, raw);
+                    if (HuggingFaceNames.isHuggingFace(sd)) {
+                        throw new WeightFormatException(source + ": Hugging Face tensor names; pass the folder "
+                                + "that holds its config.json instead");
+                    }
+                    if (config == null) {
+                        config = readOwnConfig(dir.resolve("config.json"));
+                    }
+                }
+                case OPENAI_TORCHSCRIPT -> {
+                    sd = readTorchScript(path, raw);
+                    if (config == null) {
+                        config = readOwnConfig(siblingConfig(path));
+                    }
+                }
+                default -> throw new IllegalStateException();
+            }
+            if (config == null) {
+                config = ConfigInference.infer(sd, source);
+            }
+            WeightSchema.validate(sd, config, source);
+            Map<String, NDArray> fp32 = new LinkedHashMap<>();
+            for (Map.Entry<String, NDArray> e : sd.entrySet()) {
+                NDArray a = e.getValue().toType(DataType.FLOAT32, true);
+                if (WeightSchema.expected(config).get(e.getKey()).dimension() == 0) {
+                    a = a.reshape();
+                }
+                a.attach(manager);
+                fp32.put(e.getKey(), a);
+            }
+            return new ClipWeights(config, fp32, format, path);
+        } finally {
+            raw.close();
+        }
+    }
+
+    /** Guesses the format from the path: folder, file extension, and the config beside it. */
+    public static ModelFormat detect(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            Path cfg = path.resolve("config.json");
+            if (Files.isRegularFile(cfg) && JSON.readTree(cfg.toFile()).has("text_config")) {
+                return ModelFormat.HUGGINGFACE;
+            }
+            if (Files.isRegularFile(path.resolve("model.safetensors"))) {
+                return ModelFormat.OPENAI_SAFETENSORS;
+            }
+            throw new WeightFormatException(path + ": folder holds neither a Hugging Face CLIPModel"
+                    + " (config.json with text_config) nor a model.safetensors");
+        }
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".safetensors")) {
+            Path cfg = path.toAbsolutePath().getParent().resolve("config.json");
+            if (Files.isRegularFile(cfg) && JSON.readTree(cfg.toFile()).has("text_config")) {
+                return ModelFormat.HUGGINGFACE;
+            }
+            return ModelFormat.OPENAI_SAFETENSORS;
+        }
+        if (name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".jit")) {
+            return ModelFormat.OPENAI_TORCHSCRIPT;
+        }
+        throw new WeightFormatException(path + ": unknown model format (expected an OpenAI .pt, a .safetensors file"
+                + " or a Hugging Face CLIPModel folder)");
+    }
+
+    private static Path siblingConfig(Path pt) {
+        String stem = pt.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+        Path own = pt.toAbsolutePath().getParent().resolve(stem + ".config.json");
+        return Files.isRegularFile(own) ? own : pt.toAbsolutePath().getParent().resolve("config.json");
+    }
+
+    private static ClipConfig readOwnConfig(Path cfg) throws IOException {
+        if (!Files.isRegularFile(cfg)) {
+            return null;
+        }
+        JsonNode node = JSON.readTree(cfg.toFile());
+        if (node.has("text_config")) {
+            return null; // a Hugging Face config next to an OpenAI file says nothing about this file
+        }
+        try {
+            return JSON.treeToValue(node, ClipConfig.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new WeightFormatException(cfg + ": not a valid CLIP config: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, NDArray> readTorchScript(Path path, NDManager manager) throws IOException {
+        PtSymbolBlock module;
+        try (InputStream in = Files.newInputStream(path)) {
+            module = JniUtils.loadModule((PtNDManager) manager, in, false, false);
+        } catch (RuntimeException e) {
+            throw new WeightFormatException(path + ": not a TorchScript archive (OpenAI's released .pt);"
+                    + " plain pickled state dicts are not supported, convert them to .safetensors", e);
+        }
+        try {
+            Map<String, NDArray> sd = new LinkedHashMap<>();
+            ParameterList params = module.getParameters();
+            // copy out of the module so that closing it frees the TorchScript graph
+            params.forEach(p -> sd.put(p.getKey(), p.getValue().getArray().toType(DataType.FLOAT32, true)));
+            return sd;
+        } finally {
+            module.close();
+        }
+    }
+}

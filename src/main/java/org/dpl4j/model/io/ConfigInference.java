@@ -1,0 +1,61 @@
+package org.dpl4j.model.io;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.dpl4j.model.ClipConfig;
+
+/**
+ * Reads a ViT CLIP's dimensions off an OpenAI-named state dict, the way OpenAI's
+ * {@code build_model} does (heads = width / 64), for files that come without a config.
+ */
+final class ConfigInference {
+    private static final Pattern VISUAL_BLOCK = Pattern.compile("^visual\\.transformer\\.resblocks\\.(\\d+)\\.");
+    private static final Pattern TEXT_BLOCK = Pattern.compile("^transformer\\.resblocks\\.(\\d+)\\.");
+
+    private ConfigInference() {}
+
+    static ClipConfig infer(Map<String, NDArray> sd, String source) {
+        if (!sd.containsKey("visual.proj")) {
+            throw new WeightFormatException(source + ": no tensor visual.proj; only ViT CLIP models are supported"
+                    + (sd.containsKey("visual.layer1.0.conv1.weight") ? " (this looks like a ResNet CLIP)" : ""));
+        }
+        long[] conv = shape(sd, "visual.conv1.weight", source);
+        int visionWidth = (int) conv[0];
+        int patch = (int) conv[conv.length - 1];
+        int grid = (int) Math.round(Math.sqrt(shape(sd, "visual.positional_embedding", source)[0] - 1));
+        int textWidth = (int) shape(sd, "ln_final.weight", source)[0];
+        return new ClipConfig(
+                (int) shape(sd, "text_projection", source)[1],
+                patch * grid,
+                countBlocks(sd, VISUAL_BLOCK),
+                visionWidth,
+                Math.max(1, visionWidth / 64),
+                patch,
+                (int) shape(sd, "positional_embedding", source)[0],
+                (int) shape(sd, "token_embedding.weight", source)[0],
+                textWidth,
+                Math.max(1, textWidth / 64),
+                countBlocks(sd, TEXT_BLOCK));
+    }
+
+    private static long[] shape(Map<String, NDArray> sd, String name, String source) {
+        NDArray a = sd.get(name);
+        if (a == null) {
+            throw new WeightFormatException(source + ": missing tensor " + name);
+        }
+        return a.getShape().getShape();
+    }
+
+    private static int countBlocks(Map<String, NDArray> sd, Pattern p) {
+        int max = -1;
+        for (String k : sd.keySet()) {
+            Matcher m = p.matcher(k);
+            if (m.find()) {
+                max = Math.max(max, Integer.parseInt(m.group(1)));
+            }
+        }
+        return max + 1;
+    }
+}
