@@ -1,0 +1,103 @@
+package org.dpl4j.prompts;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import org.dpl4j.model.Branch;
+import org.dpl4j.model.ClipConfig;
+import org.dpl4j.util.AtomicFiles;
+
+/**
+ * The DPL configuration: how many deep-prompt tokens enter each block of each branch (0 = none).
+ * This is what the search stage finds and the train stage consumes.
+ */
+public record PromptConfig(@JsonProperty("text") List<Integer> text, @JsonProperty("image") List<Integer> image) {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public PromptConfig {
+        text = List.copyOf(text);
+        image = List.copyOf(image);
+        for (List<Integer> l : List.of(text, image)) {
+            for (Integer n : l) {
+                if (n == null || n < 0) {
+                    throw new IllegalArgumentException("prompt lengths must be >= 0, got " + l);
+                }
+            }
+        }
+    }
+
+    /** n tokens in blocks 1..depth of both branches, none deeper (the hand-designed layouts). */
+    public static PromptConfig uniform(int textTokens, int imageTokens, int depth, int textLayers, int imageLayers) {
+        return new PromptConfig(fill(textTokens, depth, textLayers), fill(imageTokens, depth, imageLayers));
+    }
+
+    private static List<Integer> fill(int n, int depth, int layers) {
+        Integer[] a = new Integer[layers];
+        for (int i = 0; i < layers; i++) {
+            a[i] = i < depth ? n : 0;
+        }
+        return List.of(a);
+    }
+
+    /** No prompts at all: zero-shot CLIP. */
+    public static PromptConfig none(int textLayers, int imageLayers) {
+        return new PromptConfig(Collections.nCopies(textLayers, 0), Collections.nCopies(imageLayers, 0));
+    }
+
+    public List<Integer> lengths(Branch b) {
+        return b == Branch.TEXT ? text : image;
+    }
+
+    /** Number of learned scalars: Σ n_l · width over both branches. */
+    public long trainableParameters(ClipConfig c) {
+        return c.textWidth() * (long) text.stream().mapToInt(Integer::intValue).sum()
+                + c.visionWidth() * (long) image.stream().mapToInt(Integer::intValue).sum();
+    }
+
+    @JsonIgnore
+    public boolean isEmpty() {
+        return text.stream().allMatch(n -> n == 0) && image.stream().allMatch(n -> n == 0);
+    }
+
+    /** Fails with a message naming the branch when the layer counts do not fit the model. */
+    public void checkFits(ClipConfig c) {
+        if (text.size() != c.textLayers() || image.size() != c.visionLayers()) {
+            throw new IllegalArgumentException("prompt config has " + text.size() + " text / " + image.size()
+                    + " image blocks but the model has " + c.textLayers() + " / " + c.visionLayers());
+        }
+    }
+
+    public static PromptConfig read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("prompt config not found: " + file);
+        }
+        try {
+            return JSON.readValue(file.toFile(), PromptConfig.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException(file + ": not a prompt config ({\"text\": [...], \"image\": [...]}): " + e.getMessage(), e);
+        }
+    }
+
+    public void write(Path file) throws IOException {
+        AtomicFiles.writeString(file, toJson());
+    }
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "text " + text + " image " + image;
+    }
+}
