@@ -69,23 +69,24 @@ public final class TextEncoder {
     }
 
     public NDArray encode(NDManager manager, long[][] tokens, BlockAttention attention) {
-        return encodeEmbeddings(embed(manager, tokens), eotIndices(tokens), attention, true);
+        return encodeEmbeddings(manager, embed(manager, tokens), eotIndices(tokens), attention, true);
     }
 
     /**
      * Features (N, E) of token-embedding sequences (N, T≥max(eot)+1, W), read at {@code eot}.
      *
+     * @param scope manager that receives every intermediate (the embeddings may be long-lived)
      * @param truncate run only up to the last EOT (exact; false runs all positions, for tests)
      */
-    public NDArray encodeEmbeddings(NDArray embeddings, int[] eot, BlockAttention attention, boolean truncate) {
-        NDManager m = embeddings.getManager();
+    public NDArray encodeEmbeddings(NDManager scope, NDArray embeddings, int[] eot, BlockAttention attention, boolean truncate) {
+        NDManager m = scope;
         int n = eot.length;
         int maxEot = 0;
         for (int e : eot) {
             maxEot = Math.max(maxEot, e);
         }
         int t = truncate ? maxEot + 1 : (int) embeddings.getShape().get(1);
-        NDArray x = embeddings.get(new NDIndex(":, :{}", t)).add(positional.get(m, new NDIndex(":{}", t)));
+        NDArray x = embeddings.get(m, new NDIndex(":, :{}", t)).add(positional.get(m, new NDIndex(":{}", t)));
         x = transformer.forward(x, causalMask(m, t), attention);
         x = Ops.layerNorm(x, lnGamma, lnBeta);
         long[] rows = new long[n];
