@@ -39,6 +39,11 @@ public final class Ops {
      * gradients still reach the original.
      */
     public static NDArray inScopeOf(NDArray like, NDArray param) {
-        return like.getManager().zeros(param.getShape(), param.getDataType(), param.getDevice()).add(param);
+        return into(like.getManager(), param);
+    }
+
+    /** {@code param} as a (differentiable) copy owned by {@code scope}. */
+    public static NDArray into(ai.djl.ndarray.NDManager scope, NDArray param) {
+        return scope.zeros(param.getShape(), param.getDataType(), param.getDevice()).add(param);
     }
 }

@@ -1,0 +1,83 @@
+package org.dpl4j.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.util.Map;
+import org.dpl4j.training.optim.Adam;
+import org.dpl4j.training.optim.Optimizer;
+import org.dpl4j.training.optim.Sgd;
+import org.junit.jupiter.api.Test;
+
+/** Optimisers against hand-computed torch.optim updates; schedule against Dassl's. */
+class OptimizerTest {
+
+    /** Two steps of loss = sum(w²)/2 (gradient = w). */
+    private static float[] twoSteps(Optimizer opt, NDManager m, float lr) {
+        NDArray w = m.create(new float[] {1f, -2f});
+        w.setRequiresGradient(true);
+        for (int i = 0; i < 2; i++) {
+            try (NDManager s = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray x = s.zeros(w.getShape()).add(w);
+                gc.backward(x.mul(x).sum().div(2));
+            }
+            opt.step(Map.of("w", w), lr);
+            assertThat(w.getGradient().abs().sum().getFloat()).isZero();
+        }
+        return w.toFloatArray();
+    }
+
+    @Test
+    void sgdMomentumWeightDecayMatchesTorch() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // torch: g1 = w0 + wd w0; buf1 = g1; w1 = w0 - lr buf1; g2 = w1 + wd w1; buf2 = .9 buf1 + g2; w2 = w1 - lr buf2
+            float lr = 0.1f, wd = 0.01f, mu = 0.9f;
+            double w0 = 1, buf = w0 * (1 + wd), w1 = w0 - lr * buf;
+            buf = mu * buf + w1 * (1 + wd);
+            double w2 = w1 - lr * buf;
+            float[] got = twoSteps(new Sgd(m, mu, wd), m, lr);
+            assertThat(got[0]).isCloseTo((float) w2, within(1e-6f));
+            assertThat(got[1]).isCloseTo((float) (-2 * w2), within(1e-6f));
+        }
+    }
+
+    @Test
+    void adamMatchesTorch() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float lr = 0.01f, b1 = 0.5f, b2 = 0.999f, eps = 1e-8f;
+            double w = 1, mm = 0, vv = 0;
+            for (int t = 1; t <= 2; t++) {
+                double g = w;
+                mm = b1 * mm + (1 - b1) * g;
+                vv = b2 * vv + (1 - b2) * g * g;
+                w -= lr / (1 - Math.pow(b1, t)) * mm / (Math.sqrt(vv) / Math.sqrt(1 - Math.pow(b2, t)) + eps);
+            }
+            float[] got = twoSteps(new Adam(m, b1, b2, eps, 0, false), m, lr);
+            assertThat(got[0]).isCloseTo((float) w, within(1e-6f));
+        }
+    }
+
+    @Test
+    void stateRoundTripGivesSameTrajectory() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Sgd a = new Sgd(m, 0.9f, 5e-4f);
+            twoSteps(a, m, 0.1f);
+            Sgd b = new Sgd(m, 0.9f, 5e-4f);
+            b.load(a.state());
+            assertThat(b.state().get("momentum.w").toFloatArray()).containsExactly(a.state().get("momentum.w").toFloatArray());
+        }
+    }
+
+    @Test
+    void cosineWithConstantWarmup() {
+        LrSchedule s = new LrSchedule(0.0035f, 40, 1, 1e-5f);
+        assertThat(s.lr(0)).isEqualTo(1e-5f);
+        assertThat(s.lr(1)).isCloseTo((float) (0.0035 * (1 + Math.cos(Math.PI / 40)) / 2), within(1e-9f));
+        assertThat(s.lr(20)).isCloseTo(0.00175f, within(1e-7f));
+        assertThat(s.lr(39)).isLessThan(s.lr(38));
+    }
+}
