@@ -1,0 +1,19 @@
+package org.dpl4j.cli;
+
+/**
+ * Keeps DJL offline: the PyTorch natives come from the Maven jars on the class path and are
+ * never downloaded. Must run before the first DJL call.
+ */
+public final class EngineSetup {
+    private EngineSetup() {}
+
+    public static void offline() {
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
+        // DJL logs engine details at INFO; users want our output, not the engine's
+        System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "warn");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "info"));
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        System.setProperty("org.slf4j.simpleLogger.showLogName", "false");
+    }
+}

@@ -1,0 +1,54 @@
+package org.dpl4j.run;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.dpl4j.model.io.Safetensors;
+
+/**
+ * Parameters and optimiser state at the end of an epoch, in one atomically written safetensors
+ * file: tensors {@code param.<name>} and {@code opt.<optimiser>.<name>}, metadata {@code epoch}.
+ */
+public record Checkpoint(int epoch, Map<String, NDArray> params, Map<String, Map<String, NDArray>> optimizers) {
+
+    public void save(Path file) throws IOException {
+        Map<String, NDArray> all = new LinkedHashMap<>();
+        params.forEach((k, v) -> all.put("param." + k, v));
+        optimizers.forEach((opt, state) -> state.forEach((k, v) -> all.put("opt." + opt + "." + k, v)));
+        Safetensors.write(file, all, Map.of("epoch", Integer.toString(epoch)));
+    }
+
+    public static Checkpoint load(Path file, NDManager manager) throws IOException {
+        Map<String, String> meta = Safetensors.metadata(file);
+        if (!meta.containsKey("epoch")) {
+            throw new IOException(file + ": not a dpl4j checkpoint (no epoch in its metadata)");
+        }
+        Map<String, NDArray> params = new LinkedHashMap<>();
+        Map<String, Map<String, NDArray>> opts = new LinkedHashMap<>();
+        Safetensors.read(file, manager).forEach((k, v) -> {
+            if (k.startsWith("param.")) {
+                params.put(k.substring(6), v);
+            } else if (k.startsWith("opt.")) {
+                String rest = k.substring(4);
+                int dot = rest.indexOf('.');
+                opts.computeIfAbsent(rest.substring(0, dot), x -> new LinkedHashMap<>()).put(rest.substring(dot + 1), v);
+            }
+        });
+        return new Checkpoint(Integer.parseInt(meta.get("epoch")), params, opts);
+    }
+
+    /** Copies checkpointed values into live parameters (names must match). */
+    public void restoreInto(Map<String, NDArray> live, String what) {
+        for (Map.Entry<String, NDArray> e : live.entrySet()) {
+            NDArray saved = params.get(e.getKey());
+            if (saved == null || !saved.getShape().equals(e.getValue().getShape())) {
+                throw new IllegalStateException("checkpoint does not match this run's " + what + ": tensor " + e.getKey()
+                        + (saved == null ? " is missing" : " has shape " + saved.getShape()));
+            }
+            e.getValue().set(saved.toFloatArray());
+        }
+    }
+}
