@@ -47,7 +47,7 @@ public final class ClipTokenizer {
         static final ClipTokenizer INSTANCE = loadBundled();
     }
 
-    /** The tokenizer with CLIP's bundled merges; built once (about 0.2 s) and shared. */
+    /** The tokenizer with CLIP's bundled merges; built on first use (about 0.5 s) and shared. */
     public static ClipTokenizer load() {
         return Bundled.INSTANCE;
     }

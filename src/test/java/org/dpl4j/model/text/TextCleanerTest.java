@@ -36,6 +36,7 @@ class TextCleanerTest {
             # Python's lower(): exact Final_Sigma rule, full case mappings
             ΟΔΟΣ ΣΑΣ ΑΣ.                                   | οδος σας ας.
             1Σ Α\\u0301Σ                                    | 1σ άς
+            ab1Σ Α.Σ                                       | ab1σ α.ς
             İstanbul                                       | i\\u0307stanbul
             """)
     void cleansLikeClip(String text, String expected) {
