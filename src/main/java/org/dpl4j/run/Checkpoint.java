@@ -12,13 +12,20 @@ import org.dpl4j.model.io.Safetensors;
  * Parameters and optimiser state at the end of an epoch, in one atomically written safetensors
  * file: tensors {@code param.<name>} and {@code opt.<optimiser>.<name>}, metadata {@code epoch}.
  */
-public record Checkpoint(int epoch, Map<String, NDArray> params, Map<String, Map<String, NDArray>> optimizers) {
+public record Checkpoint(int epoch, Map<String, NDArray> params, Map<String, Map<String, NDArray>> optimizers,
+        Map<String, String> extra) {
+
+    public Checkpoint(int epoch, Map<String, NDArray> params, Map<String, Map<String, NDArray>> optimizers) {
+        this(epoch, params, optimizers, Map.of());
+    }
 
     public void save(Path file) throws IOException {
         Map<String, NDArray> all = new LinkedHashMap<>();
         params.forEach((k, v) -> all.put("param." + k, v));
         optimizers.forEach((opt, state) -> state.forEach((k, v) -> all.put("opt." + opt + "." + k, v)));
-        Safetensors.write(file, all, Map.of("epoch", Integer.toString(epoch)));
+        Map<String, String> meta = new LinkedHashMap<>(extra);
+        meta.put("epoch", Integer.toString(epoch));
+        Safetensors.write(file, all, meta);
     }
 
     public static Checkpoint load(Path file, NDManager manager) throws IOException {
@@ -37,7 +44,7 @@ public record Checkpoint(int epoch, Map<String, NDArray> params, Map<String, Map
                 opts.computeIfAbsent(rest.substring(0, dot), x -> new LinkedHashMap<>()).put(rest.substring(dot + 1), v);
             }
         });
-        return new Checkpoint(Integer.parseInt(meta.get("epoch")), params, opts);
+        return new Checkpoint(Integer.parseInt(meta.get("epoch")), params, opts, meta);
     }
 
     /** Copies checkpointed values into live parameters (names must match). */

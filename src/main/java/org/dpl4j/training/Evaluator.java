@@ -1,0 +1,44 @@
+package org.dpl4j.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import org.dpl4j.data.BadSamplePolicy;
+import org.dpl4j.data.Batch;
+import org.dpl4j.data.BatchLoader;
+import org.dpl4j.data.Sample;
+import org.dpl4j.data.SampleTransforms;
+import org.dpl4j.util.Progress;
+
+/** Top-1, per-class and macro accuracy of a {@link PromptedClassifier} on a list of samples. */
+public final class Evaluator {
+    private Evaluator() {}
+
+    public static EvalResult evaluate(PromptedClassifier classifier, List<String> classNames, List<Sample> samples,
+            int resolution, int batchSize, BadSamplePolicy badImages, NDManager parent, Progress.Factory progress) {
+        int c = classNames.size();
+        int[] hits = new int[c];
+        int[] totals = new int[c];
+        try (BatchLoader loader = BatchLoader.builder(samples, SampleTransforms.test(resolution))
+                        .batchSize(batchSize).shuffle(false).dropLast(false).onBadSample(badImages).build();
+                BatchLoader.Epoch epoch = loader.epoch(0);
+                Progress p = progress.start("evaluate", samples.size())) {
+            while (epoch.hasNext()) {
+                Batch b = epoch.next();
+                try (NDManager scope = parent.newSubManager()) {
+                    NDArray logits = classifier.logits(scope, b);
+                    long[] pred = logits.argMax(1).toLongArray();
+                    for (int i = 0; i < pred.length; i++) {
+                        int y = b.labels()[i];
+                        totals[y]++;
+                        if (pred[i] == y) {
+                            hits[y]++;
+                        }
+                    }
+                }
+                p.step(b.labels().length, null);
+            }
+            return EvalResult.of(classNames, hits, totals, epoch.skippedCount());
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package org.dpl4j.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.dpl4j.data.Batch;
+import org.dpl4j.data.BatchLoader;
+import org.dpl4j.data.DatasetSplits;
+import org.dpl4j.data.SampleTransforms;
+import org.dpl4j.model.BlockAttention;
+import org.dpl4j.model.Branch;
+import org.dpl4j.model.ClipModel;
+import org.dpl4j.prompts.ClassTexts;
+import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.prompts.PromptConfig;
+import org.dpl4j.run.Checkpoint;
+import org.dpl4j.run.Json;
+import org.dpl4j.run.RunDirectory;
+import org.dpl4j.training.optim.Sgd;
+import org.dpl4j.util.Progress;
+
+/**
+ * DPL's train stage: fresh prompts of exactly the configured lengths, trained with SGD on the
+ * few-shot train split (train augmentation), checkpointed at every epoch end so a killed run
+ * resumes where it stopped and ends with the same numbers as an uninterrupted one.
+ */
+public final class PromptTrainer {
+    private final ClipModel clip;
+    private final TrainSettings settings;
+    private final Progress.Factory progress;
+    private final Consumer<String> log;
+
+    public PromptTrainer(ClipModel clip, TrainSettings settings, Progress.Factory progress, Consumer<String> log) {
+        this.clip = clip;
+        this.settings = settings;
+        this.progress = progress;
+        this.log = log;
+    }
+
+    /**
+     * Trains (or resumes) and returns the prompts; the caller owns and closes them.
+     *
+     * @param teacher zero-shot text features for distillation (normalised, (C, E)), or null
+     */
+    public DeepPrompts train(DatasetSplits data, PromptConfig config, ClassTexts texts, NDArray teacher, RunDirectory run,
+            NDManager parent) throws IOException {
+        DeepPrompts prompts = DeepPrompts.init(config, clip.config(), parent, settings.initStd(), settings.seed());
+        try {
+            trainInto(prompts, data, texts, teacher, run, parent);
+            return prompts;
+        } catch (IOException | RuntimeException e) {
+            prompts.close();
+            throw e;
+        }
+    }
+
+    private void trainInto(DeepPrompts prompts, DatasetSplits data, ClassTexts texts, NDArray teacher, RunDirectory run,
+            NDManager parent) throws IOException {
+        Map<String, NDArray> params = prompts.parameters();
+        NDManager optManager = parent.newSubManager();
+        try (optManager) {
+            Sgd sgd = new Sgd(optManager, settings.momentum(), settings.weightDecay());
+            List<EpochMetrics> history = new ArrayList<>();
+            int start = resume(run, params, sgd, history, optManager);
+            if (params.isEmpty()) {
+                log.accept("no prompts to train (all lengths 0): this is zero-shot CLIP");
+                return;
+            }
+            int res = clip.config().imageResolution();
+            try (BatchLoader loader = BatchLoader.builder(data.train(), SampleTransforms.train(res))
+                    .batchSize(settings.batchSize()).shuffle(true).seed(settings.seed()).dropLast(true)
+                    .workers(settings.workers()).onBadSample(settings.badImages()).build()) {
+                if (loader.batchesPerEpoch() == 0) {
+                    throw new IllegalArgumentException("train split has " + data.train().size()
+                            + " images, fewer than one batch of " + settings.batchSize());
+                }
+                BlockAttention ti = prompts.attention(Branch.IMAGE);
+                BlockAttention tt = prompts.attention(Branch.TEXT);
+                for (int epoch = start; epoch < settings.epochs(); epoch++) {
+                    float lr = settings.schedule().lr(epoch);
+                    long t0 = System.nanoTime();
+                    double lossSum = 0;
+                    int correct = 0;
+                    int seen = 0;
+                    int steps = 0;
+                    try (BatchLoader.Epoch it = loader.epoch(epoch);
+                            Progress p = progress.start("train " + (epoch + 1) + "/" + settings.epochs(), loader.batchesPerEpoch())) {
+                        while (it.hasNext()) {
+                            Batch b = it.next();
+                            int[] hits = new int[1];
+                            float loss = StepRunner.step(parent, scope -> {
+                                NDArray logits = logits(scope, b, ti, tt, texts);
+                                hits[0] = countCorrect(logits, b.labels());
+                                NDArray l = Losses.crossEntropy(logits, b.labels());
+                                if (teacher != null && settings.distillWeight() > 0) {
+                                    NDArray tl = teacherLogits(scope, b, teacher);
+                                    l = l.add(Losses.distillation(logits, tl).mul(settings.distillWeight()));
+                                }
+                                return l;
+                            }, params, sgd, lr);
+                            lossSum += loss;
+                            correct += hits[0];
+                            seen += b.labels().length;
+                            steps++;
+                            p.step(1, String.format("loss %.3f", lossSum / steps));
+                        }
+                    }
+                    double secs = (System.nanoTime() - t0) / 1e9;
+                    EpochMetrics em = new EpochMetrics(epoch + 1, lr, lossSum / steps, 100.0 * correct / seen, steps, secs,
+                            Double.NaN, Double.NaN);
+                    history.add(em);
+                    // checkpoint first, then the log: the log never runs ahead of the checkpoint
+                    new Checkpoint(epoch, params, Map.of("sgd", sgd.state())).save(run.file(RunDirectory.CHECKPOINT));
+                    run.writeLog(RunDirectory.METRICS_LOG, history);
+                    log.accept(String.format("epoch %d/%d  lr %.2e  loss %.4f  train acc %.1f%%  %.1fs",
+                            epoch + 1, settings.epochs(), lr, em.loss(), em.trainAcc(), secs));
+                }
+            }
+        }
+    }
+
+    private int resume(RunDirectory run, Map<String, NDArray> params, Sgd sgd, List<EpochMetrics> history, NDManager m)
+            throws IOException {
+        if (!run.has(RunDirectory.CHECKPOINT)) {
+            return 0;
+        }
+        Checkpoint ck = Checkpoint.load(run.file(RunDirectory.CHECKPOINT), m);
+        ck.restoreInto(params, "prompts");
+        sgd.load(ck.optimizers().getOrDefault("sgd", Map.of()));
+        for (JsonNode n : run.readLog(RunDirectory.METRICS_LOG)) {
+            EpochMetrics em = Json.LINE.treeToValue(n, EpochMetrics.class);
+            if (em.epoch() <= ck.epoch() + 1) {
+                history.add(em);
+            }
+        }
+        log.accept("resuming after epoch " + (ck.epoch() + 1) + " from " + run.file(RunDirectory.CHECKPOINT));
+        return ck.epoch() + 1;
+    }
+
+    NDArray logits(NDManager scope, Batch b, BlockAttention ti, BlockAttention tt, ClassTexts texts) {
+        int res = clip.config().imageResolution();
+        NDArray images = scope.create(b.pixels(), new Shape(b.labels().length, 3, res, res));
+        NDArray img = clip.image().encode(images, ti);
+        NDArray txt = clip.text().encodeEmbeddings(scope, texts.embeddings(), texts.eot(), tt, true);
+        return clip.logits(img, txt);
+    }
+
+    private NDArray teacherLogits(NDManager scope, Batch b, NDArray teacherTextT) {
+        int res = clip.config().imageResolution();
+        NDArray images = scope.create(b.pixels(), new Shape(b.labels().length, 3, res, res));
+        NDArray f = clip.image().encode(images, BlockAttention.PLAIN).stopGradient();
+        return ClipModel.normalize(f).matMul(teacherTextT).mul(clip.scale());
+    }
+
+    static int countCorrect(NDArray logits, int[] labels) {
+        long[] pred = logits.argMax(1).toLongArray();
+        int c = 0;
+        for (int i = 0; i < pred.length; i++) {
+            if (pred[i] == labels[i]) {
+                c++;
+            }
+        }
+        return c;
+    }
+}

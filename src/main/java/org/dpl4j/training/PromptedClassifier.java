@@ -1,0 +1,49 @@
+package org.dpl4j.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.dpl4j.data.Batch;
+import org.dpl4j.model.BlockAttention;
+import org.dpl4j.model.Branch;
+import org.dpl4j.model.ClipModel;
+import org.dpl4j.prompts.ClassTexts;
+import org.dpl4j.prompts.DeepPrompts;
+
+/**
+ * A frozen classifier for evaluation and prediction: CLIP with fixed prompts (or none), whose
+ * class text features are computed once at construction, not once per batch.
+ */
+public final class PromptedClassifier implements AutoCloseable {
+    private final ClipModel clip;
+    private final BlockAttention imageAttention;
+    private final NDManager manager;
+    private final NDArray textT;
+    private final int resolution;
+
+    public PromptedClassifier(ClipModel clip, DeepPrompts prompts, ClassTexts texts, NDManager parent) {
+        this.clip = clip;
+        this.manager = parent.newSubManager();
+        this.imageAttention = prompts == null ? BlockAttention.PLAIN : prompts.attention(Branch.IMAGE);
+        BlockAttention ta = prompts == null ? BlockAttention.PLAIN : prompts.attention(Branch.TEXT);
+        NDArray t = clip.text().encodeEmbeddings(manager, texts.embeddings(), texts.eot(), ta, true);
+        this.textT = ClipModel.normalize(t).transpose().mul(clip.scale()).stopGradient();
+        this.resolution = clip.config().imageResolution();
+    }
+
+    /** Logits (B, C) of a batch of preprocessed images; everything is allocated in {@code scope}. */
+    public NDArray logits(NDManager scope, float[] pixels, int batch) {
+        NDArray images = scope.create(pixels, new Shape(batch, 3, resolution, resolution));
+        NDArray f = clip.image().encode(images, imageAttention);
+        return ClipModel.normalize(f).matMul(textT);
+    }
+
+    public NDArray logits(NDManager scope, Batch b) {
+        return logits(scope, b.pixels(), b.labels().length);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
