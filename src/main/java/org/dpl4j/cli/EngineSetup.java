@@ -11,7 +11,7 @@ public final class EngineSetup {
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
         // DJL logs engine details at INFO; users want our output, not the engine's
-        System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "error");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "info"));
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showLogName", "false");

@@ -12,6 +12,11 @@ import picocli.CommandLine.Command;
         description = "Differentiable Prompt Learning (DPL) for CLIP: search and train deep prompt layouts.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            TrainCommand.class,
+            SearchCommand.class,
+            EvalCommand.class,
+            PredictCommand.class,
+            RunCommand.class,
             BenchCommand.class,
         })
 public final class Main {
