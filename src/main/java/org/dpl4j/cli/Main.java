@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "Differentiable Prompt Learning (DPL) for CLIP: search and train deep prompt layouts.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DemoCommand.class,
             TrainCommand.class,
             SearchCommand.class,
             EvalCommand.class,
