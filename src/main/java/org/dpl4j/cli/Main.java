@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             BenchCommand.class,
+            ZeroShotCommand.class,
+            EmbedCommand.class,
         })
 public final class Main {
 
