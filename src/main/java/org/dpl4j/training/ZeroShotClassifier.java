@@ -2,6 +2,7 @@ package org.dpl4j.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
 import java.util.List;
 import org.dpl4j.data.Batch;
 import org.dpl4j.model.ClipModel;
@@ -31,30 +32,27 @@ public final class ZeroShotClassifier implements ImageClassifier, AutoCloseable 
     }
 
     /**
-     * Encodes {@code templates.size() × classNames.size()} texts, {@code textBatch} at a time; the
-     * progress task counts texts.
+     * Encodes the {@code templates.size() × classNames.size()} texts {@code textBatch} at a time (all
+     * templates share the chunks, so few classes still make full batches); the progress task counts texts.
      */
     public static ZeroShotClassifier build(ClipModel clip, List<String> classNames, List<String> templates,
             int textBatch, NDManager parent, Progress.Factory progress) {
         if (classNames.isEmpty() || templates.isEmpty()) {
             throw new IllegalArgumentException("zero-shot needs at least one class and one template");
         }
-        NDManager m = parent.newSubManager();
-        try (Progress p = progress.start("text features", (long) classNames.size() * templates.size())) {
-            NDArray sum = null;
-            for (String template : templates) {
-                List<String> texts = classNames.stream().map(c -> Templates.fill(template, c)).toList();
-                try (NDManager step = m.newSubManager()) {
-                    NDArray unit = ClipModel.normalize(FeatureExtractor.texts(clip, texts, textBatch, step, p));
-                    if (sum == null) {
-                        sum = unit;
-                        sum.attach(m);
-                    } else {
-                        sum.addi(unit);
-                    }
-                }
+        List<String> texts = new ArrayList<>(templates.size() * classNames.size());
+        for (String template : templates) {
+            for (String c : classNames) {
+                texts.add(Templates.fill(template, c));
             }
-            return new ZeroShotClassifier(clip, m, ClipModel.normalize(sum.div(templates.size())));
+        }
+        NDManager m = parent.newSubManager();
+        try (Progress p = progress.start("text features", texts.size()); NDManager step = m.newSubManager()) {
+            NDArray unit = ClipModel.normalize(FeatureExtractor.texts(clip, texts, textBatch, step, p));
+            NDArray mean = unit.reshape(templates.size(), classNames.size(), -1).mean(new int[] {0});
+            NDArray features = ClipModel.normalize(mean);
+            features.attach(m);
+            return new ZeroShotClassifier(clip, m, features);
         } catch (RuntimeException e) {
             m.close();
             throw e;
