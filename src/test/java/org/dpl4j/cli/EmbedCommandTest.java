@@ -66,11 +66,14 @@ class EmbedCommandTest {
             float textErr = Golden.maxAbsDiff(got.get("text_features"), golden.get("text_features"));
             assertThat(textErr).isLessThanOrEqualTo(TOL);
             assertThat(got.get("image_features").getShape().getShape()).containsExactly(6, 32);
+            float worstImage = 0;
             for (int i = 0; i < imageNames.size(); i++) {
                 NDArray row = got.get("image_features").get(new NDIndex(i));
                 float imageErr = Golden.maxAbsDiff(row, golden.get("image:" + imageNames.get(i)));
                 assertThat(imageErr).as(imageNames.get(i)).isLessThanOrEqualTo(TOL);
+                worstImage = Math.max(worstImage, imageErr);
             }
+            System.out.printf("embed parity %-12s batch %2d: text %.2e image %.2e%n", model, batch, textErr, worstImage);
         }
     }
 
