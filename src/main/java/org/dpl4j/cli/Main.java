@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             PredictCommand.class,
             RunCommand.class,
             BenchCommand.class,
+            ZeroShotCommand.class,
+            EmbedCommand.class,
         })
 public final class Main {
 
