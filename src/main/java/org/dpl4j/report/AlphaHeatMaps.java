@@ -98,9 +98,9 @@ final class AlphaHeatMaps {
      * epoch, so the reader sees when each block committed to its length.
      */
     static Png strip(String branch, List<AlphaSnapshot> snapshots) {
-        int cw = 16;
-        int ch = 9;
-        int gap = 22;
+        int cw = 20;
+        int ch = 12;
+        int gap = 24;
         int left = 36;
         int top = 40;
         int options = snapshots.get(0).candidates().size();

@@ -62,7 +62,9 @@ final class Charts {
         style(chart.getStyler());
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setXAxisTickMarkSpacingHint(70);
         int added = 0;
+        boolean nonNegativeX = true;
         for (Series s : series) {
             List<Double> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
@@ -75,11 +77,15 @@ final class Charts {
             if (xs.isEmpty()) {
                 continue;
             }
+            nonNegativeX &= xs.stream().allMatch(v -> v >= 0);
             XYSeries xy = chart.addSeries(s.name(), xs, ys);
             xy.setLineColor(s.color());
             xy.setMarkerColor(s.color());
             xy.setMarker(xs.size() <= 40 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
             added++;
+        }
+        if (nonNegativeX) {
+            chart.getStyler().setXAxisMin(0.0); // epochs: start the axis at 0 so ticks fall on round numbers
         }
         return added == 0 ? null : render(chart);
     }

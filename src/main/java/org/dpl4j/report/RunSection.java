@@ -24,7 +24,7 @@ import org.dpl4j.run.RunDirectory;
 final class RunSection {
     /** Number of snapshots in the evolution strip: initial, 25 %, 50 %, 75 %, final. */
     static final int STRIP_SNAPSHOTS = 5;
-    private static final int CHART_W = 396;
+    private static final int CHART_W = 380;
     private static final int CHART_H = 270;
 
     private RunSection() {}
@@ -43,7 +43,8 @@ final class RunSection {
     static void render(HtmlPage page, RunData r, String anchor) {
         page.section(anchor, title(r));
         page.muted(r.dir().toAbsolutePath().normalize() + " · files: " + (r.files().isEmpty() ? "none of the known ones" : String.join(", ", r.files()))
-                + (r.files().contains(RunDirectory.FINAL) || !r.files().contains(RunDirectory.RUN) ? "" : " · no metrics.json (run not finished?)"));
+                + (r.files().contains(RunDirectory.FINAL) || r.kind() == null || "pipeline".equals(r.kind()) ? ""
+                        : " · no metrics.json (run not finished?)"));
         for (String p : r.problems()) {
             page.warn("Could not read " + p);
         }
@@ -68,15 +69,19 @@ final class RunSection {
                 flatten(e.getKey(), e.getValue(), fields);
             }
         }
+        List<Raw> tables = new ArrayList<>();
         if (!fields.isEmpty()) {
-            page.h3("Run");
-            page.raw(HtmlPage.keyValues(fields));
+            tables.add(new Raw("<h4>run.json</h4>" + HtmlPage.keyValues(fields).html()));
         }
         if (settings != null) {
             Map<String, String> s = new LinkedHashMap<>();
             flatten("", settings, s);
-            page.h3("Settings");
-            page.raw(s.size() > 16 ? HtmlPage.details(s.size() + " settings", HtmlPage.keyValues(s)) : HtmlPage.keyValues(s));
+            Raw t = HtmlPage.keyValues(s);
+            tables.add(new Raw("<h4>settings</h4>" + (s.size() > 16 ? HtmlPage.details(s.size() + " settings", t) : t).html()));
+        }
+        if (!tables.isEmpty()) {
+            page.h3("Run and settings");
+            page.raw(HtmlPage.cards(tables));
         }
     }
 
@@ -117,7 +122,7 @@ final class RunSection {
         s.append(ep.size()).append(ep.size() == 1 ? " epoch" : " epochs").append(" logged (").append(ep.get(0).epoch()).append('–')
                 .append(last.epoch()).append(')');
         if (seconds > 0) {
-            s.append(String.format(Locale.ROOT, ", %.1f s in all", seconds));
+            s.append(", ").append(duration(seconds)).append(" in all");
         }
         s.append(". Last epoch:");
         for (String k : List.of(trainLossKey, "valLoss", "trainAcc", "valAcc")) {
@@ -131,6 +136,17 @@ final class RunSection {
         } else {
             page.raw(HtmlPage.cards(charts));
         }
+    }
+
+    /** Seconds as a person reads them: 42.0 s, 12.5 min, 4.6 h. */
+    static String duration(double seconds) {
+        if (seconds < 120) {
+            return String.format(Locale.ROOT, "%.1f s", seconds);
+        }
+        if (seconds < 2 * 3600) {
+            return String.format(Locale.ROOT, "%.1f min", seconds / 60);
+        }
+        return String.format(Locale.ROOT, "%.1f h", seconds / 3600);
     }
 
     private static void add(List<Raw> out, Png png, String alt) {
@@ -260,32 +276,31 @@ final class RunSection {
         List<String> branches = AlphaStats.branches(cfg);
         page.h3("search".equals(r.kind()) ? "Searched configuration" : "Prompt configuration");
         int depth = branches.stream().mapToInt(b -> cfg.get(b).size()).max().orElse(0);
+        // blocks as columns, like the paper's configuration figure: two short rows instead of a tall table
         List<String> header = new ArrayList<>(List.of("block"));
-        branches.forEach(b -> header.add(b + " tokens"));
+        int[] numeric = new int[depth + 1];
+        for (int l = 1; l <= depth; l++) {
+            header.add(Integer.toString(l));
+            numeric[l - 1] = l;
+        }
+        header.add("total");
+        numeric[depth] = depth + 1;
         List<List<Object>> rows = new ArrayList<>();
-        for (int l = 0; l < depth; l++) {
+        for (String b : branches) {
+            List<Integer> lens = cfg.get(b);
             List<Object> row = new ArrayList<>();
-            row.add(l + 1);
-            for (String b : branches) {
-                List<Integer> lens = cfg.get(b);
+            row.add(b + " tokens");
+            for (int l = 0; l < depth; l++) {
                 row.add(l < lens.size() ? lens.get(l) : "");
             }
+            row.add(new Raw("<b>" + lens.stream().mapToInt(Integer::intValue).sum() + "</b>"));
             rows.add(row);
         }
-        List<Object> total = new ArrayList<>();
-        total.add(new Raw("<i>total</i>"));
-        for (String b : branches) {
-            total.add(new Raw("<i>" + cfg.get(b).stream().mapToInt(Integer::intValue).sum() + "</i>"));
+        page.raw(HtmlPage.table(header, rows, numeric));
+        Png bars = Charts.configBars(cfg, 520, 260);
+        if (bars != null) {
+            page.raw(HtmlPage.image(bars, "prompt tokens per block"));
         }
-        rows.add(total);
-        int[] numeric = new int[branches.size() + 1];
-        for (int i = 0; i < numeric.length; i++) {
-            numeric[i] = i;
-        }
-        List<Raw> parts = new ArrayList<>();
-        parts.add(HtmlPage.table(header, rows, numeric));
-        add(parts, Charts.configBars(cfg, 520, 280), "prompt tokens per block");
-        page.raw(HtmlPage.cards(parts));
     }
 
     private static void finalMetrics(HtmlPage page, RunData r) {
