@@ -19,13 +19,13 @@ class AlphaStatsTest {
     @Test
     void dominanceNeedsAMarginOfAtLeastTheThreshold() {
         double[][] w = {
-            {0.55, 0.45, 0, 0},     // margin 0.10: dominant (boundary counts)
+            {0.1, 0, 0, 0},         // margin exactly 0.1 (0.55 − 0.45 is not, in doubles): the boundary counts
             {0.5, 0.42, 0.08, 0},   // margin 0.08: not
             {0.9, 0.05, 0.05, 0},   // clear winner
             {0.25, 0.25, 0.25, 0.25},
         };
         assertThat(AlphaStats.dominantBlocks(w)).isEqualTo(2);
-        assertThat(AlphaStats.meanMargin(w)).isCloseTo((0.10 + 0.08 + 0.85 + 0) / 4, within(1e-9));
+        assertThat(AlphaStats.meanMargin(w)).isCloseTo((0.1 + 0.08 + 0.85 + 0) / 4, within(1e-9));
     }
 
     @Test
