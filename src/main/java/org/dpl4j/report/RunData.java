@@ -95,7 +95,8 @@ public record RunData(
      * (epoch 0 = initial).
      *
      * @param candidates prompt length of each option (column)
-     * @param weights    branch key → [block][option] weights; rows sum to 1
+     * @param weights    branch key → [block][option] weights; rows sum to 1 (checked by the reader).
+     *                   The arrays are shared, not copied: treat them as read-only
      */
     public record AlphaSnapshot(int epoch, List<Integer> candidates, Map<String, double[][]> weights) {
         public AlphaSnapshot {

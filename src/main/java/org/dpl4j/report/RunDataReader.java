@@ -112,11 +112,39 @@ public final class RunDataReader {
         epochs = sorted(epochs, Comparator.comparingInt(Epoch::epoch));
         List<AlphaSnapshot> alphas = readLog(dir.resolve(RunDirectory.ALPHAS), RunDataReader::alphas, problems);
         alphas = sorted(alphas, Comparator.comparingInt(AlphaSnapshot::epoch));
+        checkSoftmax(alphas, problems);
         Map<String, List<Integer>> config = parse(dir.resolve(RunDirectory.PROMPT_CONFIG), RunDataReader::promptConfig, problems);
         FinalMetrics fin = parse(dir.resolve(RunDirectory.FINAL), RunDataReader::finalMetrics, problems);
         List<ResultRow> results = parse(dir.resolve(RESULTS), RunDataReader::results, problems);
         return new RunData(dir, name, run, epochs, alphas, config == null ? Map.of() : config, fin,
                 results == null ? List.of() : results, files, problems);
+    }
+
+    /**
+     * The heat maps and confidence numbers assume softmax weights (rows summing to 1). Raw alpha
+     * logits look plausible in a file but would be misread, so the first offending row is named;
+     * the snapshots are still shown as logged.
+     */
+    static void checkSoftmax(List<AlphaSnapshot> alphas, List<String> problems) {
+        for (AlphaSnapshot s : alphas) {
+            for (String b : AlphaStats.branches(s.weights())) {
+                double[][] w = s.weights().get(b);
+                for (int l = 0; l < w.length; l++) {
+                    double sum = 0;
+                    boolean negative = false;
+                    for (double x : w[l]) {
+                        sum += x;
+                        negative |= x < 0;
+                    }
+                    if (negative || !(Math.abs(sum - 1) <= 0.01)) {
+                        problems.add(String.format(java.util.Locale.ROOT,
+                                "%s epoch %d: %s block %d weights sum to %.4g%s, not 1 (raw alphas instead of softmax weights?)",
+                                RunDirectory.ALPHAS, s.epoch(), b, l + 1, sum, negative ? " with negative entries" : ""));
+                        return;
+                    }
+                }
+            }
+        }
     }
 
     private static <T> List<T> sorted(List<T> l, Comparator<T> c) {

@@ -101,6 +101,21 @@ class RunDataReaderTest {
     }
 
     @Test
+    void rawAlphaLogitsAreFlaggedButKept() {
+        Path d = tmp.resolve("raw");
+        FakeRuns.write(d.resolve("run.json"), "{}");
+        FakeRuns.write(d.resolve("alphas.jsonl"), """
+                {"epoch":0,"text":[[0.25,0.25,0.25,0.25]],"image":[[0.5,0.5,0,0]]}
+                {"epoch":1,"text":[[0.3,0.3,0.2,0.2]],"image":[[0.001,-0.002,0.0005,0.0003]]}
+                {"epoch":2,"text":[[2.0,0.1,0.1,0.1]],"image":[[0.5,0.5,0,0]]}
+                """);
+        RunData r = RunDataReader.read(d, "raw");
+        assertThat(r.alphas()).hasSize(3);
+        assertThat(r.problems()).containsExactly(
+                "alphas.jsonl epoch 1: image block 1 weights sum to -0.0002000 with negative entries, not 1 (raw alphas instead of softmax weights?)");
+    }
+
+    @Test
     void findsRunDirectoriesRecursivelySortedAndOnce() throws IOException {
         Path runs = FakeRuns.all(tmp);
         Files.createDirectories(runs.resolve("train/not-a-run/empty"));
