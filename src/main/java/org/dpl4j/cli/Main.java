@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             ZeroShotCommand.class,
             EmbedCommand.class,
+            ReportCommand.class,
         })
 public final class Main {
 
