@@ -162,10 +162,19 @@ public final class Benchmark {
 
     /** Peak resident set (VmHWM) of this process in GB, or NaN where /proc is unavailable. */
     public static double peakRssGb() {
+        return procStatusKb("VmHWM:") / 1024.0 / 1024.0;
+    }
+
+    /** Current resident set (VmRSS) in MB, or NaN where /proc is unavailable. */
+    public static double currentRssMb() {
+        return procStatusKb("VmRSS:") / 1024.0;
+    }
+
+    private static double procStatusKb(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0;
+                if (line.startsWith(key)) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
                 }
             }
         } catch (IOException | NumberFormatException e) {

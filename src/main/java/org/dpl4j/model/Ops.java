@@ -42,6 +42,17 @@ public final class Ops {
         return into(like.getManager(), param);
     }
 
+    /**
+     * A copy of an array made from Java data whose storage PyTorch owns. DJL's {@code create}
+     * wraps a direct buffer without copying; autograd may read such a tensor (saved for backward)
+     * after the buffer is gone, which shows up as sporadic garbage gradients.
+     */
+    public static NDArray owned(NDArray fromJava) {
+        NDArray c = fromJava.duplicate();
+        fromJava.close();
+        return c;
+    }
+
     /** {@code param} as a (differentiable) copy owned by {@code scope}. */
     public static NDArray into(ai.djl.ndarray.NDManager scope, NDArray param) {
         return scope.zeros(param.getShape(), param.getDataType(), param.getDevice()).add(param);

@@ -49,7 +49,7 @@ public final class TextEncoder {
             }
             System.arraycopy(tokens[i], 0, flat, i * contextLength, contextLength);
         }
-        NDArray idx = manager.create(flat);
+        NDArray idx = Ops.owned(manager.create(flat));
         return tokenEmbedding.get(manager, new NDIndex("{}", idx)).reshape(tokens.length, contextLength, -1);
     }
 
@@ -93,7 +93,8 @@ public final class TextEncoder {
         for (int i = 0; i < n; i++) {
             rows[i] = (long) i * t + eot[i];
         }
-        NDArray picked = x.reshape(n * (long) t, -1).get(new NDIndex("{}", m.create(rows)));
+        // the index is saved for backward, which scatters without bounds checks: it must own its memory
+        NDArray picked = x.reshape(n * (long) t, -1).get(new NDIndex("{}", Ops.owned(m.create(rows))));
         return picked.matMul(projection);
     }
 
@@ -105,6 +106,6 @@ public final class TextEncoder {
                 v[i * t + j] = Float.NEGATIVE_INFINITY;
             }
         }
-        return m.create(v, new Shape(t, t));
+        return Ops.owned(m.create(v, new Shape(t, t)));
     }
 }

@@ -17,7 +17,7 @@ public final class Losses {
             }
             onehot[i * (int) c + labels[i]] = 1f;
         }
-        NDArray y = logits.getManager().create(onehot, new Shape(labels.length, c));
+        NDArray y = org.dpl4j.model.Ops.owned(logits.getManager().create(onehot, new Shape(labels.length, c)));
         return logits.logSoftmax(1).mul(y).sum().neg().div(labels.length);
     }
 

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
  * die with its scope), and resident memory is printed for the record.
  */
 class FlatMemoryTest {
+    /** Small: this test is about memory, and random inputs on a random model make larger steps unstable. */
+    static final float LR = 1e-5f;
 
     @Test
     void longRunsLeakNoTensors() {
@@ -42,20 +44,13 @@ class FlatMemoryTest {
             long arraysAfterWarmup = 0;
             double rssWarm = 0;
             for (int step = 1; step <= 2000; step++) {
-                float lv;
-                try {
-                lv = StepRunner.step(root, s -> loss(clip, s, tokens, labels, prompts.attention(Branch.IMAGE), prompts.attention(Branch.TEXT)),
-                        prompts.parameters(), sgd, 1e-3f);
-                } catch (RuntimeException e) {
-                    System.out.println("DEBUG fail at step " + step + " norms " + prompts.parameters().values().stream().map(a -> a.norm().getFloat()).toList());
-                    throw e;
-                }
-                if (step % 100 == 0) System.out.println("DEBUG step " + step + " loss " + lv + " norms " + prompts.parameters().values().stream().map(a -> a.norm().getFloat()).toList());
+                StepRunner.step(root, s -> loss(clip, s, tokens, labels, prompts.attention(Branch.IMAGE), prompts.attention(Branch.TEXT)),
+                        prompts.parameters(), sgd, LR);
                 if (step <= 500) {
                     StepRunner.step(root, s -> loss(clip, s, tokens, labels, net.attention(Branch.IMAGE, AttentionMode.FUSED),
-                            net.attention(Branch.TEXT, AttentionMode.FUSED)), net.alphaParameters(), adam, 1e-3f);
+                            net.attention(Branch.TEXT, AttentionMode.FUSED)), net.alphaParameters(), adam, LR);
                     StepRunner.step(root, s -> loss(clip, s, tokens, labels, net.attention(Branch.IMAGE, AttentionMode.FUSED),
-                            net.attention(Branch.TEXT, AttentionMode.FUSED)), net.promptParameters(), sgd2, 1e-3f);
+                            net.attention(Branch.TEXT, AttentionMode.FUSED)), net.promptParameters(), sgd2, LR);
                 }
                 if (step == warm) {
                     arraysAfterWarmup = root.getManagedArrays().size();

@@ -9,6 +9,8 @@ import java.util.Map;
  * so a checkpoint can hold it.
  */
 public interface Optimizer {
+    /** Index of every element, for in-place fills. */
+    ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex("...");
 
     /** Updates every parameter from its gradient at learning rate {@code lr}, then zeroes the gradients. */
     void step(Map<String, NDArray> params, float lr);
@@ -23,7 +25,8 @@ public interface Optimizer {
     static void zeroGradients(Map<String, NDArray> params) {
         for (NDArray p : params.values()) {
             NDArray g = p.getGradient();
-            g.subi(g);
+            g.set(ALL, 0); // a true fill: subtracting would keep NaN/inf from another step's backward
+            g.close();
         }
     }
 }
