@@ -69,8 +69,14 @@ public final class PretrainMain implements Callable<Integer> {
 
     /** Runs the command and returns its exit code; errors are one line naming what is at fault. */
     public static int run(String... args) {
+        return run(new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** As {@link #run(String...)}, with errors written to {@code err}. */
+    static int run(java.io.PrintWriter err, String... args) {
         EngineSetup.offline();
         CommandLine cli = new CommandLine(new PretrainMain());
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (System.getenv("DPL4J_DEBUG") != null) {
                 e.printStackTrace(cmd.getErr());
