@@ -12,6 +12,11 @@ public final class EngineSetup {
         System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
         // DJL logs engine details at INFO; users want our output, not the engine's
         System.setProperty("org.slf4j.simpleLogger.log.ai.djl", "warn");
+        // DJL probes CUDA on every engine start and warns on CPU-only hosts with a stale driver;
+        // --device gpu reports a missing GPU itself, so the probe's warning is only noise
+        if (System.getProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda", "error");
+        }
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "info"));
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showLogName", "false");

@@ -12,7 +12,16 @@ import picocli.CommandLine.Command;
         description = "Differentiable Prompt Learning (DPL) for CLIP: search and train deep prompt layouts.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DemoCommand.class,
+            TrainCommand.class,
+            SearchCommand.class,
+            EvalCommand.class,
+            PredictCommand.class,
+            RunCommand.class,
             BenchCommand.class,
+            ZeroShotCommand.class,
+            EmbedCommand.class,
+            ReportCommand.class,
         })
 public final class Main {
 

@@ -103,7 +103,7 @@ final class ImageFolderDataset implements DatasetLoader {
     }
 
     /** Class folder name to its images (recursively), in sorted folder order. */
-    private static Map<String, List<Path>> classes(Path dir) throws IOException {
+    static Map<String, List<Path>> classes(Path dir) throws IOException {
         Map<String, List<Path>> out = new LinkedHashMap<>();
         for (Path folder : ImageFiles.subdirectories(dir)) {
             out.put(folder.getFileName().toString(), ImageFiles.images(folder, true));
@@ -111,7 +111,8 @@ final class ImageFolderDataset implements DatasetLoader {
         return out;
     }
 
-    private static List<String> promptNames(Collection<String> folders) throws DatasetException {
+    /** Prompt-ready class names of the folders, in the same order; two folders may not read the same. */
+    static List<String> promptNames(Collection<String> folders) throws DatasetException {
         List<String> names = new ArrayList<>();
         for (String f : folders) {
             String n = CoopNames.forPrompt(f);
@@ -123,7 +124,8 @@ final class ImageFolderDataset implements DatasetLoader {
         return names;
     }
 
-    private static List<Sample> samples(Map<String, List<Path>> byClass, List<String> folders,
+    /** Samples of each folder's images, labelled by the folder's index in {@code folders}. */
+    static List<Sample> samples(Map<String, List<Path>> byClass, List<String> folders,
                                         List<String> classNames) {
         List<Sample> out = new ArrayList<>();
         for (int label = 0; label < folders.size(); label++) {

@@ -10,11 +10,17 @@ import org.dpl4j.data.Sample;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.util.Progress;
 
-/** Top-1, per-class and macro accuracy of a {@link PromptedClassifier} on a list of samples. */
+/** Top-1, per-class and macro accuracy of an {@link ImageClassifier} on a list of samples. */
 public final class Evaluator {
     private Evaluator() {}
 
-    public static EvalResult evaluate(PromptedClassifier classifier, List<String> classNames, List<Sample> samples,
+    public static EvalResult evaluate(ImageClassifier classifier, List<String> classNames, List<Sample> samples,
+            int resolution, int batchSize, BadSamplePolicy badImages, NDManager parent, Progress.Factory progress) {
+        return tally(classifier, classNames, samples, resolution, batchSize, badImages, parent, progress).result();
+    }
+
+    /** As {@link #evaluate}, keeping the per-class counts (images and correct predictions). */
+    public static ClassTally tally(ImageClassifier classifier, List<String> classNames, List<Sample> samples,
             int resolution, int batchSize, BadSamplePolicy badImages, NDManager parent, Progress.Factory progress) {
         int c = classNames.size();
         int[] hits = new int[c];
@@ -38,7 +44,7 @@ public final class Evaluator {
                 }
                 p.step(b.labels().length, null);
             }
-            return EvalResult.of(classNames, hits, totals, epoch.skippedCount());
+            return new ClassTally(classNames, hits, totals, epoch.skippedCount());
         }
     }
 }

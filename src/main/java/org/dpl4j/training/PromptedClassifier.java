@@ -14,7 +14,7 @@ import org.dpl4j.prompts.DeepPrompts;
  * A frozen classifier for evaluation and prediction: CLIP with fixed prompts (or none), whose
  * class text features are computed once at construction, not once per batch.
  */
-public final class PromptedClassifier implements AutoCloseable {
+public final class PromptedClassifier implements ImageClassifier, AutoCloseable {
     private final ClipModel clip;
     private final BlockAttention imageAttention;
     private final NDManager manager;
@@ -38,6 +38,7 @@ public final class PromptedClassifier implements AutoCloseable {
         return ClipModel.normalize(f).matMul(textT);
     }
 
+    @Override
     public NDArray logits(NDManager scope, Batch b) {
         return logits(scope, b.pixels(), b.labels().length);
     }

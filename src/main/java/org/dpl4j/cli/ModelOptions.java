@@ -1,0 +1,54 @@
+package org.dpl4j.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.dpl4j.model.ClipConfig;
+import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
+import org.dpl4j.run.Json;
+import picocli.CommandLine.Option;
+
+/**
+ * Which CLIP to load: the weights and an optional config override. {@link #check()} catches a wrong
+ * path or an unknown format before the engine starts and before any long work, so a typo costs
+ * the user a second, not a data scan.
+ */
+final class ModelOptions {
+    @Option(names = "--model", required = true, paramLabel = "PATH",
+            description = "CLIP weights: OpenAI .pt, OpenAI-named .safetensors, or a Hugging Face CLIPModel folder")
+    Path model;
+
+    @Option(names = "--model-config", paramLabel = "FILE",
+            description = "ClipConfig JSON (embed_dim, vision_heads, ...) overriding the dimensions found with"
+                    + " the weights; needed for .pt files whose head count is not width/64")
+    Path config;
+
+    /** Fails with a one-line message naming the path when the model or config cannot be used. */
+    void check() throws IOException {
+        if (!Files.exists(model)) {
+            throw new IOException("model not found: " + model);
+        }
+        ClipLoader.detect(model);
+        if (config != null) {
+            readConfig();
+        }
+    }
+
+    ClipModel load(NDManager manager) throws IOException {
+        return ClipModel.load(model, config == null ? null : readConfig(), manager);
+    }
+
+    private ClipConfig readConfig() throws IOException {
+        if (!Files.isRegularFile(config)) {
+            throw new IOException("model config not found: " + config);
+        }
+        try {
+            return Json.LINE.readValue(config.toFile(), ClipConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new IOException(config + ": not a valid CLIP config: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.dpl4j.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.dpl4j.data.image.ClipTransforms;
+import org.dpl4j.data.image.ImageDecoder;
+import org.dpl4j.model.ClipModel;
+import org.dpl4j.prompts.ClassTexts;
+import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.training.PromptedClassifier;
+import org.dpl4j.training.TrainJob;
+import org.dpl4j.training.TrainedRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code dpl4j predict}: top-5 classes with probabilities for images, using a trained run. */
+@Command(name = "predict", mixinStandardHelpOptions = true, description = "Classify images with a trained run: top-5 classes and probabilities.")
+final class PredictCommand implements Callable<Integer> {
+    @Mixin EngineOptions engine;
+
+    @Option(names = "--run", required = true, paramLabel = "DIR", description = "a train run directory")
+    Path run;
+
+    @Option(names = "--top", defaultValue = "5", description = "classes to show (default: ${DEFAULT-VALUE})")
+    int top;
+
+    @Option(names = "--model", paramLabel = "PATH", description = "use this model file instead of the recorded path")
+    Path model;
+
+    @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "image files")
+    List<Path> images;
+
+    @Override
+    public Integer call() throws Exception {
+        TrainedRun r = TrainedRun.read(run);
+        try (NDManager m = engine.manager(); ClipModel clip = r.loadModel(model, m); DeepPrompts prompts = r.loadPrompts(clip, m)) {
+            ClassTexts texts = ClassTexts.build(clip, r.classNames(), TrainJob.templates(r.settings().textInput(), r.dataset()), m);
+            int res = clip.config().imageResolution();
+            try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts, m)) {
+                for (Path img : images) {
+                    float[] px = ClipTransforms.test(ImageDecoder.read(img), res);
+                    try (NDManager scope = m.newSubManager()) {
+                        float[] p = c.logits(scope, px, 1).softmax(1).toFloatArray();
+                        Integer[] idx = new Integer[p.length];
+                        for (int i = 0; i < idx.length; i++) {
+                            idx[i] = i;
+                        }
+                        java.util.Arrays.sort(idx, (a, b) -> Float.compare(p[b], p[a]));
+                        System.out.println(img);
+                        for (int k = 0; k < Math.min(top, idx.length); k++) {
+                            System.out.printf("  %6.2f%%  %s%n", 100 * p[idx[k]], r.classNames().get(idx[k]));
+                        }
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+}

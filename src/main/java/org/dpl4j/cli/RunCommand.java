@@ -1,0 +1,61 @@
+package org.dpl4j.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.dpl4j.model.ClipModel;
+import org.dpl4j.run.Pipeline;
+import org.dpl4j.run.RunDirectory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dpl4j run}: search → train → evaluate over datasets and seeds, with baselines and a results table. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "The full DPL protocol: search, train and evaluate for every dataset and seed, baselines alongside, "
+                + "then a results table (mean ± 95% CI). Re-run the same command to resume.")
+final class RunCommand implements Callable<Integer> {
+    @Mixin EngineOptions engine;
+    @Mixin ModelOptions model;
+    @Mixin TrainOptions train;
+    @Mixin SearchOptions search;
+
+    @Option(names = "--datasets", split = ",", required = true, description = "dataset names, comma-separated")
+    List<String> datasets;
+
+    @Option(names = "--root", required = true, paramLabel = "DIR", description = "folder holding the dataset folders")
+    Path root;
+
+    @Option(names = "--shots", defaultValue = "16", description = "shots per class (default: ${DEFAULT-VALUE})")
+    int shots;
+
+    @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "seeds (default: ${DEFAULT-VALUE})")
+    List<Long> seeds;
+
+    @Option(names = "--subsample", defaultValue = "all", description = "all or base (base-to-new: also evaluates new classes)")
+    String subsample;
+
+    @Option(names = "--baselines", split = ",", defaultValue = "zeroshot,ivlp",
+            description = "presets trained alongside (default: ${DEFAULT-VALUE})")
+    List<String> baselines;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (resumed if it exists)")
+    Path out;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        try (NDManager m = engine.manager(); ClipModel clip = model.load(m)) {
+            int workers = train.workers != null ? train.workers : Runtime.getRuntime().availableProcessors();
+            Pipeline.Plan plan = new Pipeline.Plan(datasets, root, shots, seeds, subsample, baselines,
+                    search.settings(1, workers, train.skipBad), train.settings(1));
+            var table = new Pipeline(clip, model.model, engine.progress(), Logs.stderr(engine.quiet)).run(plan, new RunDirectory(out), m,
+                    Logs.commandLine("run", spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
+            System.out.print(table.format());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,46 @@
+package org.dpl4j.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.dpl4j.model.ClipModel;
+import org.dpl4j.prompts.PromptConfig;
+import org.dpl4j.run.RunDirectory;
+import org.dpl4j.search.SearchJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code dpl4j search}: DPL's search stage; writes the configuration and the alpha history. */
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = "Search the per-block prompt lengths (DPL supernet, bilevel). Writes DIR/prompt-config.json for train --config.")
+final class SearchCommand implements Callable<Integer> {
+    @Mixin EngineOptions engine;
+    @Mixin ModelOptions model;
+    @Mixin DataOptions data;
+    @Mixin SearchOptions search;
+
+    @Option(names = "--workers", description = "image decoding threads (default: cores)")
+    Integer workers;
+
+    @Option(names = "--skip-bad-images", description = "skip and count unreadable images instead of failing")
+    boolean skipBad;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "run directory (resumed if it exists)")
+    Path out;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        try (NDManager m = engine.manager(); ClipModel clip = model.load(m)) {
+            int w = workers != null ? workers : Runtime.getRuntime().availableProcessors();
+            PromptConfig cfg = new SearchJob(clip, model.model, engine.progress(), Logs.stderr(engine.quiet))
+                    .run(data.spec(), search.settings(data.seed, w, skipBad), new RunDirectory(out), m,
+                            Logs.commandLine("search", spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
+            System.out.println(cfg.toJson());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,55 @@
+package org.dpl4j.prompts;
+
+import java.util.List;
+import java.util.Locale;
+import org.dpl4j.model.ClipConfig;
+
+/**
+ * Hand-designed prompt layouts a user can name, all expressed in DPL's key/value mechanism so
+ * that they differ from a searched configuration only in the layout:
+ * <ul>
+ *   <li>{@code zeroshot}: no prompts;</li>
+ *   <li>{@code vpt-deep}: 8 image tokens in every block, none in text (MaPLe repo's deep vision prompting);</li>
+ *   <li>{@code ivlp}: 2 text + 2 image tokens in every block (independent vision-language prompts);</li>
+ *   <li>{@code uniform-N[-D]}: N tokens in blocks 1..D of both branches (D = all by default).</li>
+ * </ul>
+ * The VPT-deep and IVLP presets reproduce those methods' layouts, not their token-replacement
+ * mechanism (prompts in the residual stream, carried between blocks).
+ */
+public final class Presets {
+    private Presets() {}
+
+    public static List<String> names() {
+        return List.of("zeroshot", "vpt-deep", "ivlp", "uniform-N", "uniform-N-D");
+    }
+
+    public static PromptConfig resolve(String name, ClipConfig c) {
+        String n = name.toLowerCase(Locale.ROOT);
+        int t = c.textLayers();
+        int v = c.visionLayers();
+        switch (n) {
+            case "zeroshot", "zero-shot", "clip":
+                return PromptConfig.none(t, v);
+            case "vpt-deep", "vpt":
+                return new PromptConfig(PromptConfig.none(t, v).text(), PromptConfig.uniform(0, 8, v, t, v).image());
+            case "ivlp":
+                return PromptConfig.uniform(2, 2, Math.max(t, v), t, v);
+            default:
+                break;
+        }
+        if (n.startsWith("uniform")) {
+            String[] parts = n.split("-");
+            try {
+                int tokens = parts.length > 1 ? Integer.parseInt(parts[1]) : 2;
+                int depth = parts.length > 2 ? Integer.parseInt(parts[2]) : Math.max(t, v);
+                if (tokens < 0 || depth < 0 || parts.length > 3) {
+                    throw new NumberFormatException();
+                }
+                return PromptConfig.uniform(tokens, tokens, depth, t, v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad preset '" + name + "': use uniform-N or uniform-N-D (N tokens, D blocks)");
+            }
+        }
+        throw new IllegalArgumentException("unknown preset '" + name + "'; choose one of " + String.join(", ", names()));
+    }
+}

@@ -1,0 +1,68 @@
+package org.dpl4j.search;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.dpl4j.data.DataSpec;
+import org.dpl4j.data.DatasetSplits;
+import org.dpl4j.model.ClipModel;
+import org.dpl4j.prompts.PromptConfig;
+import org.dpl4j.run.ModelRef;
+import org.dpl4j.run.RunDirectory;
+import org.dpl4j.run.RunInfo;
+import org.dpl4j.util.Progress;
+import org.dpl4j.util.Version;
+
+/**
+ * A complete search run in a run directory: provenance, the bilevel search (resumable), the
+ * configuration ({@code prompt-config.json}, readable by {@code train --config}) and the search
+ * result with per-block confidence. A finished directory is reused as is.
+ */
+public final class SearchJob {
+    private final ClipModel clip;
+    private final Path modelPath;
+    private final Progress.Factory progress;
+    private final Consumer<String> log;
+
+    public SearchJob(ClipModel clip, Path modelPath, Progress.Factory progress, Consumer<String> log) {
+        this.clip = clip;
+        this.modelPath = modelPath;
+        this.progress = progress;
+        this.log = log;
+    }
+
+    public PromptConfig run(DataSpec spec, SearchSettings s, RunDirectory run, NDManager parent, String command)
+            throws IOException {
+        if (run.isComplete()) {
+            log.accept("search already complete: " + run.dir());
+            return PromptConfig.read(run.file(RunDirectory.PROMPT_CONFIG));
+        }
+        DatasetSplits data = spec.load();
+        run.create();
+        if (!run.has(RunDirectory.RUN)) {
+            Map<String, Integer> sizes = new LinkedHashMap<>();
+            sizes.put("train", data.train().size());
+            sizes.put("val", data.val().size());
+            run.writeJson(RunDirectory.RUN, new RunInfo("search", "dpl", data.name(), spec.root().toString(), spec.shots(),
+                    spec.seed(), spec.subsample(), sizes, data.classNames(), null, s, ModelRef.of(modelPath, clip),
+                    Instant.now().toString(), Version.get(), command));
+        }
+        log.accept(String.format("search on %s (%d classes, %d train / %d val images), candidates %s, %d epochs, %s attention",
+                data.name(), data.numClasses(), data.train().size(), data.val().size(), s.candidates(), s.epochs(),
+                s.attention().name().toLowerCase()));
+        SearchResult r = new BilevelSearch(clip, s, progress, log).run(data, run, parent);
+        log.accept("searched configuration: " + r.config());
+        log.accept(String.format("dominant blocks (margin >= %.2f): text %d/%d, image %d/%d", r.dominantMargin(),
+                r.textDominant(), r.textMargins().length, r.imageDominant(), r.imageMargins().length));
+        Map<String, Object> done = new LinkedHashMap<>();
+        done.put("config", r.config());
+        done.put("textDominant", r.textDominant());
+        done.put("imageDominant", r.imageDominant());
+        run.writeJson(RunDirectory.FINAL, done);
+        return r.config();
+    }
+}

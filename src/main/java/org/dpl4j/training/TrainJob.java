@@ -1,0 +1,119 @@
+package org.dpl4j.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.dpl4j.data.DataSpec;
+import org.dpl4j.data.DatasetSplits;
+import org.dpl4j.model.BlockAttention;
+import org.dpl4j.model.ClipModel;
+import org.dpl4j.prompts.ClassTexts;
+import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.prompts.PromptConfig;
+import org.dpl4j.prompts.Templates;
+import org.dpl4j.run.ModelRef;
+import org.dpl4j.run.RunDirectory;
+import org.dpl4j.run.RunInfo;
+import org.dpl4j.util.Progress;
+import org.dpl4j.util.Version;
+
+/**
+ * A complete train-stage run in a run directory: provenance, training (resumable), learned
+ * prompts, and evaluation on the test split — plus the new classes' test split under the
+ * base-to-new protocol (harmonic mean). A directory that already holds final metrics is left as is.
+ */
+public final class TrainJob {
+    private final ClipModel clip;
+    private final Path modelPath;
+    private final Progress.Factory progress;
+    private final Consumer<String> log;
+
+    public TrainJob(ClipModel clip, Path modelPath, Progress.Factory progress, Consumer<String> log) {
+        this.clip = clip;
+        this.modelPath = modelPath;
+        this.progress = progress;
+        this.log = log;
+    }
+
+    /** Text templates of a text-input setting for a dataset. */
+    public static List<String> templates(String textInput, String dataset) {
+        return Templates.resolve(textInput, org.dpl4j.data.Datasets.canonicalName(dataset));
+    }
+
+    public Map<String, Object> run(String method, DataSpec spec, PromptConfig config, TrainSettings s, RunDirectory run,
+            NDManager parent, String command) throws IOException {
+        if (run.isComplete()) {
+            log.accept("already complete: " + run.dir());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> done = org.dpl4j.run.Json.PRETTY.convertValue(run.readJson(RunDirectory.FINAL), Map.class);
+            return done;
+        }
+        config.checkFits(clip.config());
+        DatasetSplits data = spec.load();
+        run.create();
+        if (!run.has(RunDirectory.RUN)) {
+            Map<String, Integer> sizes = new LinkedHashMap<>();
+            sizes.put("train", data.train().size());
+            sizes.put("val", data.val().size());
+            sizes.put("test", data.test().size());
+            run.writeJson(RunDirectory.RUN, new RunInfo("train", method, data.name(), spec.root().toString(), spec.shots(),
+                    spec.seed(), spec.subsample(), sizes, data.classNames(), config, s, ModelRef.of(modelPath, clip),
+                    Instant.now().toString(), Version.get(), command));
+        }
+        config.write(run.file(RunDirectory.PROMPT_CONFIG));
+        log.accept(String.format("train %s on %s (%d classes, %d shots, seed %d): %s, %d learned values",
+                method, data.name(), data.numClasses(), spec.shots(), spec.seed(), config, config.trainableParameters(clip.config())));
+        try (NDManager m = parent.newSubManager()) {
+            ClassTexts texts = ClassTexts.build(clip, data.classNames(), templates(s.textInput(), data.name()), m);
+            NDArray teacher = s.distillWeight() > 0 ? teacherText(data.classNames(), m) : null;
+            try (DeepPrompts prompts = new PromptTrainer(clip, s, progress, log).train(data, config, texts, teacher, run, m)) {
+                prompts.save(run.file(RunDirectory.PROMPTS));
+                Map<String, Object> metrics = new LinkedHashMap<>();
+                EvalResult test = evaluate(prompts, data, s, m);
+                metrics.put("test", test);
+                log.accept(String.format("test top-1 %.2f%%  macro %.2f%%  (%d images)", test.top1(), test.macro(), test.images()));
+                if (spec.subsample().equals("base")) {
+                    DatasetSplits novel = spec.withSubsample("new").loadForEval();
+                    EvalResult nr = evaluate(prompts, novel, s, m);
+                    metrics.put("new", nr);
+                    metrics.put("harmonicMean", EvalResult.harmonicMean(test.top1(), nr.top1()));
+                    log.accept(String.format("new classes top-1 %.2f%%  harmonic mean %.2f", nr.top1(), EvalResult.harmonicMean(test.top1(), nr.top1())));
+                }
+                run.writeJson(RunDirectory.FINAL, metrics);
+                return metrics;
+            }
+        }
+    }
+
+    /** Test-split accuracy of prompts on a dataset's classes (text features computed once). */
+    public EvalResult evaluate(DeepPrompts prompts, DatasetSplits data, TrainSettings s, NDManager parent) {
+        try (NDManager m = parent.newSubManager()) {
+            ClassTexts texts = ClassTexts.build(clip, data.classNames(), templates(s.textInput(), data.name()), m);
+            try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts, m)) {
+                return Evaluator.evaluate(c, data.classNames(), data.test(), clip.config().imageResolution(), s.evalBatch(),
+                        s.badImages(), m, progress);
+            }
+        }
+    }
+
+    /**
+     * Teacher for the optional distillation: zero-shot text features averaged over all ensemble
+     * templates (the reference code only used the last one), normalised, transposed (E, C).
+     */
+    private NDArray teacherText(List<String> classNames, NDManager m) {
+        NDArray sum = null;
+        for (String t : Templates.ENSEMBLE) {
+            long[][] tokens = org.dpl4j.model.text.ClipTokenizer.load().tokenize(
+                    classNames.stream().map(c -> Templates.fill(t, c)).toList(), clip.config().contextLength());
+            NDArray f = ClipModel.normalize(clip.text().encode(m, tokens, BlockAttention.PLAIN));
+            sum = sum == null ? f : sum.add(f);
+        }
+        return ClipModel.normalize(sum).transpose();
+    }
+}

@@ -1,0 +1,49 @@
+package org.dpl4j.training;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.dpl4j.model.ClipConfig;
+import org.dpl4j.model.ClipModel;
+import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.run.Json;
+import org.dpl4j.run.RunDirectory;
+
+/** A finished train run read back from its directory, for {@code eval} and {@code predict}. */
+public record TrainedRun(RunDirectory dir, Path modelPath, ClipConfig modelConfig, String dataset, Path root,
+        String subsample, List<String> classNames, TrainSettings settings) {
+
+    public static TrainedRun read(Path dir) throws IOException {
+        RunDirectory run = new RunDirectory(dir);
+        JsonNode info = run.readJson(RunDirectory.RUN);
+        if (!"train".equals(info.path("kind").asText())) {
+            throw new IOException(run.file(RunDirectory.RUN) + ": not a train run (kind " + info.path("kind").asText() + ")");
+        }
+        if (!run.has(RunDirectory.PROMPTS)) {
+            throw new IOException(dir + ": no " + RunDirectory.PROMPTS + " (the run has not finished; resume it with dpl4j train)");
+        }
+        List<String> names = new ArrayList<>();
+        info.path("classNames").forEach(n -> names.add(n.asText()));
+        return new TrainedRun(run, Path.of(info.path("model").path("path").asText()),
+                Json.PRETTY.treeToValue(info.path("model").path("config"), ClipConfig.class),
+                info.path("dataset").asText(), Path.of(info.path("root").asText()), info.path("subsample").asText("all"),
+                names, Json.PRETTY.treeToValue(info.path("settings"), TrainSettings.class));
+    }
+
+    /** Loads the run's CLIP (from {@code override} when given, else the recorded path). */
+    public ClipModel loadModel(Path override, NDManager m) throws IOException {
+        Path p = override != null ? override : modelPath;
+        if (!Files.exists(p)) {
+            throw new IOException("the run's model " + p + " no longer exists; pass --model");
+        }
+        return ClipModel.load(p, modelConfig, m);
+    }
+
+    public DeepPrompts loadPrompts(ClipModel clip, NDManager m) throws IOException {
+        return DeepPrompts.load(dir.file(RunDirectory.PROMPTS), clip.config(), m);
+    }
+}

@@ -1,0 +1,134 @@
+package org.dpl4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.dpl4j.model.io.Safetensors;
+import org.dpl4j.testutil.Golden;
+import org.dpl4j.testutil.Shared;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code dpl4j embed} against golden/embed_cases.safetensors (the reference pipeline from files:
+ * tokenizer, PIL preprocessing, encoders), and its one-line errors. Tolerance 1e-4 absolute, as
+ * for the other golden parity tests.
+ */
+class EmbedCommandTest {
+    static final float TOL = 1e-4f;
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+
+    @TempDir
+    Path dir;
+
+    /** Batch 2 and 4 split the 5 texts and 6 images into several forward passes. */
+    @ParameterizedTest
+    @CsvSource({"tiny-clip, 32", "tiny-clip, 2", "tiny-clip.pt, 4"})
+    void reproducesGoldenEmbedCases(String model, int batch) throws Exception {
+        Map<String, String> meta = Golden.metadata("embed_cases.safetensors");
+        List<String> texts = JSON.readValue(meta.get("texts"), STRINGS);
+        List<String> imageNames = JSON.readValue(meta.get("images"), STRINGS);
+        Path preprocess = Shared.require("golden/preprocess");
+        Path out = dir.resolve("features.safetensors");
+        List<String> args = new ArrayList<>(List.of("embed", "-q", "--model", Shared.require("golden/" + model).toString(),
+                "--out", out.toString(), "--batch", String.valueOf(batch)));
+        if (model.endsWith(".pt")) {
+            // the .pt carries no config and tiny-clip's 2 heads cannot be inferred from its widths
+            args.addAll(List.of("--model-config", Shared.require("golden/tiny-clip/config.json").toString()));
+        }
+        texts.forEach(t -> args.addAll(List.of("--text", t)));
+        List<String> imagePaths = imageNames.stream().map(n -> preprocess.resolve(n).toString()).toList();
+        imagePaths.forEach(p -> args.addAll(List.of("--image", p)));
+
+        Cli.Result r = Cli.run(args.toArray(String[]::new));
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        assertThat(r.out()).contains("wrote 5 text and 6 image features (dim 32)");
+        Map<String, String> written = Safetensors.metadata(out);
+        assertThat(JSON.readValue(written.get("texts"), STRINGS)).isEqualTo(texts);
+        assertThat(JSON.readValue(written.get("images"), STRINGS)).isEqualTo(imagePaths);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> golden = Golden.tensors("embed_cases.safetensors", m);
+            Map<String, NDArray> got = Safetensors.read(out, m);
+            assertThat(got.keySet()).containsExactly("text_features", "image_features");
+            float textErr = Golden.maxAbsDiff(got.get("text_features"), golden.get("text_features"));
+            assertThat(textErr).isLessThanOrEqualTo(TOL);
+            assertThat(got.get("image_features").getShape().getShape()).containsExactly(6, 32);
+            float worstImage = 0;
+            for (int i = 0; i < imageNames.size(); i++) {
+                NDArray row = got.get("image_features").get(new NDIndex(i));
+                float imageErr = Golden.maxAbsDiff(row, golden.get("image:" + imageNames.get(i)));
+                assertThat(imageErr).as(imageNames.get(i)).isLessThanOrEqualTo(TOL);
+                worstImage = Math.max(worstImage, imageErr);
+            }
+            System.out.printf("embed parity %-12s batch %2d: text %.2e image %.2e%n", model, batch, textErr, worstImage);
+        }
+    }
+
+    @Test
+    void textsOnlyWritesNoImageTensor() throws Exception {
+        Path out = dir.resolve("texts.safetensors");
+        Cli.Result r = Cli.run("embed", "-q", "--model", Shared.require("golden/tiny-clip").toString(),
+                "--text", "a photo of a cat.", "--out", out.toString());
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> got = Safetensors.read(out, m);
+            assertThat(got.keySet()).containsExactly("text_features");
+            NDArray expected = Golden.tensors("embed_cases.safetensors", m).get("text_features").get(new NDIndex("0:1"));
+            assertThat(Golden.maxAbsDiff(got.get("text_features"), expected)).isLessThanOrEqualTo(TOL);
+        }
+        assertThat(JSON.readValue(Safetensors.metadata(out).get("images"), STRINGS)).isEmpty();
+    }
+
+    @Test
+    void nothingToEmbedIsOneLine() {
+        Cli.Result r = Cli.run("embed", "--model", Shared.require("golden/tiny-clip").toString(),
+                "--out", dir.resolve("x.safetensors").toString());
+        assertOneLineError(r, "--text or --image");
+    }
+
+    @Test
+    void fileThatIsNotAnImageIsOneLineNamingIt() throws Exception {
+        Path fake = Files.writeString(dir.resolve("photo.png"), "this is text, not a PNG\n");
+        Path out = dir.resolve("x.safetensors");
+        // -q: the failure comes while the image progress bar would be showing
+        Cli.Result r = Cli.run("embed", "-q", "--model", Shared.require("golden/tiny-clip").toString(),
+                "--image", fake.toString(), "--out", out.toString());
+        assertOneLineError(r, fake.toString());
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void missingImageFileIsOneLineNamingIt() {
+        Path missing = dir.resolve("nowhere.jpg");
+        Cli.Result r = Cli.run("embed", "--model", Shared.require("golden/tiny-clip").toString(),
+                "--image", missing.toString(), "--out", dir.resolve("x.safetensors").toString());
+        assertOneLineError(r, missing.toString());
+    }
+
+    @Test
+    void missingModelIsOneLineNamingIt() {
+        Path missing = dir.resolve("no-model");
+        Cli.Result r = Cli.run("embed", "--model", missing.toString(), "--text", "a cat",
+                "--out", dir.resolve("x.safetensors").toString());
+        assertOneLineError(r, missing.toString());
+    }
+
+    static void assertOneLineError(Cli.Result r, String culprit) {
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.errLines()).hasSize(1);
+        assertThat(r.errLines().get(0)).startsWith("dpl4j ").contains("error: ").contains(culprit);
+    }
+}

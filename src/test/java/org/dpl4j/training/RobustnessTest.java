@@ -1,0 +1,105 @@
+package org.dpl4j.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.dpl4j.data.BadSamplePolicy;
+import org.dpl4j.data.DatasetSplits;
+import org.dpl4j.data.Datasets;
+import org.dpl4j.data.FewShot;
+import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.WeightFormatException;
+import org.dpl4j.prompts.ClassTexts;
+import org.dpl4j.prompts.PromptConfig;
+import org.dpl4j.prompts.Templates;
+import org.dpl4j.run.Checkpoint;
+import org.dpl4j.run.RunDirectory;
+import org.dpl4j.testutil.Shared;
+import org.dpl4j.util.Progress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad inputs fail with a message naming the culprit and never leave a corrupt run directory. */
+class RobustnessTest {
+    @TempDir
+    Path tmp;
+
+    private static TrainSettings settings(float lr, BadSamplePolicy bad) {
+        return new TrainSettings(3, 4, lr, 0.9f, 5e-4f, 0, 1e-5f, 0.02f, "default", 0f, 1, 2, 32, bad);
+    }
+
+    @Test
+    void nonFiniteLossStopsAndKeepsLastGoodCheckpoint() throws Exception {
+        DatasetSplits data = FewShot.sample(Datasets.load("dtd", Shared.require("datasets")), 2, 1);
+        try (NDManager m = NDManager.newBaseManager(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null, m)) {
+            ClassTexts texts = ClassTexts.build(clip, data.classNames(), List.of(Templates.DEFAULT), m);
+            RunDirectory run = new RunDirectory(tmp.resolve("nan"));
+            run.create();
+            PromptConfig cfg = new PromptConfig(List.of(2, 2, 2), List.of(2, 2, 2));
+            // an absurd learning rate drives the prompts to inf/NaN within a few steps
+            assertThatThrownBy(() -> new PromptTrainer(clip, settings(1e30f, BadSamplePolicy.FAIL), Progress.NONE, s -> {})
+                    .train(data, cfg, texts, null, run, m).close())
+                    .isInstanceOf(StepRunner.NonFiniteLossException.class)
+                    .hasMessageContaining("NaN").hasMessageContaining("checkpoint");
+            assertThat(run.isComplete()).isFalse();
+            if (run.has(RunDirectory.CHECKPOINT)) {
+                Checkpoint ck = Checkpoint.load(run.file(RunDirectory.CHECKPOINT), m);
+                assertThat(run.readLog(RunDirectory.METRICS_LOG)).hasSize(ck.epoch() + 1);
+            }
+        }
+    }
+
+    @Test
+    void corruptImageFailsNamingItOrIsSkippedAndCounted() throws Exception {
+        DatasetSplits data = FewShot.sample(Datasets.load("dtd", Shared.require("datasets")), 2, 1);
+        Path bad = tmp.resolve("broken.jpg");
+        Files.write(bad, new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0, 1, 2, 3});
+        List<org.dpl4j.data.Sample> train = new java.util.ArrayList<>(data.train());
+        train.set(0, new org.dpl4j.data.Sample(bad, train.get(0).label(), train.get(0).className()));
+        DatasetSplits broken = data.withSplits(train, data.val(), data.test());
+        try (NDManager m = NDManager.newBaseManager(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null, m)) {
+            ClassTexts texts = ClassTexts.build(clip, data.classNames(), List.of(Templates.DEFAULT), m);
+            PromptConfig cfg = new PromptConfig(List.of(1, 0, 0), List.of(1, 0, 0));
+            RunDirectory r1 = new RunDirectory(tmp.resolve("fail"));
+            r1.create();
+            assertThatThrownBy(() -> new PromptTrainer(clip, settings(1e-3f, BadSamplePolicy.FAIL), Progress.NONE, s -> {})
+                    .train(broken, cfg, texts, null, r1, m).close())
+                    .hasMessageContaining("broken.jpg");
+            RunDirectory r2 = new RunDirectory(tmp.resolve("skip"));
+            r2.create();
+            new PromptTrainer(clip, settings(1e-3f, BadSamplePolicy.SKIP), Progress.NONE, s -> {})
+                    .train(broken, cfg, texts, null, r2, m).close();
+            assertThat(r2.readLog(RunDirectory.METRICS_LOG)).hasSize(3);
+        }
+    }
+
+    @Test
+    void wrongArchitectureNamesTheTensor() throws Exception {
+        Path dir = tmp.resolve("model");
+        Files.createDirectories(dir);
+        Files.copy(Shared.require("golden/tiny-clip/model.safetensors"), dir.resolve("model.safetensors"));
+        // a config that says 4 vision layers where the file has 3
+        Files.writeString(dir.resolve("config.json"), Files.readString(Shared.require("golden/tiny-clip/config.json"))
+                .replace("\"vision_layers\": 3", "\"vision_layers\": 4"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertThatThrownBy(() -> ClipModel.load(dir, null, m))
+                    .isInstanceOf(WeightFormatException.class)
+                    .hasMessageContaining("visual.transformer.resblocks.3");
+            Path txt = tmp.resolve("notes.safetensors");
+            Files.writeString(txt, "hello");
+            assertThatThrownBy(() -> ClipModel.load(txt, null, m)).hasMessageContaining("notes.safetensors");
+            Path unknown = tmp.resolve("weights.bin");
+            Files.writeString(unknown, "x");
+            assertThatThrownBy(() -> ClipModel.load(unknown, null, m)).hasMessageContaining("unknown model format");
+        }
+    }
+
+    @Test
+    void unknownDatasetListsChoices() {
+        assertThatThrownBy(() -> Datasets.load("imagenette", tmp)).hasMessageContaining("imagenette").hasMessageContaining("OxfordPets");
+    }
+}
