@@ -1,5 +1,7 @@
 package org.dpl4j.pretrain;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -52,7 +54,7 @@ public record PretrainSettings(
      * @param name a name {@link org.dpl4j.data.Datasets} knows ({@code Caltech101}, {@code ImageNet}, {@code imagefolder}...)
      * @param root the folder containing the dataset folder (for {@code imagefolder}: the image folder itself)
      */
-    public record DatasetSpec(String name, Path root) {
+    public record DatasetSpec(String name, @JsonSerialize(using = ToStringSerializer.class) Path root) {
         public DatasetSpec {
             Objects.requireNonNull(name, "dataset name");
             Objects.requireNonNull(root, "dataset root");

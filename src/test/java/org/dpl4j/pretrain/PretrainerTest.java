@@ -153,4 +153,16 @@ class PretrainerTest {
         }
         assertThat(log).anyMatch(l -> l.contains("already complete"));
     }
+
+    @Test
+    void benchmarkTimesRealStepsAndWritesNothing() throws IOException {
+        PretrainSettings s = ColourImages.settings(images, 1);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Pretrainer p = trainer(s, new ArrayList<>());
+            Pretrainer.StepTiming t = p.benchmark(m, 1, 2);
+            assertThat(t.steps()).isEqualTo(2);
+            assertThat(t.secondsPerStep()).isPositive().isGreaterThanOrEqualTo(t.waitSecondsPerStep());
+            assertThatThrownBy(() -> p.benchmark(m, 2, 3)).hasMessageContaining("only 4 batches");
+        }
+    }
 }
