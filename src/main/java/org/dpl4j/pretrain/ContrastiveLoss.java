@@ -18,7 +18,10 @@ import org.dpl4j.model.ClipModel;
  * describes it just as well as its own ("a photo of a dog." vs "a bad photo of the dog."), which is
  * pure noise. Row i of {@code T} is therefore uniform over the batch items with the same class as
  * item i: {@code T_ij = [y_i = y_j] / #{k : y_k = y_i}}. {@code T} is symmetric, so the same targets
- * serve both directions, and with all classes distinct it is the identity, i.e. CLIP's loss.
+ * serve both directions, and with all classes distinct it is the identity, i.e. CLIP's loss. The
+ * loss then cannot reach 0: its floor is the targets' entropy, the mean of {@code ln #{same class}}
+ * over the rows, which is worth knowing when reading logs: about 1.2 for batches of 128 from the shared
+ * datasets, where CIFAR-10's ten classes hold 40 % of the images.
  */
 public final class ContrastiveLoss {
     /** CLIP's cap on the temperature: logits are never scaled by more than 100. */
