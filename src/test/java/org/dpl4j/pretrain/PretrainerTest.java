@@ -3,8 +3,10 @@ package org.dpl4j.pretrain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import org.dpl4j.model.ClipModel;
 import org.dpl4j.run.Checkpoint;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.util.Progress;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,9 +34,23 @@ class PretrainerTest {
     @TempDir
     Path tmp;
 
+    private static int threads;
+
+    /**
+     * One intra-op thread while these tests run: their tensors are tiny, and on a busy machine a second
+     * OpenMP thread spin-waits for its descheduled partner, which made a 5 s test take 50 s.
+     */
     @BeforeAll
-    static void writeImages() throws IOException {
+    static void setUp() throws IOException {
         images = ColourImages.write(shared.resolve("colours"), 16);
+        Engine.getInstance(); // loads the native library
+        threads = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(1);
+    }
+
+    @AfterAll
+    static void restoreThreads() {
+        JniUtils.setNumThreads(threads);
     }
 
     private static Pretrainer trainer(PretrainSettings s, List<String> log) throws IOException {
