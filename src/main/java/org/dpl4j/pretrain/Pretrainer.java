@@ -1,0 +1,375 @@
+package org.dpl4j.pretrain;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongPredicate;
+import org.dpl4j.data.Batch;
+import org.dpl4j.data.BatchLoader;
+import org.dpl4j.data.Sample;
+import org.dpl4j.data.SampleTransform;
+import org.dpl4j.model.BlockAttention;
+import org.dpl4j.model.ClipConfig;
+import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.text.ClipTokenizer;
+import org.dpl4j.run.Checkpoint;
+import org.dpl4j.run.Json;
+import org.dpl4j.run.RunDirectory;
+import org.dpl4j.training.StepRunner;
+import org.dpl4j.util.Progress;
+
+/**
+ * Contrastive pre-training of a CLIP from scratch: both towers trainable, {@link ContrastiveLoss}
+ * over each batch of image–caption pairs, {@link GroupedAdamW} with a {@link WarmupCosine} rate
+ * per step, train-time augmentation from the {@link SampleTransform} the caller supplies.
+ *
+ * <p><b>Run folder</b> ({@link RunDirectory}): {@code run.json} (settings, data summary),
+ * {@code metrics.jsonl} (one {@link PretrainEpoch} per epoch), {@code checkpoint.safetensors},
+ * {@code model/} (the exported model) and {@code metrics.json} once the run is complete.
+ *
+ * <p><b>Checkpoints and resume.</b> The checkpoint holds the parameters, both AdamW groups' moments
+ * and a {@code position} group: {@code batch} (batches done in epoch {@link Checkpoint#epoch()}),
+ * {@code step} (global steps done) and {@code loss_sum} (loss summed over the epoch's done
+ * batches); an epoch-end checkpoint points at batch 0 of the next epoch. It is written at every
+ * epoch end and every {@link PretrainSettings#checkpointEvery()} steps, so a crash loses minutes,
+ * not epochs. {@link #run} on a folder with a checkpoint resumes from it: batch order, augmentation
+ * and captions are functions of (seed, epoch, index) and the rate a function of the global step, so
+ * the resumed run ends with the same parameters as an uninterrupted one. The batches of the
+ * interrupted epoch that were already trained on are decoded again and skipped.
+ */
+public final class Pretrainer {
+    /** Folder inside the run directory that receives the exported model. */
+    public static final String MODEL_DIR = "model";
+    static final String OPTIMIZER = "adamw";
+    static final String POSITION = "position";
+    /** run.json fields that may differ on resume: they change speed and crash safety, not results. */
+    private static final List<String> FREE_ON_RESUME = List.of("workers", "checkpointEvery");
+
+    private final PretrainSettings settings;
+    private final CaptionedData data;
+    private final SampleTransform transform;
+    private final Progress.Factory progress;
+    private final Consumer<String> log;
+    private final CaptionTokens tokens;
+
+    /**
+     * @param transform decode + train augmentation, e.g. {@code SampleTransforms.train(resolution)};
+     *     must give {@code 3·R·R} floats for the model's resolution R
+     */
+    public Pretrainer(PretrainSettings settings, CaptionedData data, SampleTransform transform, Progress.Factory progress,
+            Consumer<String> log) {
+        this.settings = settings;
+        this.data = data;
+        this.transform = transform;
+        this.progress = progress;
+        this.log = log;
+        ClipConfig c = settings.model();
+        this.tokens = CaptionTokens.of(data, ClipTokenizer.load(), c.contextLength(), c.vocabSize());
+    }
+
+    /** Compact token rows of the captions; exposed for reporting. */
+    public CaptionTokens captionTokens() {
+        return tokens;
+    }
+
+    /** Optimisation steps per epoch (full batches; the last partial batch is dropped). */
+    public int batchesPerEpoch() {
+        return data.samples().size() / settings.batchSize();
+    }
+
+    /**
+     * Trains (or resumes) in {@code run}, then exports the model to {@code run/model}. A folder whose
+     * run completed is left alone.
+     *
+     * @param deadline when reached, the run checkpoints, exports what it has and returns with
+     *     {@code completed = false}; null for none
+     */
+    public PretrainResult run(RunDirectory run, NDManager parent, Instant deadline) throws IOException {
+        return run(run, parent, step -> deadline != null && Instant.now().isAfter(deadline));
+    }
+
+    /**
+     * As {@link #run(RunDirectory, NDManager, Instant)}, stopping when {@code stopAfter} accepts the
+     * number of steps done (tested after every step; at an epoch's last step the epoch is finished first).
+     */
+    PretrainResult run(RunDirectory run, NDManager parent, LongPredicate stopAfter) throws IOException {
+        int bpe = batchesPerEpoch();
+        if (bpe == 0) {
+            throw new IllegalArgumentException("only " + data.samples().size() + " training images, fewer than one batch of "
+                    + settings.batchSize());
+        }
+        WarmupCosine schedule = settings.schedule(bpe);
+        if (run.isComplete()) {
+            JsonNode fin = run.readJson(RunDirectory.FINAL);
+            log.accept("run in " + run.dir() + " is already complete; nothing to do");
+            return new PretrainResult(true, fin.path("steps").asLong(), schedule.totalSteps(),
+                    fin.path("loss").asDouble(Double.NaN), run.file(MODEL_DIR));
+        }
+        run.create();
+        boolean resuming = run.has(RunDirectory.CHECKPOINT);
+        ObjectNode info = runInfo(bpe, schedule);
+        if (resuming) {
+            checkSameRun(run, info);
+        } else {
+            run.writeJson(RunDirectory.RUN, info);
+        }
+        long total = schedule.totalSteps();
+        try (NDManager m = parent.newSubManager(); BatchLoader loader = loader()) {
+            TrainableClip clip = TrainableClip.create(settings.model(), tokens, m, settings.seed());
+            GroupedAdamW opt = newOptimizer(m);
+            List<PretrainEpoch> history = new ArrayList<>();
+            Position pos = resuming ? resume(run, clip, opt, history, m) : new Position(0, 0, 0, 0);
+            long step = pos.step();
+            try (Progress bar = progress.start("pretrain", total)) {
+                bar.step(step, null);
+                for (int epoch = pos.epoch(); epoch < settings.epochs(); epoch++) {
+                    boolean resumedEpoch = epoch == pos.epoch();
+                    int batch = resumedEpoch ? pos.batch() : 0;
+                    double lossSum = resumedEpoch ? pos.lossSum() : 0;
+                    float lr = 0;
+                    long t0 = System.nanoTime();
+                    boolean stop = false;
+                    int skipped;
+                    try (BatchLoader.Epoch it = loader.epoch(epoch)) {
+                        for (int i = 0; i < batch && it.hasNext(); i++) {
+                            it.next();
+                        }
+                        while (it.hasNext()) {
+                            Batch b = it.next();
+                            lr = schedule.lr(step);
+                            lossSum += trainStep(m, clip, opt, b, epoch, lr);
+                            batch++;
+                            step++;
+                            bar.step(1, String.format("epoch %d/%d loss %.3f lr %.1e", epoch + 1, settings.epochs(),
+                                    lossSum / batch, lr));
+                            stop = stopAfter.test(step);
+                            boolean more = it.hasNext();
+                            if (more && (stop || (settings.checkpointEvery() > 0 && step % settings.checkpointEvery() == 0))) {
+                                save(run, clip, opt, new Position(epoch, batch, step, lossSum));
+                            }
+                            if (more && stop) {
+                                return stopped(run, clip, m, history, step, total, epoch);
+                            }
+                            if (stop) {
+                                break;
+                            }
+                        }
+                        skipped = it.skippedCount();
+                    }
+                    double secs = (System.nanoTime() - t0) / 1e9;
+                    PretrainEpoch em = new PretrainEpoch(epoch + 1, step, lr, lossSum / Math.max(1, batch),
+                            Math.exp(clip.parameters().get(TrainableClip.LOGIT_SCALE).getFloat()), batch, secs, skipped);
+                    history.add(em);
+                    // checkpoint first, then the log: the log never runs ahead of the checkpoint
+                    save(run, clip, opt, new Position(epoch + 1, 0, step, 0));
+                    run.writeLog(RunDirectory.METRICS_LOG, history);
+                    log.accept(String.format("epoch %d/%d  step %d  lr %.2e  loss %.4f  scale %.1f  %.0fs", em.epoch(),
+                            settings.epochs(), step, em.lr(), em.loss(), em.logitScale(), secs));
+                    if (stop && epoch + 1 < settings.epochs()) {
+                        return stopped(run, clip, m, history, step, total, epoch + 1);
+                    }
+                }
+            }
+            return finish(run, clip, m, history, step, total, true);
+        }
+    }
+
+    private PretrainResult stopped(RunDirectory run, TrainableClip clip, NDManager m, List<PretrainEpoch> history, long step,
+            long total, int epoch) throws IOException {
+        log.accept(String.format("stopped at step %d of %d (epoch %d); checkpoint kept, run again with the same output"
+                + " folder to go on", step, total, epoch + 1));
+        return finish(run, clip, m, history, step, total, false);
+    }
+
+    /** Timing of the training step on real batches, measured by {@link #benchmark}. */
+    public record StepTiming(double secondsPerStep, double waitSecondsPerStep, int steps) {}
+
+    /**
+     * Times {@code timed} training steps on the first batches of epoch 0, after {@code warmup} untimed
+     * ones, on throwaway weights; writes nothing. {@code waitSecondsPerStep} is the part spent waiting
+     * for decoded images (data-bound when it is large).
+     */
+    public StepTiming benchmark(NDManager parent, int warmup, int timed) {
+        if (warmup + timed > batchesPerEpoch()) {
+            throw new IllegalArgumentException("an epoch has only " + batchesPerEpoch() + " batches, fewer than "
+                    + (warmup + timed));
+        }
+        try (NDManager m = parent.newSubManager(); BatchLoader loader = loader();
+                BatchLoader.Epoch it = loader.epoch(0)) {
+            TrainableClip clip = TrainableClip.create(settings.model(), tokens, m, settings.seed());
+            GroupedAdamW opt = newOptimizer(m);
+            WarmupCosine schedule = settings.schedule(batchesPerEpoch());
+            long start = 0;
+            long waited = 0;
+            for (int s = 0; s < warmup + timed; s++) {
+                if (s == warmup) {
+                    start = System.nanoTime();
+                    waited = 0;
+                }
+                long w0 = System.nanoTime();
+                Batch b = it.next();
+                waited += System.nanoTime() - w0;
+                trainStep(m, clip, opt, b, 0, schedule.lr(s));
+            }
+            return new StepTiming((System.nanoTime() - start) / 1e9 / timed, waited / 1e9 / timed, timed);
+        }
+    }
+
+    private float trainStep(NDManager m, TrainableClip clip, GroupedAdamW opt, Batch b, int epoch, float lr) {
+        int[] templates = new int[b.size()];
+        List<Sample> members = b.samples();
+        for (int i = 0; i < templates.length; i++) {
+            templates[i] = data.templateIndex(epoch, data.indexOf(members.get(i)));
+        }
+        long[][] rows = tokens.rows(b.labels(), templates);
+        int res = settings.model().imageResolution();
+        float loss = StepRunner.step(m, scope -> {
+            ClipModel model = clip.model(scope);
+            NDArray images = scope.create(b.pixels(), new Shape(b.size(), 3, res, res));
+            NDArray imageFeatures = model.image().encode(images, BlockAttention.PLAIN);
+            NDArray textFeatures = model.text().encode(scope, rows, BlockAttention.PLAIN);
+            return ContrastiveLoss.loss(imageFeatures, textFeatures, model.weights().get(TrainableClip.LOGIT_SCALE),
+                    b.labels());
+        }, clip.parameters(), opt, lr);
+        clip.clampLogitScale();
+        return loss;
+    }
+
+    private BatchLoader loader() {
+        return BatchLoader.builder(data.samples(), transform).batchSize(settings.batchSize()).shuffle(true)
+                .seed(settings.seed()).dropLast(true).workers(settings.workers()).onBadSample(settings.badImages())
+                .build();
+    }
+
+    private GroupedAdamW newOptimizer(NDManager m) {
+        return new GroupedAdamW(m, PretrainSettings.BETA1, PretrainSettings.BETA2, PretrainSettings.EPS,
+                settings.weightDecay());
+    }
+
+    /** Where a checkpoint left off: the next batch to train is {@code batch} of {@code epoch}. */
+    private record Position(int epoch, int batch, long step, double lossSum) {}
+
+    private void save(RunDirectory run, TrainableClip clip, GroupedAdamW opt, Position p) throws IOException {
+        try (NDManager tmp = clip.parameters().get(TrainableClip.LOGIT_SCALE).getManager().newSubManager()) {
+            Map<String, NDArray> position = new LinkedHashMap<>();
+            position.put("batch", tmp.create((long) p.batch()));
+            position.put("step", tmp.create(p.step()));
+            position.put("loss_sum", tmp.create(p.lossSum()));
+            Map<String, Map<String, NDArray>> groups = new LinkedHashMap<>();
+            groups.put(OPTIMIZER, opt.state());
+            groups.put(POSITION, position);
+            new Checkpoint(p.epoch(), clip.parameters(), groups).save(run.file(RunDirectory.CHECKPOINT));
+        }
+    }
+
+    private Position resume(RunDirectory run, TrainableClip clip, GroupedAdamW opt, List<PretrainEpoch> history,
+            NDManager m) throws IOException {
+        Path file = run.file(RunDirectory.CHECKPOINT);
+        try (NDManager tmp = m.newSubManager()) {
+            Checkpoint ck = Checkpoint.load(file, tmp);
+            Map<String, NDArray> position = ck.optimizers().get(POSITION);
+            Map<String, NDArray> state = ck.optimizers().get(OPTIMIZER);
+            if (position == null || state == null || !position.keySet().containsAll(List.of("batch", "step", "loss_sum"))) {
+                throw new IOException(file + ": not a pre-training checkpoint (no " + POSITION + " or " + OPTIMIZER
+                        + " state); use another output folder");
+            }
+            ck.restoreInto(clip.parameters(), "model (different model settings?)");
+            opt.load(state);
+            Position p = new Position(ck.epoch(), (int) position.get("batch").toLongArray()[0],
+                    position.get("step").toLongArray()[0], position.get("loss_sum").toDoubleArray()[0]);
+            for (JsonNode n : run.readLog(RunDirectory.METRICS_LOG)) {
+                PretrainEpoch e = Json.LINE.treeToValue(n, PretrainEpoch.class);
+                if (e.epoch() <= p.epoch()) {
+                    history.add(e);
+                }
+            }
+            log.accept(String.format("resuming at epoch %d, batch %d (step %d) from %s", p.epoch() + 1, p.batch(), p.step(),
+                    file));
+            return p;
+        }
+    }
+
+    private PretrainResult finish(RunDirectory run, TrainableClip clip, NDManager m, List<PretrainEpoch> history, long step,
+            long total, boolean completed) throws IOException {
+        Path folder = run.file(MODEL_DIR);
+        try (NDManager tmp = m.newSubManager()) {
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("steps", Long.toString(step));
+            meta.put("total_steps", Long.toString(total));
+            meta.put("completed", Boolean.toString(completed));
+            ModelExport.write(folder, settings.model(), clip.stateDict(tmp), meta);
+        }
+        double last = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).loss();
+        if (completed) {
+            Map<String, Object> fin = new LinkedHashMap<>();
+            fin.put("steps", step);
+            fin.put("epochs", settings.epochs());
+            fin.put("loss", last);
+            fin.put("logitScale", history.isEmpty() ? Double.NaN : history.get(history.size() - 1).logitScale());
+            fin.put("seconds", history.stream().mapToDouble(PretrainEpoch::seconds).sum());
+            fin.put("model", folder.toString());
+            run.writeJson(RunDirectory.FINAL, fin);
+            log.accept("model written to " + folder);
+        }
+        return new PretrainResult(completed, step, total, last, folder);
+    }
+
+    private ObjectNode runInfo(int bpe, WarmupCosine schedule) throws IOException {
+        ObjectNode info = Json.PRETTY.createObjectNode();
+        // through text, so numbers compare equal to the ones read back from run.json
+        info.set("settings", Json.PRETTY.readTree(Json.PRETTY.writeValueAsString(settings)));
+        ObjectNode d = info.putObject("data");
+        d.put("images", data.samples().size());
+        d.put("classes", data.classNames().size());
+        d.put("captionTokens", tokens.size());
+        d.putPOJO("sources", data.sources());
+        info.put("batchesPerEpoch", bpe);
+        info.put("totalSteps", schedule.totalSteps());
+        return (ObjectNode) Json.PRETTY.readTree(Json.PRETTY.writeValueAsString(info));
+    }
+
+    /** Refuses to resume a run whose settings or data differ: the result would match neither run. */
+    private static void checkSameRun(RunDirectory run, ObjectNode now) throws IOException {
+        JsonNode before = run.readJson(RunDirectory.RUN);
+        ObjectNode a = now.deepCopy();
+        JsonNode b0 = before.deepCopy();
+        if (!(b0 instanceof ObjectNode b) || !(b.get("settings") instanceof ObjectNode)) {
+            throw new IOException(run.file(RunDirectory.RUN) + ": not a pre-training run; use another output folder");
+        }
+        for (String f : FREE_ON_RESUME) {
+            ((ObjectNode) a.get("settings")).remove(f);
+            ((ObjectNode) b.get("settings")).remove(f);
+        }
+        if (!a.equals(b)) {
+            throw new IllegalStateException(run.file(RunDirectory.RUN) + " records a different run (" + firstDifference(b, a, "")
+                    + "); use another output folder or the same settings and data");
+        }
+    }
+
+    private static String firstDifference(JsonNode was, JsonNode now, String path) {
+        if (was.isObject() && now.isObject()) {
+            Iterator<String> names = now.fieldNames();
+            while (names.hasNext()) {
+                String n = names.next();
+                if (!now.get(n).equals(was.get(n))) {
+                    return was.get(n) == null ? path + n + " is new"
+                            : firstDifference(was.get(n), now.get(n), path + n + ".");
+                }
+            }
+            return "a field was removed under " + (path.isEmpty() ? "the top level" : path);
+        }
+        String p = path.endsWith(".") ? path.substring(0, path.length() - 1) : path;
+        return p + " was " + was + ", now " + now;
+    }
+}
