@@ -55,7 +55,8 @@ public final class ResultsTable {
             sb.append(String.format("%-22s", d));
             for (String m : methods) {
                 Cell c = cells.stream().filter(x -> x.dataset().equals(d) && x.method().equals(m)).findFirst().orElse(null);
-                sb.append(String.format(" %16s", c == null ? "-" : String.format("%.2f ± %.2f", c.mean(), c.ci95())));
+                sb.append(String.format(" %16s", c == null ? "-" : c.seeds() == 1 ? String.format("%.2f", c.mean())
+                        : String.format("%.2f ± %.2f", c.mean(), c.ci95())));
             }
             sb.append('\n');
         }

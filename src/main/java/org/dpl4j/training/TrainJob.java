@@ -43,7 +43,13 @@ public final class TrainJob {
 
     /** Text templates of a text-input setting for a dataset. */
     public static List<String> templates(String textInput, String dataset) {
-        return Templates.resolve(textInput, org.dpl4j.data.Datasets.canonicalName(dataset));
+        String name;
+        try {
+            name = org.dpl4j.data.Datasets.canonicalName(dataset);
+        } catch (IllegalArgumentException e) {
+            name = dataset; // an image folder named by its directory: only "custom" needs a known dataset
+        }
+        return Templates.resolve(textInput, name);
     }
 
     public Map<String, Object> run(String method, DataSpec spec, PromptConfig config, TrainSettings s, RunDirectory run,
