@@ -64,6 +64,18 @@ public final class Benchmark {
         }
     }
 
+    /** Seconds per image of a plain image-encoder forward (no autograd) at batch {@code batch}. */
+    public double imageForwardSeconds(int batch, NDManager parent) {
+        try (ClipModel clip = RandomWeights.model(config, parent, 1)) {
+            double s = time("image forward, batch " + batch, () -> {
+                try (NDManager scope = parent.newSubManager()) {
+                    clip.image().encode(images(scope, batch), BlockAttention.PLAIN).toFloatArray();
+                }
+            });
+            return s / batch;
+        }
+    }
+
     public List<Row> run(List<Integer> classCounts, List<AttentionMode> modes, int batch, int valBatch,
             List<Integer> candidates, NDManager parent) {
         List<Row> rows = new ArrayList<>();

@@ -41,6 +41,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tiny", description = "use a tiny model instead of ViT-B/16 (for a quick check)")
     boolean tiny;
 
+    @Option(names = "--forward-only", description = "only time the image encoder's forward pass (seconds per image)")
+    boolean forwardOnly;
+
     @Override
     public Integer call() {
         ClipConfig cfg = tiny ? new ClipConfig(32, 32, 3, 64, 2, 8, 77, 49408, 64, 2, 3) : ClipConfig.vitB16();
@@ -49,6 +52,10 @@ final class BenchCommand implements Callable<Integer> {
             double peak = Benchmark.matmulPeak(m);
             System.out.printf("fp32 matmul peak (512x768x768): %.0f GFLOP/s%n", peak);
             Benchmark b = new Benchmark(cfg, warmup, steps, s -> System.err.println("  " + s));
+            if (forwardOnly) {
+                System.out.printf("image encoder forward: %.3f s/image (batch 8)%n", b.imageForwardSeconds(8, m));
+                return 0;
+            }
             List<Benchmark.Row> rows = b.run(classes, modes, batch, valBatch, candidates, m);
             System.out.printf("%-7s %-6s %7s %5s %9s %9s %8s %7s %9s %8s%n",
                     "stage", "attn", "classes", "batch", "s/step", "GFLOP", "GFLOP/s", "%peak", "ref s", "speedup");

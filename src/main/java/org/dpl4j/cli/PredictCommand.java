@@ -39,7 +39,8 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainedRun r = TrainedRun.read(run);
         try (NDManager m = engine.manager(); ClipModel clip = r.loadModel(model, m); DeepPrompts prompts = r.loadPrompts(clip, m)) {
-            ClassTexts texts = ClassTexts.build(clip, r.classNames(), TrainJob.templates(r.settings().textInput(), r.dataset()), m);
+            ClassTexts texts = ClassTexts.build(clip, r.classNames(), TrainJob.templates(r.settings().textInput(), r.dataset()),
+                    prompts.config().context(), m);
             int res = clip.config().imageResolution();
             try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts, m)) {
                 for (Path img : images) {

@@ -25,6 +25,9 @@ public final class DeepPrompts implements AutoCloseable {
     private final PromptConfig config;
     private final NDManager manager;
     private final Map<Branch, List<NDArray>> prompts = new LinkedHashMap<>();
+    /** CoOp's learned input context (n × text width), or null. */
+    private NDArray context;
+    public static final String CONTEXT = "context";
 
     private DeepPrompts(PromptConfig config, NDManager manager) {
         this.config = config;
@@ -47,6 +50,13 @@ public final class DeepPrompts implements AutoCloseable {
             }
             p.prompts.put(b, list);
         }
+        if (config.context() > 0) {
+            float[] v = new float[config.context() * clip.textWidth()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (rng.nextGaussian() * std);
+            }
+            p.context = p.param(v, new Shape(config.context(), clip.textWidth()));
+        }
         return p;
     }
 
@@ -65,8 +75,12 @@ public final class DeepPrompts implements AutoCloseable {
             }
             lengths.put(b, l);
         }
-        DeepPrompts p = new DeepPrompts(new PromptConfig(lengths.get(Branch.TEXT), lengths.get(Branch.IMAGE)),
-                parent.newSubManager());
+        NDArray ctx = tensors.get(CONTEXT);
+        DeepPrompts p = new DeepPrompts(new PromptConfig(lengths.get(Branch.TEXT), lengths.get(Branch.IMAGE),
+                ctx == null ? 0 : (int) ctx.getShape().get(0)), parent.newSubManager());
+        if (ctx != null) {
+            p.context = p.param(ctx.toType(DataType.FLOAT32, true).toFloatArray(), ctx.getShape());
+        }
         for (Branch b : Branch.values()) {
             List<NDArray> list = new ArrayList<>();
             for (int layer = 0; layer < clip.layers(b); layer++) {
@@ -98,6 +112,11 @@ public final class DeepPrompts implements AutoCloseable {
         return config;
     }
 
+    /** The learned input context (CoOp), or null. */
+    public NDArray context() {
+        return context;
+    }
+
     /** The prompt of a block, or null when its length is 0. */
     public NDArray get(Branch b, int layer) {
         return prompts.get(b).get(layer);
@@ -106,6 +125,9 @@ public final class DeepPrompts implements AutoCloseable {
     /** All trainable tensors by name, in a stable order. */
     public Map<String, NDArray> parameters() {
         Map<String, NDArray> out = new LinkedHashMap<>();
+        if (context != null) {
+            out.put(CONTEXT, context);
+        }
         for (Branch b : Branch.values()) {
             List<NDArray> list = prompts.get(b);
             for (int l = 0; l < list.size(); l++) {
@@ -126,6 +148,7 @@ public final class DeepPrompts implements AutoCloseable {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("lengths_text", config.text().toString());
         meta.put("lengths_image", config.image().toString());
+        meta.put("context", Integer.toString(config.context()));
         Safetensors.write(file, parameters(), meta);
     }
 

@@ -9,6 +9,7 @@ import org.dpl4j.model.ClipConfig;
  * that they differ from a searched configuration only in the layout:
  * <ul>
  *   <li>{@code zeroshot}: no prompts;</li>
+ *   <li>{@code coop}: 16 learned input context vectors in place of the template words, text only (CoOp);</li>
  *   <li>{@code vpt-deep}: 8 image tokens in every block, none in text (MaPLe repo's deep vision prompting);</li>
  *   <li>{@code ivlp}: 2 text + 2 image tokens in every block (independent vision-language prompts);</li>
  *   <li>{@code uniform-N[-D]}: N tokens in blocks 1..D of both branches (D = all by default).</li>
@@ -20,7 +21,7 @@ public final class Presets {
     private Presets() {}
 
     public static List<String> names() {
-        return List.of("zeroshot", "vpt-deep", "ivlp", "uniform-N", "uniform-N-D");
+        return List.of("zeroshot", "coop", "vpt-deep", "ivlp", "uniform-N", "uniform-N-D");
     }
 
     public static PromptConfig resolve(String name, ClipConfig c) {
@@ -30,6 +31,8 @@ public final class Presets {
         switch (n) {
             case "zeroshot", "zero-shot", "clip":
                 return PromptConfig.none(t, v);
+            case "coop":
+                return new PromptConfig(PromptConfig.none(t, v).text(), PromptConfig.none(t, v).image(), 16);
             case "vpt-deep", "vpt":
                 return new PromptConfig(PromptConfig.none(t, v).text(), PromptConfig.uniform(0, 8, v, t, v).image());
             case "ivlp":

@@ -15,12 +15,22 @@ import org.dpl4j.util.AtomicFiles;
 
 /**
  * The DPL configuration: how many deep-prompt tokens enter each block of each branch (0 = none).
- * This is what the search stage finds and the train stage consumes.
+ * This is what the search stage finds and the train stage consumes. {@code context} > 0 adds
+ * CoOp's learned input context: that many vectors replace the template words before the class name.
  */
-public record PromptConfig(@JsonProperty("text") List<Integer> text, @JsonProperty("image") List<Integer> image) {
+public record PromptConfig(@JsonProperty("text") List<Integer> text, @JsonProperty("image") List<Integer> image,
+        @JsonProperty("context") int context) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** Deep prompts only (no learned input context). */
+    public PromptConfig(List<Integer> text, List<Integer> image) {
+        this(text, image, 0);
+    }
+
     public PromptConfig {
+        if (context < 0) {
+            throw new IllegalArgumentException("context length must be >= 0, got " + context);
+        }
         text = List.copyOf(text);
         image = List.copyOf(image);
         for (List<Integer> l : List.of(text, image)) {
@@ -56,13 +66,13 @@ public record PromptConfig(@JsonProperty("text") List<Integer> text, @JsonProper
 
     /** Number of learned scalars: Σ n_l · width over both branches. */
     public long trainableParameters(ClipConfig c) {
-        return c.textWidth() * (long) text.stream().mapToInt(Integer::intValue).sum()
+        return c.textWidth() * (long) (context + text.stream().mapToInt(Integer::intValue).sum())
                 + c.visionWidth() * (long) image.stream().mapToInt(Integer::intValue).sum();
     }
 
     @JsonIgnore
     public boolean isEmpty() {
-        return text.stream().allMatch(n -> n == 0) && image.stream().allMatch(n -> n == 0);
+        return context == 0 && text.stream().allMatch(n -> n == 0) && image.stream().allMatch(n -> n == 0);
     }
 
     /** Fails with a message naming the branch when the layer counts do not fit the model. */
@@ -98,6 +108,6 @@ public record PromptConfig(@JsonProperty("text") List<Integer> text, @JsonProper
 
     @Override
     public String toString() {
-        return "text " + text + " image " + image;
+        return (context > 0 ? "context " + context + " " : "") + "text " + text + " image " + image;
     }
 }

@@ -95,7 +95,7 @@ public final class PromptTrainer {
                             Batch b = it.next();
                             int[] hits = new int[1];
                             float loss = StepRunner.step(parent, scope -> {
-                                NDArray logits = logits(scope, b, ti, tt, texts);
+                                NDArray logits = logits(scope, b, ti, tt, texts, prompts.context());
                                 hits[0] = countCorrect(logits, b.labels());
                                 NDArray l = Losses.crossEntropy(logits, b.labels());
                                 if (teacher != null && settings.distillWeight() > 0) {
@@ -143,11 +143,11 @@ public final class PromptTrainer {
         return ck.epoch() + 1;
     }
 
-    NDArray logits(NDManager scope, Batch b, BlockAttention ti, BlockAttention tt, ClassTexts texts) {
+    NDArray logits(NDManager scope, Batch b, BlockAttention ti, BlockAttention tt, ClassTexts texts, NDArray context) {
         int res = clip.config().imageResolution();
         NDArray images = scope.create(b.pixels(), new Shape(b.labels().length, 3, res, res));
         NDArray img = clip.image().encode(images, ti);
-        NDArray txt = clip.text().encodeEmbeddings(scope, texts.embeddings(), texts.eot(), tt, true);
+        NDArray txt = clip.text().encodeEmbeddings(scope, texts.input(scope, context), texts.eot(), tt, true);
         return clip.logits(img, txt);
     }
 

@@ -26,7 +26,8 @@ public final class PromptedClassifier implements ImageClassifier, AutoCloseable 
         this.manager = parent.newSubManager();
         this.imageAttention = prompts == null ? BlockAttention.PLAIN : prompts.attention(Branch.IMAGE);
         BlockAttention ta = prompts == null ? BlockAttention.PLAIN : prompts.attention(Branch.TEXT);
-        NDArray t = clip.text().encodeEmbeddings(manager, texts.embeddings(), texts.eot(), ta, true);
+        NDArray t = clip.text().encodeEmbeddings(manager, texts.input(manager, prompts == null ? null : prompts.context()),
+                texts.eot(), ta, true);
         this.textT = ClipModel.normalize(t).transpose().mul(clip.scale()).stopGradient();
         this.resolution = clip.config().imageResolution();
     }

@@ -76,7 +76,8 @@ public final class TrainJob {
         log.accept(String.format("train %s on %s (%d classes, %d shots, seed %d): %s, %d learned values",
                 method, data.name(), data.numClasses(), spec.shots(), spec.seed(), config, config.trainableParameters(clip.config())));
         try (NDManager m = parent.newSubManager()) {
-            ClassTexts texts = ClassTexts.build(clip, data.classNames(), templates(s.textInput(), data.name()), m);
+            ClassTexts texts = ClassTexts.build(clip, data.classNames(), templates(s.textInput(), data.name()),
+                    config.context(), m);
             NDArray teacher = s.distillWeight() > 0 ? teacherText(data.classNames(), m) : null;
             try (DeepPrompts prompts = new PromptTrainer(clip, s, progress, log).train(data, config, texts, teacher, run, m)) {
                 prompts.save(run.file(RunDirectory.PROMPTS));
@@ -100,7 +101,8 @@ public final class TrainJob {
     /** Test-split accuracy of prompts on a dataset's classes (text features computed once). */
     public EvalResult evaluate(DeepPrompts prompts, DatasetSplits data, TrainSettings s, NDManager parent) {
         try (NDManager m = parent.newSubManager()) {
-            ClassTexts texts = ClassTexts.build(clip, data.classNames(), templates(s.textInput(), data.name()), m);
+            ClassTexts texts = ClassTexts.build(clip, data.classNames(), templates(s.textInput(), data.name()),
+                    prompts.config().context(), m);
             try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts, m)) {
                 return Evaluator.evaluate(c, data.classNames(), data.test(), clip.config().imageResolution(), s.evalBatch(),
                         s.badImages(), m, progress);
