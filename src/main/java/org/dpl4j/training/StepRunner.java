@@ -34,11 +34,12 @@ public final class StepRunner {
 
     private static boolean gradientsSane(Map<String, NDArray> params) {
         for (NDArray p : params.values()) {
-            NDArray g = p.getGradient();
-            float m = g.abs().max().getFloat();
-            g.close();
-            if (!(m <= MAX_GRADIENT)) {
-                return false;
+            // every temporary closed here: results of ops on g belong to the parameter's long-lived manager
+            try (NDArray g = p.getGradient(); NDArray a = g.abs(); NDArray mx = a.max()) {
+                float m = mx.getFloat();
+                if (!(m <= MAX_GRADIENT)) {
+                    return false;
+                }
             }
         }
         return true;

@@ -38,7 +38,9 @@ class CoopContextTest {
                 assertThat(Golden.maxAbsDiff(input.get("0, 1:17, :"), p.context())).isZero();
                 assertThat(Golden.maxAbsDiff(input.get(":, 17:, :"), texts.embeddings().get(":, 17:, :"))).isZero();
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray f = clip.text().encodeEmbeddings(step, input, texts.eot(), BlockAttention.PLAIN, true);
+                    // inside the collector: autograd records only while it is open
+                    NDArray f = clip.text().encodeEmbeddings(step, texts.input(step, p.context()), texts.eot(),
+                            BlockAttention.PLAIN, true);
                     gc.backward(f.sum());
                 }
                 assertThat(p.context().getGradient().abs().sum().getFloat()).isGreaterThan(0f);
