@@ -27,7 +27,7 @@ public final class AttentionMath {
         NDList parts = qkv.split(3, 2);
         float scale = (float) (1.0 / Math.sqrt(w.headDim()));
         return new Qkv(
-                Ops.splitHeads(parts.get(0), w.heads()).mul(scale),
+                Ops.mul(Ops.splitHeads(parts.get(0), w.heads()), scale),
                 Ops.splitHeads(parts.get(1), w.heads()),
                 Ops.splitHeads(parts.get(2), w.heads()));
     }

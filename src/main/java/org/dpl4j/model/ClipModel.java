@@ -70,7 +70,7 @@ public final class ClipModel implements AutoCloseable {
     public NDArray logits(NDArray imageFeatures, NDArray textFeatures) {
         NDArray i = normalize(imageFeatures);
         NDArray t = normalize(textFeatures);
-        return i.matMul(t.transpose()).mul(scale());
+        return Ops.mul(i.matMul(t.transpose()), scale());
     }
 
     /** Row-wise L2 normalisation. */

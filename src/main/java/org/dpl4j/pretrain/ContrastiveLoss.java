@@ -3,6 +3,7 @@ package org.dpl4j.pretrain;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.Ops;
 
 /**
  * CLIP's symmetric contrastive loss over a batch of B image–caption pairs, with label-aware targets.
@@ -46,7 +47,7 @@ public final class ContrastiveLoss {
         NDArray targets = logits.getManager().create(targets(labels), new Shape(b, b));
         NDArray imageToText = logits.logSoftmax(1).mul(targets).sum().neg();
         NDArray textToImage = logits.logSoftmax(0).mul(targets).sum().neg();
-        return imageToText.add(textToImage).div(2f * b);
+        return Ops.div(imageToText.add(textToImage), 2f * b);
     }
 
     /** {@code exp(min(logitScale, ln 100)) · cos}: (B, E) × (B, E) → (B, B), rows = images. */

@@ -77,7 +77,7 @@ public final class TrainableClip {
         float v = s.getFloat();
         float c = Math.max(0f, Math.min(ContrastiveLoss.MAX_LOGIT_SCALE, v));
         if (c != v) {
-            s.set(new float[] {c});
+            Ops.fill(s, c);
         }
     }
 

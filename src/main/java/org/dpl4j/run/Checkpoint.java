@@ -55,7 +55,7 @@ public record Checkpoint(int epoch, Map<String, NDArray> params, Map<String, Map
                 throw new IllegalStateException("checkpoint does not match this run's " + what + ": tensor " + e.getKey()
                         + (saved == null ? " is missing" : " has shape " + saved.getShape()));
             }
-            e.getValue().set(saved.toFloatArray());
+            org.dpl4j.model.Ops.copyInto(e.getValue(), saved); // a real copy: DJL's set(float[]) would alias a temporary buffer
         }
     }
 }

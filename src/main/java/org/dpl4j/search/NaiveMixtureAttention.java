@@ -53,7 +53,7 @@ final class NaiveMixtureAttention implements BlockAttention {
             kvIn = NDArrays.concat(new NDList(x, pb), 1);
         }
         NDArray kvH = Ops.layerNorm(kvIn, w.ln1Gamma(), w.ln1Beta());
-        NDArray q = Ops.splitHeads(h.matMul(w.qProjT()).add(w.qProjBias()), w.heads()).mul((float) (1.0 / Math.sqrt(w.headDim())));
+        NDArray q = Ops.mul(Ops.splitHeads(h.matMul(w.qProjT()).add(w.qProjBias()), w.heads()), (float) (1.0 / Math.sqrt(w.headDim())));
         NDList kv = kvH.matMul(w.kvProjT()).add(w.kvProjBias()).split(2, 2);
         NDArray k = Ops.splitHeads(kv.get(0), w.heads());
         NDArray v = Ops.splitHeads(kv.get(1), w.heads());

@@ -2,6 +2,7 @@ package org.dpl4j.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import org.dpl4j.model.Ops;
 
 /** Losses on CLIP logits. */
 public final class Losses {
@@ -17,8 +18,8 @@ public final class Losses {
             }
             onehot[i * (int) c + labels[i]] = 1f;
         }
-        NDArray y = org.dpl4j.model.Ops.owned(logits.getManager().create(onehot, new Shape(labels.length, c)));
-        return logits.logSoftmax(1).mul(y).sum().neg().div(labels.length);
+        NDArray y = Ops.owned(logits.getManager().create(onehot, new Shape(labels.length, c)));
+        return Ops.div(logits.logSoftmax(1).mul(y).sum().neg(), labels.length);
     }
 
     /**
@@ -28,6 +29,6 @@ public final class Losses {
     public static NDArray distillation(NDArray studentLogits, NDArray teacherLogits) {
         NDArray logPs = studentLogits.logSoftmax(1);
         NDArray logPt = teacherLogits.logSoftmax(1).stopGradient();
-        return logPt.exp().mul(logPt.sub(logPs)).sum().div(studentLogits.size());
+        return Ops.div(logPt.exp().mul(logPt.sub(logPs)).sum(), studentLogits.size());
     }
 }

@@ -16,6 +16,7 @@ import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.Ops;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
@@ -100,7 +101,7 @@ public final class PromptTrainer {
                                 NDArray l = Losses.crossEntropy(logits, b.labels());
                                 if (teacher != null && settings.distillWeight() > 0) {
                                     NDArray tl = teacherLogits(scope, b, teacher);
-                                    l = l.add(Losses.distillation(logits, tl).mul(settings.distillWeight()));
+                                    l = l.add(Ops.mul(Losses.distillation(logits, tl), settings.distillWeight()));
                                 }
                                 return l;
                             }, params, sgd, lr);
@@ -155,7 +156,7 @@ public final class PromptTrainer {
         int res = clip.config().imageResolution();
         NDArray images = scope.create(b.pixels(), new Shape(b.labels().length, 3, res, res));
         NDArray f = clip.image().encode(images, BlockAttention.PLAIN).stopGradient();
-        return ClipModel.normalize(f).matMul(teacherTextT).mul(clip.scale());
+        return Ops.mul(ClipModel.normalize(f).matMul(teacherTextT), clip.scale());
     }
 
     static int countCorrect(NDArray logits, int[] labels) {

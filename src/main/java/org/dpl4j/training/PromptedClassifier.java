@@ -7,6 +7,7 @@ import org.dpl4j.data.Batch;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.Ops;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 
@@ -28,7 +29,7 @@ public final class PromptedClassifier implements ImageClassifier, AutoCloseable 
         BlockAttention ta = prompts == null ? BlockAttention.PLAIN : prompts.attention(Branch.TEXT);
         NDArray t = clip.text().encodeEmbeddings(manager, texts.input(manager, prompts == null ? null : prompts.context()),
                 texts.eot(), ta, true);
-        this.textT = ClipModel.normalize(t).transpose().mul(clip.scale()).stopGradient();
+        this.textT = Ops.mul(ClipModel.normalize(t).transpose(), clip.scale()).stopGradient();
         this.resolution = clip.config().imageResolution();
     }
 

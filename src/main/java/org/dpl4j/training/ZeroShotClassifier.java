@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.dpl4j.data.Batch;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.Ops;
 import org.dpl4j.prompts.Templates;
 import org.dpl4j.util.Progress;
 
@@ -28,7 +29,7 @@ public final class ZeroShotClassifier implements ImageClassifier, AutoCloseable 
         this.clip = clip;
         this.manager = manager;
         this.classFeatures = classFeatures;
-        this.scaledT = classFeatures.transpose().mul(clip.scale());
+        this.scaledT = Ops.mul(classFeatures.transpose(), clip.scale());
     }
 
     /**

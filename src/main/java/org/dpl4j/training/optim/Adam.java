@@ -56,7 +56,7 @@ public final class Adam implements Optimizer {
                 NDArray denom = Ops.into(tmp, b).sqrt().div((float) Math.sqrt(bc2)).add(eps);
                 w.subi(Ops.into(tmp, a).div(denom).muli((float) (lr / bc1)));
             }
-            g.set(ALL, 0); // a true fill: subtracting would keep NaN/inf from another step's backward
+            Ops.fill(g, 0f);
             g.close(); // getGradient() hands out a new handle each call; free it or it piles up in the parameter's manager
         }
     }

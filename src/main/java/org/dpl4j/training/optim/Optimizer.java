@@ -2,6 +2,7 @@ package org.dpl4j.training.optim;
 
 import ai.djl.ndarray.NDArray;
 import java.util.Map;
+import org.dpl4j.model.Ops;
 
 /**
  * An in-place first-order optimiser over named parameters. DJL's own optimisers keep their
@@ -9,8 +10,6 @@ import java.util.Map;
  * so a checkpoint can hold it.
  */
 public interface Optimizer {
-    /** Index of every element, for in-place fills. */
-    ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex("...");
 
     /** Updates every parameter from its gradient at learning rate {@code lr}, then zeroes the gradients. */
     void step(Map<String, NDArray> params, float lr);
@@ -21,12 +20,15 @@ public interface Optimizer {
     /** Restores a state produced by {@link #state()}. */
     void load(Map<String, NDArray> state);
 
-    /** Zeroes the gradients of these parameters without updating them. */
+    /**
+     * Zeroes the gradients of these parameters without updating them: a true fill, so NaN/inf
+     * left by a corrupt backward cannot survive into the next step (subtracting would keep them).
+     */
     static void zeroGradients(Map<String, NDArray> params) {
         for (NDArray p : params.values()) {
-            NDArray g = p.getGradient();
-            g.set(ALL, 0); // a true fill: subtracting would keep NaN/inf from another step's backward
-            g.close();
+            try (NDArray g = p.getGradient()) { // getGradient() hands out a new handle each call
+                Ops.fill(g, 0f);
+            }
         }
     }
 }

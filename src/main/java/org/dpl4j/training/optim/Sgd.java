@@ -46,7 +46,7 @@ public final class Sgd implements Optimizer {
                 // every temporary must live in tmp: results of an op belong to its left operand's manager
                 w.subi(Ops.into(tmp, d).muli(lr));
             }
-            g.set(ALL, 0); // a true fill: subtracting would keep NaN/inf from another step's backward
+            Ops.fill(g, 0f);
             g.close(); // getGradient() hands out a new handle each call; free it or it piles up in the parameter's manager
         }
     }
