@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 /** {@code dpl4j run}: search → train → evaluate over datasets and seeds, with baselines and a results table. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "The full DPL protocol: search, train and evaluate for every dataset and seed, baselines alongside, "
-                + "then a results table (mean ± 95% CI). Re-run the same command to resume.")
+                + "then a results table (mean ± 95%% CI). Re-run the same command to resume.")
 final class RunCommand implements Callable<Integer> {
     @Mixin EngineOptions engine;
     @Mixin ModelOptions model;

@@ -24,6 +24,16 @@ class HelpTest {
         assertThat(r.errLines()).isEmpty();
     }
 
+    /** Every command's help renders cleanly: picocli warns on stderr about an unescaped % and the like. */
+    @ParameterizedTest
+    @CsvSource({"zeroshot", "embed", "search", "train", "eval", "predict", "run", "bench", "report", "demo"})
+    void everyHelpRendersWithoutWarnings(String command) {
+        Cli.Result r = Cli.run(command, "--help");
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).startsWith("Usage: dpl4j " + command);
+        assertThat(r.errLines()).isEmpty();
+    }
+
     @ParameterizedTest
     @CsvSource({"zeroshot", "embed"})
     void mainHelpListsTheCommand(String command) {
