@@ -57,6 +57,12 @@ class FlatMemoryTest {
                     arraysAfterWarmup = root.getManagedArrays().size();
                     rssWarm = Benchmark.currentRssMb();
                 }
+                if (step % 500 == 0) {
+                    Runtime rt = Runtime.getRuntime();
+                    System.out.printf("flat memory: step %d live arrays %d, RSS %.0f MB, Java heap used %d MB of %d MB committed%n",
+                            step, root.getManagedArrays().size(), Benchmark.currentRssMb(),
+                            (rt.totalMemory() - rt.freeMemory()) >> 20, rt.totalMemory() >> 20);
+                }
             }
             long arraysAtEnd = root.getManagedArrays().size();
             double rssEnd = Benchmark.currentRssMb();
