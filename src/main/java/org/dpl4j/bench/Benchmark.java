@@ -76,15 +76,21 @@ public final class Benchmark {
         }
     }
 
-    public List<Row> run(List<Integer> classCounts, List<AttentionMode> modes, int batch, int valBatch,
+    /**
+     * @param valChunk the alpha step's val batch goes through in chunks of this many images, as
+     *     in the search ({@link StepRunner#chunkedStep}); {@code valBatch} times it in one piece
+     */
+    public List<Row> run(List<Integer> classCounts, List<AttentionMode> modes, int batch, int valBatch, int valChunk,
             List<Integer> candidates, NDManager parent) {
         List<Row> rows = new ArrayList<>();
         try (ClipModel clip = RandomWeights.model(config, parent, 1)) {
             for (int classes : classCounts) {
                 long[][] tokens = tokens(classes);
+                resetPeakRss();
                 rows.add(trainStep(clip, tokens, batch, parent));
                 for (AttentionMode mode : modes) {
-                    rows.add(searchStep(clip, tokens, batch, valBatch, candidates, mode, parent));
+                    resetPeakRss();
+                    rows.add(searchStep(clip, tokens, batch, valBatch, valChunk, candidates, mode, parent));
                 }
             }
         }
@@ -120,7 +126,7 @@ public final class Benchmark {
         }
     }
 
-    private Row searchStep(ClipModel clip, long[][] tokens, int batch, int valBatch, List<Integer> candidates,
+    private Row searchStep(ClipModel clip, long[][] tokens, int batch, int valBatch, int valChunk, List<Integer> candidates,
             AttentionMode mode, NDManager parent) {
         try (NDManager m = parent.newSubManager(); Supernet net = Supernet.init(config, candidates, m, 1)) {
             Adam adam = new Adam(m, 0.5f, 0.999f, 1e-8f, 0, false);
@@ -130,7 +136,11 @@ public final class Benchmark {
             BlockAttention ti = net.attention(Branch.IMAGE, mode);
             BlockAttention tt = net.attention(Branch.TEXT, mode);
             double s = time("search " + mode + " " + tokens.length + " classes", () -> {
-                StepRunner.step(m, scope -> loss(clip, scope, valBatch, tokens, ti, tt), alphas, adam, 3.5e-3f);
+                int[] valLabels = labels(valBatch, tokens.length);
+                StepRunner.chunkedStep(m, scope -> clip.text().encode(scope, tokens, tt), (scope, txt, from, to) -> {
+                    NDArray img = clip.image().encode(images(scope, to - from), ti);
+                    return Losses.crossEntropy(clip.logits(img, txt), java.util.Arrays.copyOfRange(valLabels, from, to));
+                }, valBatch, valChunk, alphas, adam, 3.5e-3f);
                 // the prompt step must not see the alpha step's gradients (each optimiser zeroes its own)
                 StepRunner.step(m, scope -> loss(clip, scope, batch, tokens, ti, tt), prompts, sgd, 3.5e-3f);
             });
@@ -170,6 +180,18 @@ public final class Benchmark {
         double s = (System.nanoTime() - t0) / 1e9 / steps;
         log.accept(String.format("%-28s %.2f s/step", what, s));
         return s;
+    }
+
+    /**
+     * Restarts the peak-RSS count (Linux: {@code clear_refs} 5 resets VmHWM), so each row reports
+     * its own peak; where that is not possible the peak stays process-wide.
+     */
+    static void resetPeakRss() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | UnsupportedOperationException e) {
+            // not Linux, or not allowed: peaks accumulate over the rows
+        }
     }
 
     /** Peak resident set (VmHWM) of this process in GB, or NaN where /proc is unavailable. */

@@ -26,6 +26,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--val-batch", defaultValue = "16", description = "alpha-step batch (default: ${DEFAULT-VALUE})")
     int valBatch;
 
+    @Option(names = "--val-chunk", description = "alpha-step images per backward pass, as in the search (default: the train batch; "
+            + "the val batch = unchunked)")
+    Integer valChunk;
+
     @Option(names = "--candidates", split = ",", defaultValue = "0,1,2,3", description = "candidate lengths (default: ${DEFAULT-VALUE})")
     List<Integer> candidates;
 
@@ -56,16 +60,16 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf("image encoder forward: %.3f s/image (batch 8)%n", b.imageForwardSeconds(8, m));
                 return 0;
             }
-            List<Benchmark.Row> rows = b.run(classes, modes, batch, valBatch, candidates, m);
-            System.out.printf("%-7s %-6s %7s %5s %9s %9s %8s %7s %9s %8s%n",
-                    "stage", "attn", "classes", "batch", "s/step", "GFLOP", "GFLOP/s", "%peak", "ref s", "speedup");
+            List<Benchmark.Row> rows = b.run(classes, modes, batch, valBatch, valChunk != null ? valChunk : batch, candidates, m);
+            System.out.printf("%-7s %-6s %7s %5s %9s %9s %8s %7s %9s %8s %9s%n",
+                    "stage", "attn", "classes", "batch", "s/step", "GFLOP", "GFLOP/s", "%peak", "ref s", "speedup", "peak RSS");
             for (Benchmark.Row r : rows) {
-                System.out.printf("%-7s %-6s %7d %5d %9.2f %9.0f %8.0f %6.0f%% %9s %8s%n", r.stage(), r.attention(), r.classes(),
+                System.out.printf("%-7s %-6s %7d %5d %9.2f %9.0f %8.0f %6.0f%% %9s %8s %6.2f GB%n", r.stage(), r.attention(), r.classes(),
                         r.batch(), r.secondsPerStep(), r.gflopPerStep(), r.gflops(), 100 * r.gflops() / peak,
                         r.referenceSeconds() == null ? "-" : String.format("%.1f", r.referenceSeconds()),
-                        r.referenceSeconds() == null ? "-" : String.format("%.1fx", r.referenceSeconds() / r.secondsPerStep()));
+                        r.referenceSeconds() == null ? "-" : String.format("%.1fx", r.referenceSeconds() / r.secondsPerStep()), r.peakRssGb());
             }
-            System.out.printf("peak resident memory: %.2f GB%n", Benchmark.peakRssGb());
+            System.out.println("peak RSS: the process's peak while timing that row (weights included)");
         }
         return 0;
     }

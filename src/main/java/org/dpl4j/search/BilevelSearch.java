@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -93,14 +94,18 @@ public final class BilevelSearch {
                         Batch tb = it.next();
                         Batch vb = valStream.next();
                         int[] hits = new int[2];
-                        valLoss += StepRunner.step(m, scope -> {
-                            NDArray logits = logits(scope, vb, texts, ti, tt);
-                            hits[0] = correct(logits, vb.labels());
-                            return Losses.crossEntropy(logits, vb.labels());
-                        }, alphas, adam, s.alphaLr());
+                        int[] vl = vb.labels();
+                        // the val batch goes through in chunks of the train batch size: same gradient,
+                        // a quarter of the activation memory (text features computed once, kept in the graph)
+                        valLoss += StepRunner.chunkedStep(m, scope -> textFeatures(scope, texts, tt), (scope, txt, from, to) -> {
+                            int[] part = Arrays.copyOfRange(vl, from, to);
+                            NDArray logits = logits(scope, vb, from, to, txt, ti);
+                            hits[0] += correct(logits, part);
+                            return Losses.crossEntropy(logits, part);
+                        }, vl.length, s.batchSize(), alphas, adam, s.alphaLr());
                         // the prompt step sees the alphas just updated, as in the reference's forward_backward
                         trainLoss += StepRunner.step(m, scope -> {
-                            NDArray logits = logits(scope, tb, texts, ti, tt);
+                            NDArray logits = logits(scope, tb, 0, tb.labels().length, textFeatures(scope, texts, tt), ti);
                             hits[1] = correct(logits, tb.labels());
                             return Losses.crossEntropy(logits, tb.labels());
                         }, prompts, sgd, lr);
@@ -162,12 +167,17 @@ public final class BilevelSearch {
         return ck.epoch() + 1;
     }
 
-    private NDArray logits(NDManager scope, Batch b, ClassTexts texts, BlockAttention ti, BlockAttention tt) {
+    private NDArray textFeatures(NDManager scope, ClassTexts texts, BlockAttention tt) {
+        return clip.text().encodeEmbeddings(scope, texts.embeddings(), texts.eot(), tt, true);
+    }
+
+    /** Logits of images {@code [from, to)} of the batch against the class text features. */
+    private NDArray logits(NDManager scope, Batch b, int from, int to, NDArray textFeatures, BlockAttention ti) {
         int res = clip.config().imageResolution();
-        NDArray images = scope.create(b.pixels(), new Shape(b.labels().length, 3, res, res));
-        NDArray img = clip.image().encode(images, ti);
-        NDArray txt = clip.text().encodeEmbeddings(scope, texts.embeddings(), texts.eot(), tt, true);
-        return clip.logits(img, txt);
+        int per = 3 * res * res;
+        float[] pixels = from == 0 && to == b.labels().length ? b.pixels() : Arrays.copyOfRange(b.pixels(), from * per, to * per);
+        NDArray images = scope.create(pixels, new Shape(to - from, 3, res, res));
+        return clip.logits(clip.image().encode(images, ti), textFeatures);
     }
 
     private static int correct(NDArray logits, int[] labels) {

@@ -1,0 +1,109 @@
+package org.dpl4j.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dpl4j.model.BlockAttention;
+import org.dpl4j.model.Branch;
+import org.dpl4j.model.ClipConfig;
+import org.dpl4j.model.ClipModel;
+import org.dpl4j.search.AttentionMode;
+import org.dpl4j.search.Supernet;
+import org.dpl4j.testutil.RandomClip;
+import org.dpl4j.training.optim.Optimizer;
+import org.junit.jupiter.api.Test;
+
+/** The chunked alpha step back-propagates the same gradient as one pass over the whole batch. */
+class ChunkedStepTest {
+    private static final ClipConfig CFG = new ClipConfig(32, 32, 3, 64, 2, 8, 77, 1000, 64, 2, 3);
+
+    /** Records the gradients it is handed instead of updating anything. */
+    private static final class Capture implements Optimizer {
+        final List<float[]> grads = new ArrayList<>();
+
+        @Override
+        public void step(Map<String, NDArray> params, float lr) {
+            for (NDArray p : params.values()) {
+                try (NDArray g = p.getGradient()) {
+                    grads.add(g.toFloatArray());
+                }
+            }
+            Optimizer.zeroGradients(params);
+        }
+
+        @Override
+        public Map<String, NDArray> state() {
+            return Map.of();
+        }
+
+        @Override
+        public void load(Map<String, NDArray> state) {}
+    }
+
+    @Test
+    void chunksGiveTheWholeBatchGradientAndLoss() {
+        long[][] tokens = RandomClip.randomTokens(5, CFG, 3);
+        int[] labels = {0, 1, 2, 3, 4, 0, 1, 2};
+        try (NDManager root = NDManager.newBaseManager(); ClipModel clip = RandomClip.create(CFG, root, 1);
+                Supernet net = Supernet.init(CFG, List.of(0, 1, 2, 3), root, 1)) {
+            NDArray images = root.randomNormal(new Shape(labels.length, 3, 32, 32));
+            BlockAttention ti = net.attention(Branch.IMAGE, AttentionMode.FUSED);
+            BlockAttention tt = net.attention(Branch.TEXT, AttentionMode.FUSED);
+            // alphas and candidate prompts together: both branches, both kinds of parameter
+            Map<String, NDArray> params = new LinkedHashMap<>(net.alphaParameters());
+            params.putAll(net.promptParameters());
+
+            Capture whole = new Capture();
+            float wholeLoss = StepRunner.step(root, s -> Losses.crossEntropy(
+                    clip.logits(clip.image().encode(images, ti), clip.text().encode(s, tokens, tt)), labels), params, whole, 0f);
+            Capture chunked = new Capture();
+            float chunkedLoss = StepRunner.chunkedStep(root, s -> clip.text().encode(s, tokens, tt), (s, txt, from, to) -> {
+                NDArray part = images.get(from + ":" + to);
+                return Losses.crossEntropy(clip.logits(clip.image().encode(part, ti), txt), Arrays.copyOfRange(labels, from, to));
+            }, labels.length, 3, params, chunked, 0f); // chunks of 3, 3 and 2
+
+            assertThat(chunkedLoss).isCloseTo(wholeLoss, within(1e-5f * Math.abs(wholeLoss)));
+            assertThat(chunked.grads).hasSameSizeAs(whole.grads);
+            double worst = 0;
+            for (int i = 0; i < whole.grads.size(); i++) {
+                float[] a = whole.grads.get(i);
+                float[] b = chunked.grads.get(i);
+                double num = 0;
+                double den = 0;
+                for (int j = 0; j < a.length; j++) {
+                    num += (a[j] - b[j]) * (double) (a[j] - b[j]);
+                    den += a[j] * (double) a[j];
+                }
+                if (den > 0) {
+                    worst = Math.max(worst, Math.sqrt(num / den));
+                }
+            }
+            System.out.printf("chunked vs whole batch: loss %.3e, worst gradient rel %.3e over %d tensors%n",
+                    Math.abs(chunkedLoss - wholeLoss), worst, whole.grads.size());
+            assertThat(worst).as("worst relative gradient error").isLessThan(1e-5);
+        }
+    }
+
+    @Test
+    void nonFiniteChunkLossStopsBeforeAnyUpdate() {
+        try (NDManager root = NDManager.newBaseManager()) {
+            NDArray w = root.ones(new Shape(2));
+            w.setRequiresGradient(true);
+            Capture opt = new Capture();
+            assertThatThrownBy(() -> StepRunner.chunkedStep(root, s -> w.mul(s.ones(new Shape(2))), (s, shared, from, to) ->
+                    from == 0 ? shared.sum() : shared.sum().mul(s.full(new Shape(), Float.NaN)), 4, 2, Map.of("w", w), opt, 1f))
+                    .isInstanceOf(StepRunner.NonFiniteLossException.class);
+            assertThat(opt.grads).isEmpty();
+            assertThat(w.toFloatArray()).containsExactly(1f, 1f);
+        }
+    }
+}
