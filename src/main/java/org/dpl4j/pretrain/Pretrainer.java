@@ -171,9 +171,10 @@ public final class Pretrainer {
                     PretrainEpoch em = new PretrainEpoch(epoch + 1, step, lr, lossSum / Math.max(1, batch),
                             Math.exp(clip.parameters().get(TrainableClip.LOGIT_SCALE).getFloat()), batch, secs, skipped);
                     history.add(em);
-                    // checkpoint first, then the log: the log never runs ahead of the checkpoint
-                    save(run, clip, opt, new Position(epoch + 1, 0, step, 0));
+                    // the log first, then the checkpoint, which is the commit point: resume drops log lines
+                    // past it, so a kill between the two writes can neither lose nor duplicate an epoch
                     run.writeLog(RunDirectory.METRICS_LOG, history);
+                    save(run, clip, opt, new Position(epoch + 1, 0, step, 0));
                     log.accept(String.format("epoch %d/%d  step %d  lr %.2e  loss %.4f  scale %.1f  %.0fs", em.epoch(),
                             settings.epochs(), step, em.lr(), em.loss(), em.logitScale(), secs));
                     if (stop && epoch + 1 < settings.epochs()) {

@@ -123,10 +123,12 @@ public final class BilevelSearch {
                 snapshots.add(AlphaSnapshot.of(epoch + 1, net));
                 Map<String, NDArray> params = new java.util.LinkedHashMap<>(alphas);
                 params.putAll(prompts);
-                new Checkpoint(epoch, params, Map.of("adam", adam.state(), "sgd", sgd.state()),
-                        Map.of("valBatches", Long.toString(valStream.consumed()))).save(run.file(RunDirectory.CHECKPOINT));
+                // the logs first, then the checkpoint, which is the commit point: resume drops log lines
+                // past it, so a kill between the writes can neither lose nor duplicate an epoch
                 run.writeLog(RunDirectory.METRICS_LOG, history);
                 run.writeLog(RunDirectory.ALPHAS, snapshots);
+                new Checkpoint(epoch, params, Map.of("adam", adam.state(), "sgd", sgd.state()),
+                        Map.of("valBatches", Long.toString(valStream.consumed()))).save(run.file(RunDirectory.CHECKPOINT));
                 PromptConfig now = net.derive();
                 log.accept(String.format("search epoch %d/%d  train %.4f  val %.4f  val acc %.1f%%  %.1fs  config %s",
                         epoch + 1, s.epochs(), trainLoss / steps, valLoss / steps, 100.0 * valHits / valSeen, secs, now));

@@ -116,9 +116,10 @@ public final class PromptTrainer {
                     EpochMetrics em = new EpochMetrics(epoch + 1, lr, lossSum / steps, 100.0 * correct / seen, steps, secs,
                             Double.NaN, Double.NaN);
                     history.add(em);
-                    // checkpoint first, then the log: the log never runs ahead of the checkpoint
-                    new Checkpoint(epoch, params, Map.of("sgd", sgd.state())).save(run.file(RunDirectory.CHECKPOINT));
+                    // the log first, then the checkpoint, which is the commit point: resume drops log lines
+                    // past it, so a kill between the two writes can neither lose nor duplicate an epoch
                     run.writeLog(RunDirectory.METRICS_LOG, history);
+                    new Checkpoint(epoch, params, Map.of("sgd", sgd.state())).save(run.file(RunDirectory.CHECKPOINT));
                     log.accept(String.format("epoch %d/%d  lr %.2e  loss %.4f  train acc %.1f%%  %.1fs",
                             epoch + 1, settings.epochs(), lr, em.loss(), em.trainAcc(), secs));
                 }
