@@ -230,6 +230,10 @@ class BatchLoaderTest {
         assertThat(consumer.isAlive()).as("consumer blocked in hasNext() is released").isFalse();
         assertThat(ms).isLessThan(1500);
         assertThat(it.hasNext()).isFalse();
+        // a pool reports termination from inside its last worker, a moment before that thread ends
+        for (Thread t : liveLoaderThreads()) {
+            t.join(1000);
+        }
         assertThat(liveLoaderThreads()).isEmpty();
         assertThatThrownBy(() -> l.epoch(1)).isInstanceOf(IllegalStateException.class);
     }
