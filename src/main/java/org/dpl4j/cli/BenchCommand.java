@@ -26,7 +26,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--val-batch", defaultValue = "16", description = "alpha-step batch (default: ${DEFAULT-VALUE})")
     int valBatch;
 
-    @Option(names = "--val-chunk", description = "alpha-step images per backward pass, as in the search (default: the train batch; "
+    @Option(names = "--val-chunk", description = "alpha-step images per backward pass (default: as the search chooses for the model; "
             + "the val batch = unchunked)")
     Integer valChunk;
 
@@ -60,7 +60,7 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf("image encoder forward: %.3f s/image (batch 8)%n", b.imageForwardSeconds(8, m));
                 return 0;
             }
-            List<Benchmark.Row> rows = b.run(classes, modes, batch, valBatch, valChunk != null ? valChunk : batch, candidates, m);
+            List<Benchmark.Row> rows = b.run(classes, modes, batch, valBatch, valChunk != null ? valChunk : org.dpl4j.search.AlphaChunks.size(cfg, valBatch), candidates, m);
             System.out.printf("%-7s %-6s %7s %5s %9s %9s %8s %7s %9s %8s %9s%n",
                     "stage", "attn", "classes", "batch", "s/step", "GFLOP", "GFLOP/s", "%peak", "ref s", "speedup", "peak RSS");
             for (Benchmark.Row r : rows) {

@@ -95,14 +95,14 @@ public final class BilevelSearch {
                         Batch vb = valStream.next();
                         int[] hits = new int[2];
                         int[] vl = vb.labels();
-                        // the val batch goes through in chunks of the train batch size: same gradient,
-                        // a quarter of the activation memory (text features computed once, kept in the graph)
+                        // large models take the val batch in chunks: same gradient, a fraction of the
+                        // activation memory (text features computed once, kept in the graph)
                         valLoss += StepRunner.chunkedStep(m, scope -> textFeatures(scope, texts, tt), (scope, txt, from, to) -> {
                             int[] part = Arrays.copyOfRange(vl, from, to);
                             NDArray logits = logits(scope, vb, from, to, txt, ti);
                             hits[0] += correct(logits, part);
                             return Losses.crossEntropy(logits, part);
-                        }, vl.length, s.batchSize(), alphas, adam, s.alphaLr());
+                        }, vl.length, AlphaChunks.size(clip.config(), vl.length), alphas, adam, s.alphaLr());
                         // the prompt step sees the alphas just updated, as in the reference's forward_backward
                         trainLoss += StepRunner.step(m, scope -> {
                             NDArray logits = logits(scope, tb, 0, tb.labels().length, textFeatures(scope, texts, tt), ti);
