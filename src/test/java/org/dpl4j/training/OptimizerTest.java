@@ -23,7 +23,7 @@ class OptimizerTest {
         for (int i = 0; i < 2; i++) {
             try (NDManager s = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray x = s.zeros(w.getShape()).add(w);
-                gc.backward(x.mul(x).sum().div(2));
+                gc.backward(org.dpl4j.model.Ops.div(x.mul(x).sum(), 2f));
             }
             opt.step(Map.of("w", w), lr);
             assertThat(w.getGradient().abs().sum().getFloat()).isZero();
@@ -58,6 +58,20 @@ class OptimizerTest {
             }
             float[] got = twoSteps(new Adam(m, b1, b2, eps, 0, false), m, lr);
             assertThat(got[0]).isCloseTo((float) w, within(1e-6f));
+        }
+    }
+
+    @Test
+    void adamStateCanBeTakenEveryEpochWithoutLeaking() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Adam a = new Adam(m, 0.5f, 0.999f, 1e-8f, 0, false);
+            twoSteps(a, m, 0.01f);
+            assertThat(a.state().get("t.w").toFloatArray()).containsExactly(2f);
+            int arrays = m.getManagedArrays().size();
+            for (int i = 0; i < 5; i++) {
+                a.state();
+            }
+            assertThat(m.getManagedArrays()).hasSize(arrays);
         }
     }
 

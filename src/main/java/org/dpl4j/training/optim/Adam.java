@@ -20,6 +20,8 @@ public final class Adam implements Optimizer {
     private final Map<String, NDArray> m1 = new LinkedHashMap<>();
     private final Map<String, NDArray> m2 = new LinkedHashMap<>();
     private final Map<String, Integer> steps = new LinkedHashMap<>();
+    /** The step counts as arrays for {@link #state()}, made once and refilled, so checkpoints leak nothing. */
+    private final Map<String, NDArray> stepArrays = new LinkedHashMap<>();
 
     public Adam(NDManager manager, float beta1, float beta2, float eps, float weightDecay, boolean decoupled) {
         this.manager = manager;
@@ -66,7 +68,11 @@ public final class Adam implements Optimizer {
         Map<String, NDArray> out = new LinkedHashMap<>();
         m1.forEach((k, v) -> out.put("m." + k, v));
         m2.forEach((k, v) -> out.put("v." + k, v));
-        steps.forEach((k, v) -> out.put("t." + k, manager.create(new float[] {v})));
+        steps.forEach((k, v) -> {
+            NDArray t = stepArrays.computeIfAbsent(k, x -> manager.zeros(new ai.djl.ndarray.types.Shape(1)));
+            Ops.fill(t, v);
+            out.put("t." + k, t);
+        });
         return out;
     }
 
