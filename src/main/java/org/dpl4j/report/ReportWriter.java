@@ -142,11 +142,18 @@ public final class ReportWriter {
      */
     static Map<String, List<ResultRow>> aggregate(List<RunData> runs) {
         Map<String, List<ResultRow>> out = new LinkedHashMap<>();
+        // one dataset name under several roots (the demo's pets subset and the full benchmark,
+        // say) is several data sets: label those by root so their seeds are not pooled
+        Map<String, java.util.Set<String>> roots = new LinkedHashMap<>();
+        for (RunData r : runs) {
+            roots.computeIfAbsent(String.valueOf(r.dataset()), k -> new java.util.LinkedHashSet<>()).add(String.valueOf(r.field("root")));
+        }
         for (RunData r : runs) {
             if (r.finalMetrics() == null || "search".equals(r.kind()) || "pipeline".equals(r.kind())) {
                 continue;
             }
-            String d = r.dataset() == null ? "?" : r.dataset();
+            String d = (r.dataset() == null ? "?" : r.dataset())
+                    + (roots.get(String.valueOf(r.dataset())).size() > 1 ? " (" + (r.field("root") == null ? "?" : r.field("root")) + ")" : "");
             String m = r.method() == null ? "?" : r.method();
             r.finalMetrics().evaluations().forEach((name, e) ->
                     out.computeIfAbsent(name + " top-1 %", k -> new ArrayList<>()).add(new ResultRow(d, m, r.seed(), e.top1())));

@@ -179,4 +179,20 @@ class ReportWriterTest {
         contains(html, "66.00 ± 0.00");
         lacks(html, "<b>66.00");
     }
+
+    @Test
+    void oneDatasetNameUnderTwoRootsIsTwoRowsNotPooledSeeds() throws Exception {
+        Path a = FakeRuns.train(tmp, "pets-demo", "OxfordPets", "dpl", 1, 60.0);
+        Path b = FakeRuns.train(tmp, "pets-full", "OxfordPets", "dpl", 1, 40.0);
+        for (Path[] d : new Path[][] {{a, Path.of("demo-data")}, {b, Path.of("/data/coop")}}) {
+            Path runJson = d[0].resolve("run.json");
+            Files.writeString(runJson, Files.readString(runJson).replace("\"kind\"", "\"root\":\"" + d[1] + "\",\"kind\""));
+        }
+        List<RunData.ResultRow> rows = ReportWriter.aggregate(List.of(RunDataReader.read(a, "pets-demo"), RunDataReader.read(b, "pets-full")))
+                .get("test top-1 %");
+        assertThat(rows).extracting(RunData.ResultRow::dataset).containsExactly("OxfordPets (demo-data)", "OxfordPets (/data/coop)");
+        // one root: the plain name
+        assertThat(ReportWriter.aggregate(List.of(RunDataReader.read(a, "pets-demo"))).get("test top-1 %"))
+                .extracting(RunData.ResultRow::dataset).containsExactly("OxfordPets");
+    }
 }
