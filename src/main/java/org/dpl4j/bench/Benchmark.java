@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -139,7 +140,7 @@ public final class Benchmark {
                 int[] valLabels = labels(valBatch, tokens.length);
                 StepRunner.chunkedStep(m, scope -> clip.text().encode(scope, tokens, tt), (scope, txt, from, to) -> {
                     NDArray img = clip.image().encode(images(scope, to - from), ti);
-                    return Losses.crossEntropy(clip.logits(img, txt), java.util.Arrays.copyOfRange(valLabels, from, to));
+                    return Losses.crossEntropy(clip.logits(img, txt), Arrays.copyOfRange(valLabels, from, to));
                 }, valBatch, valChunk, alphas, adam, 3.5e-3f);
                 // the prompt step must not see the alpha step's gradients (each optimiser zeroes its own)
                 StepRunner.step(m, scope -> loss(clip, scope, batch, tokens, ti, tt), prompts, sgd, 3.5e-3f);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.dpl4j.bench.Benchmark;
 import org.dpl4j.model.ClipConfig;
+import org.dpl4j.search.AlphaChunks;
 import org.dpl4j.search.AttentionMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.printf("image encoder forward: %.3f s/image (batch 8)%n", b.imageForwardSeconds(8, m));
                 return 0;
             }
-            List<Benchmark.Row> rows = b.run(classes, modes, batch, valBatch, valChunk != null ? valChunk : org.dpl4j.search.AlphaChunks.size(cfg, valBatch), candidates, m);
+            List<Benchmark.Row> rows = b.run(classes, modes, batch, valBatch, valChunk != null ? valChunk : AlphaChunks.size(cfg, valBatch), candidates, m);
             System.out.printf("%-7s %-6s %7s %5s %9s %9s %8s %7s %9s %8s %9s%n",
                     "stage", "attn", "classes", "batch", "s/step", "GFLOP", "GFLOP/s", "%peak", "ref s", "speedup", "peak RSS");
             for (Benchmark.Row r : rows) {

@@ -8,8 +8,10 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.dpl4j.report.HtmlPage.Raw;
 import org.dpl4j.report.RunData.Evaluation;
 import org.dpl4j.report.RunData.ResultRow;
@@ -144,9 +146,9 @@ public final class ReportWriter {
         Map<String, List<ResultRow>> out = new LinkedHashMap<>();
         // one dataset name under several roots (the demo's pets subset and the full benchmark,
         // say) is several data sets: label those by root so their seeds are not pooled
-        Map<String, java.util.Set<String>> roots = new LinkedHashMap<>();
+        Map<String, Set<String>> roots = new LinkedHashMap<>();
         for (RunData r : runs) {
-            roots.computeIfAbsent(String.valueOf(r.dataset()), k -> new java.util.LinkedHashSet<>()).add(String.valueOf(r.field("root")));
+            roots.computeIfAbsent(String.valueOf(r.dataset()), k -> new LinkedHashSet<>()).add(String.valueOf(r.field("root")));
         }
         for (RunData r : runs) {
             if (r.finalMetrics() == null || "search".equals(r.kind()) || "pipeline".equals(r.kind())) {

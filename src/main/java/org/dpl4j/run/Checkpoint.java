@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.dpl4j.model.Ops;
 import org.dpl4j.model.io.Safetensors;
 
 /**
@@ -55,7 +56,7 @@ public record Checkpoint(int epoch, Map<String, NDArray> params, Map<String, Map
                 throw new IllegalStateException("checkpoint does not match this run's " + what + ": tensor " + e.getKey()
                         + (saved == null ? " is missing" : " has shape " + saved.getShape()));
             }
-            org.dpl4j.model.Ops.copyInto(e.getValue(), saved); // a real copy: DJL's set(float[]) would alias a temporary buffer
+            Ops.copyInto(e.getValue(), saved); // a real copy: DJL's set(float[]) would alias a temporary buffer
         }
     }
 }
