@@ -3,21 +3,27 @@ package org.dpl4j.training;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.Datasets;
 import org.dpl4j.data.FewShot;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.Safetensors;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.Templates;
+import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.search.AlphaSnapshot;
 import org.dpl4j.search.BilevelSearch;
 import org.dpl4j.search.SearchResult;
 import org.dpl4j.search.SearchSettings;
+import org.dpl4j.testutil.RunFiles;
 import org.dpl4j.testutil.Shared;
 import org.dpl4j.util.Progress;
 import org.junit.jupiter.api.Test;
@@ -47,24 +53,28 @@ class TrainAndSearchTest {
             ClassTexts texts = ClassTexts.build(clip, data.classNames(), List.of(Templates.DEFAULT), m);
             RunDirectory straight = new RunDirectory(tmp.resolve("straight"));
             straight.create();
-            float[] full;
-            try (DeepPrompts p = new PromptTrainer(clip, settings(6), Progress.NONE, s -> {}).train(data, cfg, texts, null, straight, m)) {
-                full = p.parameters().get("prompt.image.0").toFloatArray();
-            }
-            List<EpochMetrics> log = straight.readLog(RunDirectory.METRICS_LOG).stream()
-                    .map(n -> org.dpl4j.run.Json.LINE.convertValue(n, EpochMetrics.class)).toList();
-            assertThat(log).hasSize(6);
-            assertThat(log.get(5).loss()).isLessThan(log.get(0).loss());
+            try (DeepPrompts full = new PromptTrainer(clip, settings(6), Progress.NONE, s -> {}).train(data, cfg, texts, null, straight, m)) {
+                List<EpochMetrics> log = straight.readLog(RunDirectory.METRICS_LOG).stream()
+                        .map(n -> Json.LINE.convertValue(n, EpochMetrics.class)).toList();
+                assertThat(log).hasSize(6);
+                assertThat(log.get(5).loss()).isLessThan(log.get(0).loss());
 
-            // a run that crashes after its third epoch, then resumes from its checkpoint
-            RunDirectory r3 = new RunDirectory(tmp.resolve("r3"));
-            r3.create();
-            InterruptAfter.epochs(3, () -> new PromptTrainer(clip, settings(6), Progress.NONE, InterruptAfter.logger(3))
-                    .train(data, cfg, texts, null, r3, m).close());
-            try (DeepPrompts p = new PromptTrainer(clip, settings(6), Progress.NONE, s -> {}).train(data, cfg, texts, null, r3, m)) {
-                assertThat(p.parameters().get("prompt.image.0").toFloatArray()).containsExactly(full);
+                // a run that crashes after its third epoch, then resumes from its checkpoint
+                RunDirectory r3 = new RunDirectory(tmp.resolve("r3"));
+                r3.create();
+                InterruptAfter.epochs(3, () -> new PromptTrainer(clip, settings(6), Progress.NONE, InterruptAfter.logger(3))
+                        .train(data, cfg, texts, null, r3, m).close());
+                assertThat(checkpointEpoch(r3)).as("0-based epoch of the checkpoint left by the crash").isEqualTo(2);
+                List<String> resumedLog = new ArrayList<>();
+                try (DeepPrompts p = new PromptTrainer(clip, settings(6), Progress.NONE, resumedLog::add)
+                        .train(data, cfg, texts, null, r3, m)) {
+                    RunFiles.assertSameTensors(full.parameters(), p.parameters(), "the resumed run's prompts");
+                }
+                // it really resumed: a restart from scratch would log epochs 1 to 6 and end with the same bytes
+                assertThat(resumedLog).anyMatch(l -> l.startsWith("resuming after epoch 3 "));
+                assertThat(RunFiles.epochsLogged(resumedLog, "")).containsExactly("4/6", "5/6", "6/6");
+                assertSameRun(straight, r3);
             }
-            assertThat(r3.readLog(RunDirectory.METRICS_LOG)).hasSize(6);
         }
     }
 
@@ -76,14 +86,39 @@ class TrainAndSearchTest {
             run.create();
             SearchSettings s = SearchSettings.defaults().withEpochs(2);
             SearchResult r = new BilevelSearch(clip, s, Progress.NONE, x -> {}).run(data, run, m);
-            assertThat(r.config().text()).hasSize(3).allMatch(n -> List.of(0, 1, 2, 3).contains(n));
             assertThat(PromptConfig.read(run.file(RunDirectory.PROMPT_CONFIG))).isEqualTo(r.config());
-            assertThat(run.readLog(RunDirectory.ALPHAS)).hasSize(3);
             assertThat(run.readLog(RunDirectory.METRICS_LOG)).hasSize(2);
-            // alphas moved away from their 1e-3 initialisation
-            Map<String, Object> last = org.dpl4j.run.Json.LINE.convertValue(run.readLog(RunDirectory.ALPHAS).get(2), Map.class);
-            assertThat(last).containsKeys("text", "image");
+            List<AlphaSnapshot> snapshots = run.readLog(RunDirectory.ALPHAS).stream()
+                    .map(n -> Json.LINE.convertValue(n, AlphaSnapshot.class)).toList();
+            assertThat(snapshots).extracting(AlphaSnapshot::epoch).containsExactly(0, 1, 2);
+            AlphaSnapshot first = snapshots.get(0);
+            AlphaSnapshot last = snapshots.get(2);
+            // the alphas moved away from their 1e-3 initialisation in both branches
+            assertThat(last.text()).isNotEqualTo(first.text());
+            assertThat(last.image()).isNotEqualTo(first.image());
+            // each branch's layout is the per-block argmax of that branch's final alphas: a text/image mix-up
+            // (the reference code's bug) is visible only when the two argmax layouts differ, so check that too
+            List<Integer> text = argmaxLengths(last.text(), last.candidates());
+            List<Integer> image = argmaxLengths(last.image(), last.candidates());
+            assertThat(text).as("text vs image argmax layouts").isNotEqualTo(image);
+            assertThat(r.config().text()).as("text layout").isEqualTo(text);
+            assertThat(r.config().image()).as("image layout").isEqualTo(image);
         }
+    }
+
+    /** Per block, the candidate length with the largest weight (the first on a tie). */
+    private static List<Integer> argmaxLengths(float[][] weights, List<Integer> candidates) {
+        List<Integer> out = new ArrayList<>();
+        for (float[] row : weights) {
+            int best = 0;
+            for (int k = 1; k < row.length; k++) {
+                if (row[k] > row[best]) {
+                    best = k;
+                }
+            }
+            out.add(candidates.get(best));
+        }
+        return out;
     }
 
     @Test
@@ -103,14 +138,36 @@ class TrainAndSearchTest {
                     throw new InterruptAfter();
                 }
             }).run(data, r2, m));
+            assertThat(checkpointEpoch(r2)).as("0-based epoch of the checkpoint left by the crash").isEqualTo(1);
             assertThat(r2.readLog(RunDirectory.METRICS_LOG)).hasSize(2);
-            SearchResult resumed = new BilevelSearch(clip, s, Progress.NONE, x -> {}).run(data, r2, m);
+            List<String> resumedLog = new ArrayList<>();
+            SearchResult resumed = new BilevelSearch(clip, s, Progress.NONE, resumedLog::add).run(data, r2, m);
             assertThat(resumed.config()).isEqualTo(full.config());
+            // it really resumed: a restart from scratch would log epochs 1 to 3 and end with the same bytes
+            assertThat(resumedLog).anyMatch(l -> l.equals("resuming search after epoch 2"));
+            assertThat(RunFiles.epochsLogged(resumedLog, "search ")).containsExactly("3/3");
             // every alpha snapshot, epoch 0 to 3, bit for bit: the resumed run saw the same val batches
-            assertThat(java.nio.file.Files.readAllLines(r2.file(RunDirectory.ALPHAS)))
-                    .hasSize(4).isEqualTo(java.nio.file.Files.readAllLines(straight.file(RunDirectory.ALPHAS)));
-            assertThat(r2.readLog(RunDirectory.METRICS_LOG)).hasSize(3);
+            assertThat(r2.readLog(RunDirectory.ALPHAS)).hasSize(4);
+            assertSameRun(straight, r2);
+            RunFiles.assertSameLines(straight.file(RunDirectory.ALPHAS), r2.file(RunDirectory.ALPHAS), Set.of());
+            RunFiles.assertSameJson(straight.file("search-result.json"), r2.file("search-result.json"), Set.of());
+            assertThat(PromptConfig.read(r2.file(RunDirectory.PROMPT_CONFIG))).isEqualTo(full.config());
         }
+    }
+
+    private static int checkpointEpoch(RunDirectory run) throws IOException {
+        return Integer.parseInt(Safetensors.metadata(run.file(RunDirectory.CHECKPOINT)).get("epoch"));
+    }
+
+    /**
+     * The resumed run's checkpoint (parameters and optimiser state) and every metrics line equal the
+     * uninterrupted run's; only {@link RunFiles#WALL_CLOCK} fields may differ.
+     */
+    private static void assertSameRun(RunDirectory straight, RunDirectory resumed) throws IOException {
+        RunFiles.assertSameTensors(straight.file(RunDirectory.CHECKPOINT), resumed.file(RunDirectory.CHECKPOINT));
+        assertThat(straight.readLog(RunDirectory.METRICS_LOG)).isNotEmpty();
+        RunFiles.assertSameLines(straight.file(RunDirectory.METRICS_LOG), resumed.file(RunDirectory.METRICS_LOG),
+                RunFiles.WALL_CLOCK);
     }
 
     /** Stops a training run by throwing from its epoch log after n epochs (a crash stand-in). */
