@@ -3,15 +3,20 @@ package org.dpl4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.dpl4j.cli.EmbedCommandTest.assertOneLineError;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.dpl4j.testutil.Golden;
 import org.dpl4j.testutil.Shared;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +84,90 @@ class ZeroShotCommandTest {
         assertThat(j.get("macro").asDouble()).isCloseTo(macro, within());
     }
 
+    /**
+     * Predictions against the golden pipeline from files (golden/embed_cases.safetensors: the five
+     * texts of zeroshot.safetensors, whose text features are the same, and six odd images at 32 px):
+     * each image is filed under a class, and the counts must be those of the argmax of the golden
+     * cosine similarities, computed here in plain Java (the smallest margin is 0.034, far above the
+     * 1e-4 to which the image pipeline matches the golden features).
+     */
+    @Test
+    void predictionsAreTheArgmaxOfTheGoldenFeatures() throws Exception {
+        Map<String, String> meta = Golden.metadata("embed_cases.safetensors");
+        List<String> texts = List.of(JSON.readValue(meta.get("texts"), String[].class));
+        List<String> images = List.of(JSON.readValue(meta.get("images"), String[].class));
+        String prefix = "a photo of a ";
+        assertThat(texts).as("golden texts use the default template")
+                .allSatisfy(t -> assertThat(t).startsWith(prefix).endsWith("."));
+        List<String> classes = texts.stream().map(t -> t.substring(prefix.length(), t.length() - 1)).toList();
+        Path root = tmp.resolve("golden");
+        // class → {images, correct}; image i is filed under class i mod 5, so some land where the golden argmax is and some not
+        Map<String, int[]> expected = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, NDArray> golden = Golden.tensors("embed_cases.safetensors", m);
+            float[][] text = rows(golden.get("text_features").toFloatArray(), classes.size());
+            for (int i = 0; i < images.size(); i++) {
+                String image = images.get(i);
+                int label = i % classes.size();
+                Path folder = Files.createDirectories(root.resolve(classes.get(label).replace(' ', '_')));
+                Files.copy(Shared.require("golden/preprocess/" + image), folder.resolve(image));
+                int predicted = argmaxCosine(golden.get("image:" + image).toFloatArray(), text);
+                int[] counts = expected.computeIfAbsent(classes.get(label), c -> new int[2]);
+                counts[0]++;
+                counts[1] += predicted == label ? 1 : 0;
+            }
+        }
+        int correct = expected.values().stream().mapToInt(c -> c[1]).sum();
+        assertThat(correct).as("golden hits: neither none nor all, or the check could not tell").isBetween(1, images.size() - 1);
+
+        Cli.Result r = Cli.run("zeroshot", "-q", "--model", model, "--data", root.toString(), "--json", "--batch", "4");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(j.get("images").asInt()).isEqualTo(images.size());
+        assertThat(j.get("classes").asInt()).isEqualTo(classes.size());
+        List<String> keys = new ArrayList<>();
+        j.get("per_class").fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactlyElementsOf(expected.keySet());
+        double macro = 0;
+        for (Map.Entry<String, int[]> e : expected.entrySet()) {
+            JsonNode c = j.get("per_class").get(e.getKey());
+            assertThat(c.get("images").asInt()).as(e.getKey()).isEqualTo(e.getValue()[0]);
+            assertThat(c.get("correct").asInt()).as(e.getKey()).isEqualTo(e.getValue()[1]);
+            macro += 100.0 * e.getValue()[1] / e.getValue()[0] / expected.size();
+        }
+        assertThat(j.get("top1").asDouble()).isCloseTo(100.0 * correct / images.size(), within());
+        assertThat(j.get("macro").asDouble()).isCloseTo(macro, within());
+    }
+
+    private static float[][] rows(float[] flat, int n) {
+        float[][] out = new float[n][];
+        int len = flat.length / n;
+        for (int i = 0; i < n; i++) {
+            out[i] = Arrays.copyOfRange(flat, i * len, (i + 1) * len);
+        }
+        return out;
+    }
+
+    /** The class whose text feature has the largest cosine with {@code image} (the image's norm does not matter). */
+    private static int argmaxCosine(float[] image, float[][] text) {
+        int best = -1;
+        double bestCos = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < text.length; c++) {
+            double dot = 0;
+            double norm = 0;
+            for (int k = 0; k < image.length; k++) {
+                dot += (double) image[k] * text[c][k];
+                norm += (double) text[c][k] * text[c][k];
+            }
+            double cos = dot / Math.sqrt(norm);
+            if (cos > bestCos) {
+                bestCos = cos;
+                best = c;
+            }
+        }
+        return best;
+    }
+
     @Test
     void tableShowsTheSameNumbersAsJson() throws Exception {
         JsonNode j = JSON.readTree(Cli.run("zeroshot", "-q", "--model", model, "--data", pets.toString(), "--json").out());
@@ -124,16 +213,20 @@ class ZeroShotCommandTest {
     @Test
     void coopDatasetTestSplit() throws Exception {
         Path root = Shared.require("datasets");
-        Shared.require("datasets/oxford_pets/split_zhou_OxfordPets.json");
+        Path split = Shared.require("datasets/oxford_pets/split_zhou_OxfordPets.json");
         Cli.Result r = Cli.run("zeroshot", "-q", "--model", model, "--dataset", "OxfordPets", "--root", root.toString(),
                 "--json", "--templates", "custom", "--batch", "64");
         assertThat(r.exitCode()).as(r.err()).isZero();
         JsonNode j = JSON.readTree(r.out());
-        int sum = 0;
-        for (JsonNode c : j.get("per_class")) {
-            sum += c.get("images").asInt();
+        // the split file's test entries per class (CoOp prompts replace underscores in class names by spaces)
+        Map<String, Integer> expected = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (JsonNode e : JSON.readTree(split.toFile()).get("test")) {
+            expected.merge(e.get(2).asText().replace('_', ' '), 1, Integer::sum);
         }
-        assertThat(j.get("images").asInt()).isEqualTo(sum).isPositive();
+        Map<String, Integer> got = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        j.get("per_class").fields().forEachRemaining(e -> got.put(e.getKey(), e.getValue().get("images").asInt()));
+        assertThat(got).isEqualTo(expected);
+        assertThat(j.get("images").asInt()).isEqualTo(expected.values().stream().mapToInt(Integer::intValue).sum());
         assertThat(j.get("data").asText()).startsWith("OxfordPets test split");
     }
 

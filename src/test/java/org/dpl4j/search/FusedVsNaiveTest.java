@@ -7,7 +7,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.dpl4j.model.Branch;
@@ -19,48 +21,92 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Fused and naive mixture attention agree (features, loss and all gradients) on random models
- * and candidate sets of sizes other than the golden ones; no shared data needed.
+ * Fused and naive mixture attention agree (image and text features, loss and all gradients) on
+ * random models and candidate sets of sizes other than the golden ones; no shared data needed.
+ * Both paths compute the same sums in a different order, so they agree far more closely than
+ * either agrees with the golden tensors (1e-4): measured worst over these cases are 5.7e-7 (features,
+ * relative), 5.4e-7 (loss, absolute) and 6.8e-6 (gradients, relative, as the golden tests measure
+ * it), and the tolerances below are about three times those.
  */
 class FusedVsNaiveTest {
+    private static final float FEATURE_TOLERANCE = 2e-6f;
+    private static final float LOSS_TOLERANCE = 2e-6f;
+    private static final float GRADIENT_TOLERANCE = 2e-5f;
+
+    /** What one attention mode computes: features, loss and the gradient of every search parameter. */
+    private record Pass(float[] image, float[] text, float loss, Map<String, float[]> grads) {}
 
     @ParameterizedTest
     @CsvSource({"'0,1,2,3', 3, 48, 3", "'0,2,4,6', 2, 32, 4", "'0,1', 1, 64, 2", "'0,3,5', 4, 48, 6"})
     void agree(String cands, int layers, int width, int classes) throws Exception {
-        List<Integer> c = java.util.Arrays.stream(cands.split(",")).map(Integer::parseInt).toList();
+        List<Integer> c = Arrays.stream(cands.split(",")).map(Integer::parseInt).toList();
         ClipConfig cfg = new ClipConfig(24, 32, layers, width, width / 16, 8, 20, 600, width, width / 16, layers);
         try (NDManager m = NDManager.newBaseManager(); ClipModel clip = RandomClip.create(cfg, m, 11)) {
             NDArray images = m.randomNormal(new Shape(3, 3, 32, 32));
             long[][] tokens = RandomClip.randomTokens(classes, cfg, 13);
-            Map<AttentionMode, float[]> loss = new HashMap<>();
-            Map<AttentionMode, Map<String, float[]>> grads = new HashMap<>();
+            Map<AttentionMode, Pass> passes = new EnumMap<>(AttentionMode.class);
             for (AttentionMode mode : AttentionMode.values()) {
-                try (Supernet net = Supernet.init(cfg, c, m, 21); NDManager step = m.newSubManager()) {
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray img = clip.image().encode(images, net.attention(Branch.IMAGE, mode));
-                        NDArray txt = clip.text().encode(step, tokens, net.attention(Branch.TEXT, mode));
-                        NDArray l = Losses.crossEntropy(clip.logits(img, txt), new int[] {0, 1 % classes, 1});
-                        gc.backward(l);
-                        loss.put(mode, new float[] {l.getFloat()});
-                    }
-                    Map<String, float[]> g = new HashMap<>();
-                    net.alphaParameters().forEach((k, v) -> g.put(k, v.getGradient().toFloatArray()));
-                    net.promptParameters().forEach((k, v) -> g.put(k, v.getGradient().toFloatArray()));
-                    grads.put(mode, g);
-                }
+                passes.put(mode, run(clip, cfg, c, images, tokens, classes, mode, m));
             }
-            assertThat(loss.get(AttentionMode.FUSED)[0]).isCloseTo(loss.get(AttentionMode.NAIVE)[0], org.assertj.core.data.Offset.offset(1e-4f));
-            for (String k : grads.get(AttentionMode.NAIVE).keySet()) {
-                float[] a = grads.get(AttentionMode.FUSED).get(k);
-                float[] b = grads.get(AttentionMode.NAIVE).get(k);
-                float scale = 1e-12f;
-                float diff = 0;
-                for (int i = 0; i < a.length; i++) {
-                    scale = Math.max(scale, Math.abs(b[i]));
-                    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-                }
-                assertThat(diff / scale).as(k).isLessThanOrEqualTo(1e-3f);
-            }
+            Pass fused = passes.get(AttentionMode.FUSED);
+            Pass naive = passes.get(AttentionMode.NAIVE);
+            float image = relDiff(fused.image(), naive.image());
+            float text = relDiff(fused.text(), naive.text());
+            float loss = Math.abs(fused.loss() - naive.loss());
+            assertThat(fused.grads().keySet()).containsExactlyElementsOf(naive.grads().keySet());
+            Map<String, Float> grad = new LinkedHashMap<>();
+            naive.grads().forEach((k, ref) -> grad.put(k, relDiff(fused.grads().get(k), ref)));
+            System.out.printf("fused vs naive %s: image features %.2e, text features %.2e, loss %.2e, "
+                    + "worst gradient %.2e over %d tensors%n", cands, image, text, loss,
+                    grad.values().stream().max(Float::compare).orElseThrow(), grad.size());
+            assertThat(image).as("image features").isLessThanOrEqualTo(FEATURE_TOLERANCE);
+            assertThat(text).as("text features").isLessThanOrEqualTo(FEATURE_TOLERANCE);
+            assertThat(loss).as("loss").isLessThanOrEqualTo(LOSS_TOLERANCE);
+            naive.grads().forEach((k, ref) -> {
+                // a zero reference gradient would compare anything as equal
+                assertThat(maxAbs(ref)).as("naive gradient of %s is zero or not finite", k).isPositive().isFinite();
+                assertThat(grad.get(k)).as("gradient of %s", k).isLessThanOrEqualTo(GRADIENT_TOLERANCE);
+            });
         }
+    }
+
+    private static Pass run(ClipModel clip, ClipConfig cfg, List<Integer> cands, NDArray images, long[][] tokens,
+            int classes, AttentionMode mode, NDManager m) {
+        try (Supernet net = Supernet.init(cfg, cands, m, 21); NDManager step = m.newSubManager()) {
+            float[] img;
+            float[] txt;
+            float loss;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray i = clip.image().encode(images, net.attention(Branch.IMAGE, mode));
+                NDArray t = clip.text().encode(step, tokens, net.attention(Branch.TEXT, mode));
+                NDArray l = Losses.crossEntropy(clip.logits(i, t), new int[] {0, 1 % classes, 1});
+                gc.backward(l);
+                img = i.toFloatArray();
+                txt = t.toFloatArray();
+                loss = l.getFloat();
+            }
+            Map<String, float[]> grads = new LinkedHashMap<>();
+            net.alphaParameters().forEach((k, v) -> grads.put(k, v.getGradient().toFloatArray()));
+            net.promptParameters().forEach((k, v) -> grads.put(k, v.getGradient().toFloatArray()));
+            return new Pass(img, txt, loss, grads);
+        }
+    }
+
+    /** max |a - b| / max |b|, the relative error of the golden tests (b is the reference). */
+    private static float relDiff(float[] a, float[] b) {
+        assertThat(a).hasSameSizeAs(b);
+        float diff = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff = Math.max(diff, Math.abs(a[i] - b[i]));
+        }
+        return diff / Math.max(maxAbs(b), 1e-12f);
+    }
+
+    private static float maxAbs(float[] v) {
+        float mx = 0;
+        for (float x : v) {
+            mx = Math.max(mx, Math.abs(x));
+        }
+        return mx;
     }
 }

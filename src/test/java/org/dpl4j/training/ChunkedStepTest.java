@@ -72,7 +72,8 @@ class ChunkedStepTest {
             }, labels.length, 3, params, chunked, 0f); // chunks of 3, 3 and 2
 
             assertThat(chunkedLoss).isCloseTo(wholeLoss, within(1e-5f * Math.abs(wholeLoss)));
-            assertThat(chunked.grads).hasSameSizeAs(whole.grads);
+            assertThat(chunked.grads).hasSameSizeAs(whole.grads).hasSameSizeAs(params.keySet());
+            List<String> names = new ArrayList<>(params.keySet());
             double worst = 0;
             for (int i = 0; i < whole.grads.size(); i++) {
                 float[] a = whole.grads.get(i);
@@ -80,12 +81,13 @@ class ChunkedStepTest {
                 double num = 0;
                 double den = 0;
                 for (int j = 0; j < a.length; j++) {
+                    assertThat(a[j]).as("reference gradient of %s[%d]", names.get(i), j).isFinite();
                     num += (a[j] - b[j]) * (double) (a[j] - b[j]);
                     den += a[j] * (double) a[j];
                 }
-                if (den > 0) {
-                    worst = Math.max(worst, Math.sqrt(num / den));
-                }
+                // a zero reference would make the relative error meaningless and hide any chunked gradient
+                assertThat(den).as("reference gradient of %s is all zero", names.get(i)).isPositive();
+                worst = Math.max(worst, Math.sqrt(num / den));
             }
             System.out.printf("chunked vs whole batch: loss %.3e, worst gradient rel %.3e over %d tensors%n",
                     Math.abs(chunkedLoss - wholeLoss), worst, whole.grads.size());

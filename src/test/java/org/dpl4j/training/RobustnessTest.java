@@ -4,13 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.dpl4j.data.BadSamplePolicy;
+import org.dpl4j.data.BatchLoader;
 import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.Datasets;
 import org.dpl4j.data.FewShot;
+import org.dpl4j.data.Sample;
+import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.io.WeightFormatException;
 import org.dpl4j.prompts.ClassTexts;
@@ -28,8 +33,8 @@ class RobustnessTest {
     @TempDir
     Path tmp;
 
-    private static TrainSettings settings(float lr, BadSamplePolicy bad) {
-        return new TrainSettings(3, 4, lr, 0.9f, 5e-4f, 0, 1e-5f, 0.02f, "default", 0f, 1, 2, 32, bad);
+    private static TrainSettings settings(int epochs, int batch, float lr, BadSamplePolicy bad) {
+        return new TrainSettings(epochs, batch, lr, 0.9f, 5e-4f, 0, 1e-5f, 0.02f, "default", 0f, 1, 2, 32, bad);
     }
 
     @Test
@@ -40,16 +45,35 @@ class RobustnessTest {
             RunDirectory run = new RunDirectory(tmp.resolve("nan"));
             run.create();
             PromptConfig cfg = new PromptConfig(List.of(2, 2, 2), List.of(2, 2, 2));
-            // an absurd learning rate drives the prompts to inf/NaN within a few steps
-            assertThatThrownBy(() -> new PromptTrainer(clip, settings(1e30f, BadSamplePolicy.FAIL), Progress.NONE, s -> {})
+            // one good epoch at an ordinary learning rate, checkpointed
+            new PromptTrainer(clip, settings(1, 4, 1e-3f, BadSamplePolicy.FAIL), Progress.NONE, s -> {})
+                    .train(data, cfg, texts, null, run, m).close();
+            Path file = run.file(RunDirectory.CHECKPOINT);
+            byte[] good = Files.readAllBytes(file);
+            // resumed with an absurd learning rate: epoch 2 drives the prompts to inf/NaN within a few steps
+            List<String> said = new ArrayList<>();
+            assertThatThrownBy(() -> new PromptTrainer(clip, settings(3, 4, 1e30f, BadSamplePolicy.FAIL), Progress.NONE, said::add)
                     .train(data, cfg, texts, null, run, m).close())
                     .isInstanceOf(StepRunner.NonFiniteLossException.class)
                     .hasMessageContaining("NaN").hasMessageContaining("checkpoint");
+            assertThat(said).as("trainer log").anyMatch(l -> l.startsWith("resuming after epoch 1 "));
             assertThat(run.isComplete()).isFalse();
-            if (run.has(RunDirectory.CHECKPOINT)) {
-                Checkpoint ck = Checkpoint.load(run.file(RunDirectory.CHECKPOINT), m);
-                assertThat(run.readLog(RunDirectory.METRICS_LOG)).hasSize(ck.epoch() + 1);
-            }
+
+            Checkpoint ck = Checkpoint.load(file, m);
+            assertThat(ck.epoch()).as("checkpointed epoch (0-based)").isZero();
+            List<JsonNode> log = run.readLog(RunDirectory.METRICS_LOG);
+            assertThat(log).as("metrics log").hasSize(1);
+            assertThat(log.get(0).get("epoch").asInt()).isEqualTo(1);
+            assertThat(log.get(0).get("loss").asDouble()).isFinite();
+            assertThat(ck.params()).hasSize(6);
+            ck.params().forEach((name, p) -> {
+                float[] v = p.toFloatArray();
+                assertThat(v).as("prompt %s", name).isNotEmpty();
+                for (int i = 0; i < v.length; i++) {
+                    assertThat(v[i]).as("prompt %s[%d]", name, i).isFinite();
+                }
+            });
+            assertThat(Files.readAllBytes(file)).as("checkpoint file after the failed epoch").isEqualTo(good);
         }
     }
 
@@ -58,22 +82,41 @@ class RobustnessTest {
         DatasetSplits data = FewShot.sample(Datasets.load("dtd", Shared.require("datasets")), 2, 1);
         Path bad = tmp.resolve("broken.jpg");
         Files.write(bad, new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0, 1, 2, 3});
-        List<org.dpl4j.data.Sample> train = new java.util.ArrayList<>(data.train());
-        train.set(0, new org.dpl4j.data.Sample(bad, train.get(0).label(), train.get(0).className()));
+        // eight images, the first one unreadable
+        List<Sample> train = new ArrayList<>(data.train().subList(0, 8));
+        train.set(0, new Sample(bad, train.get(0).label(), train.get(0).className()));
         DatasetSplits broken = data.withSplits(train, data.val(), data.test());
         try (NDManager m = NDManager.newBaseManager(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null, m)) {
             ClassTexts texts = ClassTexts.build(clip, data.classNames(), List.of(Templates.DEFAULT), m);
             PromptConfig cfg = new PromptConfig(List.of(1, 0, 0), List.of(1, 0, 0));
             RunDirectory r1 = new RunDirectory(tmp.resolve("fail"));
             r1.create();
-            assertThatThrownBy(() -> new PromptTrainer(clip, settings(1e-3f, BadSamplePolicy.FAIL), Progress.NONE, s -> {})
+            assertThatThrownBy(() -> new PromptTrainer(clip, settings(3, 1, 1e-3f, BadSamplePolicy.FAIL), Progress.NONE, s -> {})
                     .train(broken, cfg, texts, null, r1, m).close())
                     .hasMessageContaining("broken.jpg");
+            assertThat(r1.has(RunDirectory.CHECKPOINT)).isFalse();
+
+            // the trainer does not report the loader's count; with batches of one image its steps show
+            // exactly how many images each epoch trained on: 8 minus the skipped one
             RunDirectory r2 = new RunDirectory(tmp.resolve("skip"));
             r2.create();
-            new PromptTrainer(clip, settings(1e-3f, BadSamplePolicy.SKIP), Progress.NONE, s -> {})
+            new PromptTrainer(clip, settings(3, 1, 1e-3f, BadSamplePolicy.SKIP), Progress.NONE, s -> {})
                     .train(broken, cfg, texts, null, r2, m).close();
-            assertThat(r2.readLog(RunDirectory.METRICS_LOG)).hasSize(3);
+            List<JsonNode> log = r2.readLog(RunDirectory.METRICS_LOG);
+            assertThat(log).hasSize(3);
+            assertThat(log).extracting(l -> l.get("steps").asInt()).as("steps per epoch").containsExactly(7, 7, 7);
+
+            // and the loader the trainer builds counts it once per epoch
+            try (BatchLoader loader = BatchLoader.builder(train, SampleTransforms.train(clip.config().imageResolution()))
+                    .batchSize(1).shuffle(true).seed(1).onBadSample(BadSamplePolicy.SKIP).build()) {
+                for (int epoch = 0; epoch < 3; epoch++) {
+                    try (BatchLoader.Epoch it = loader.epoch(epoch)) {
+                        it.forEachRemaining(b -> { });
+                        assertThat(it.skippedCount()).as("skipped in epoch %d", epoch).isEqualTo(1);
+                    }
+                }
+                assertThat(loader.skippedCount()).isEqualTo(3);
+            }
         }
     }
 
