@@ -1,9 +1,11 @@
 package org.dpl4j.cli;
 
 import ai.djl.ndarray.NDManager;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.Presets;
@@ -34,6 +36,24 @@ final class TrainCommand implements Callable<Integer> {
 
         @Option(names = "--preset", description = "zeroshot | vpt-deep | ivlp | uniform-N | uniform-N-D")
         String preset;
+
+        String method() {
+            return config != null ? "dpl" : preset;
+        }
+
+        /** The layout for this model; a --config file made for another model fails naming the file. */
+        PromptConfig resolve(ClipConfig model) throws IOException {
+            if (config == null) {
+                return Presets.resolve(preset, model);
+            }
+            PromptConfig cfg = PromptConfig.read(config);
+            try {
+                cfg.checkFits(model);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(config + ": " + e.getMessage(), e);
+            }
+            return cfg;
+        }
     }
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "run directory (resumed if it exists)")
@@ -44,10 +64,9 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (NDManager m = engine.manager(); ClipModel clip = model.load(m)) {
-            PromptConfig cfg = layout.config != null ? PromptConfig.read(layout.config) : Presets.resolve(layout.preset, clip.config());
-            String method = layout.config != null ? "dpl" : layout.preset;
+            PromptConfig cfg = layout.resolve(clip.config());
             Map<String, Object> metrics = new TrainJob(clip, model.model, engine.progress(), Logs.stderr(engine.quiet))
-                    .run(method, data.spec(), cfg, train.settings(data.seed), new RunDirectory(out), m,
+                    .run(layout.method(), data.spec(), cfg, train.settings(data.seed), new RunDirectory(out), m,
                             Logs.commandLine("train", spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             System.out.println(Json.PRETTY.writeValueAsString(metrics));
         }

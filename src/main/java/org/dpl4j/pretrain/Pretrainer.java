@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +25,7 @@ import org.dpl4j.model.text.ClipTokenizer;
 import org.dpl4j.run.Checkpoint;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.run.RunIdentity;
 import org.dpl4j.training.StepRunner;
 import org.dpl4j.util.Progress;
 
@@ -53,8 +53,12 @@ public final class Pretrainer {
     public static final String MODEL_DIR = "model";
     static final String OPTIMIZER = "adamw";
     static final String POSITION = "position";
-    /** run.json fields that may differ on resume: they change speed and crash safety, not results. */
-    private static final List<String> FREE_ON_RESUME = List.of("workers", "checkpointEvery");
+    /**
+     * A pre-training run.json records no kind; {@code workers} and {@code checkpointEvery} may differ on
+     * resume: they change speed and crash safety, not results.
+     */
+    private static final RunIdentity IDENTITY =
+            new RunIdentity(null, "pre-training", List.of("settings.workers", "settings.checkpointEvery"));
 
     private final PretrainSettings settings;
     private final CaptionedData data;
@@ -120,7 +124,7 @@ public final class Pretrainer {
         boolean resuming = run.has(RunDirectory.CHECKPOINT);
         ObjectNode info = runInfo(bpe, schedule);
         if (resuming) {
-            checkSameRun(run, info);
+            IDENTITY.checkSame(run, info);
         } else {
             run.writeJson(RunDirectory.RUN, info);
         }
@@ -338,39 +342,5 @@ public final class Pretrainer {
         info.put("batchesPerEpoch", bpe);
         info.put("totalSteps", schedule.totalSteps());
         return (ObjectNode) Json.PRETTY.readTree(Json.PRETTY.writeValueAsString(info));
-    }
-
-    /** Refuses to resume a run whose settings or data differ: the result would match neither run. */
-    private static void checkSameRun(RunDirectory run, ObjectNode now) throws IOException {
-        JsonNode before = run.readJson(RunDirectory.RUN);
-        ObjectNode a = now.deepCopy();
-        JsonNode b0 = before.deepCopy();
-        if (!(b0 instanceof ObjectNode b) || !(b.get("settings") instanceof ObjectNode)) {
-            throw new IOException(run.file(RunDirectory.RUN) + ": not a pre-training run; use another output folder");
-        }
-        for (String f : FREE_ON_RESUME) {
-            ((ObjectNode) a.get("settings")).remove(f);
-            ((ObjectNode) b.get("settings")).remove(f);
-        }
-        if (!a.equals(b)) {
-            throw new IllegalStateException(run.file(RunDirectory.RUN) + " records a different run (" + firstDifference(b, a, "")
-                    + "); use another output folder or the same settings and data");
-        }
-    }
-
-    private static String firstDifference(JsonNode was, JsonNode now, String path) {
-        if (was.isObject() && now.isObject()) {
-            Iterator<String> names = now.fieldNames();
-            while (names.hasNext()) {
-                String n = names.next();
-                if (!now.get(n).equals(was.get(n))) {
-                    return was.get(n) == null ? path + n + " is new"
-                            : firstDifference(was.get(n), now.get(n), path + n + ".");
-                }
-            }
-            return "a field was removed under " + (path.isEmpty() ? "the top level" : path);
-        }
-        String p = path.endsWith(".") ? path.substring(0, path.length() - 1) : path;
-        return p + " was " + was + ", now " + now;
     }
 }

@@ -3,6 +3,7 @@ package org.dpl4j.run;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -42,15 +43,24 @@ public final class Pipeline {
     }
 
     public ResultsTable run(Plan plan, RunDirectory out, NDManager parent, String command) throws IOException {
+        if (out.has(RunDirectory.RUN)) {
+            throw new IOException(out.file(RunDirectory.RUN) + " records " + RunIdentity.describe(out.readJson(RunDirectory.RUN))
+                    + ", but a pipeline needs a folder of its own; " + RunIdentity.OTHER_FOLDER);
+        }
+        // every baseline resolved before the first one trains: a typo must not cost a finished stage
+        Map<String, PromptConfig> baselines = new LinkedHashMap<>();
+        for (String b : plan.baselines()) {
+            baselines.put(b, Presets.resolve(b, clip.config()));
+        }
         out.create();
         ResultsTable table = new ResultsTable();
         for (String dataset : plan.datasets()) {
             for (long seed : plan.seeds()) {
                 DataSpec spec = new DataSpec(dataset, plan.root(), plan.shots(), seed, plan.subsample());
                 Path base = out.dir().resolve(dataset).resolve("seed" + seed);
-                for (String b : plan.baselines()) {
-                    PromptConfig cfg = Presets.resolve(b, clip.config());
-                    train(b, spec, cfg, plan.train().withSeed(seed), base.resolve(b), table, parent, command);
+                for (Map.Entry<String, PromptConfig> b : baselines.entrySet()) {
+                    train(b.getKey(), spec, b.getValue(), plan.train().withSeed(seed), base.resolve(b.getKey()), table, parent,
+                            command);
                 }
                 PromptConfig searched = new SearchJob(clip, modelPath, progress, log)
                         .run(spec, plan.search().withSeed(seed), new RunDirectory(base.resolve("search")), parent, command);

@@ -1,12 +1,18 @@
 package org.dpl4j.run;
 
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dpl4j.data.DataSpec;
+import org.dpl4j.data.DatasetSplits;
+import org.dpl4j.util.Version;
 
 /**
  * run.json: everything needed to reproduce or reuse a run (Tribuo-style provenance): what kind
  * of run, the method, the data (dataset, root, shots, seed, class subset, split sizes, class
  * names), the prompt layout, every setting, the model and its checksum, and versions.
+ * {@link RunIdentity} decides which of these must match when a run is resumed.
  */
 public record RunInfo(
         String kind,
@@ -23,4 +29,24 @@ public record RunInfo(
         ModelRef model,
         String started,
         String dpl4jVersion,
-        String command) {}
+        String command) {
+
+    /**
+     * The record of a run starting now on {@code data} (loaded from {@code spec}); split sizes of
+     * {@code splits} only (a search never touches test).
+     */
+    public static RunInfo start(String kind, String method, DataSpec spec, DatasetSplits data, List<String> splits,
+            Object promptConfig, Object settings, ModelRef model, String command) {
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        for (String s : splits) {
+            sizes.put(s, switch (s) {
+                case "train" -> data.train().size();
+                case "val" -> data.val().size();
+                case "test" -> data.test().size();
+                default -> throw new IllegalArgumentException("no split " + s);
+            });
+        }
+        return new RunInfo(kind, method, data.name(), spec.root().toString(), spec.shots(), spec.seed(), spec.subsample(),
+                sizes, data.classNames(), promptConfig, settings, model, Instant.now().toString(), Version.get(), command);
+    }
+}

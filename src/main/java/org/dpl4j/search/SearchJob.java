@@ -3,8 +3,8 @@ package org.dpl4j.search;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.dpl4j.data.DataSpec;
@@ -13,14 +13,15 @@ import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.run.ModelRef;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.run.RunIdentity;
 import org.dpl4j.run.RunInfo;
 import org.dpl4j.util.Progress;
-import org.dpl4j.util.Version;
 
 /**
  * A complete search run in a run directory: provenance, the bilevel search (resumable), the
  * configuration ({@code prompt-config.json}, readable by {@code train --config}) and the search
- * result with per-block confidence. A finished directory is reused as is.
+ * result with per-block confidence. A finished directory is reused as is; one that records another run
+ * is refused ({@link RunIdentity}).
  */
 public final class SearchJob {
     private final ClipModel clip;
@@ -37,20 +38,17 @@ public final class SearchJob {
 
     public PromptConfig run(DataSpec spec, SearchSettings s, RunDirectory run, NDManager parent, String command)
             throws IOException {
+        if (run.has(RunDirectory.RUN)) {
+            RunIdentity.SEARCH.read(run, RunIdentity.OTHER_FOLDER); // another kind of run is never reused, finished or not
+        }
         if (run.isComplete()) {
             log.accept("search already complete: " + run.dir());
             return PromptConfig.read(run.file(RunDirectory.PROMPT_CONFIG));
         }
         DatasetSplits data = spec.load();
         run.create();
-        if (!run.has(RunDirectory.RUN)) {
-            Map<String, Integer> sizes = new LinkedHashMap<>();
-            sizes.put("train", data.train().size());
-            sizes.put("val", data.val().size());
-            run.writeJson(RunDirectory.RUN, new RunInfo("search", "dpl", data.name(), spec.root().toString(), spec.shots(),
-                    spec.seed(), spec.subsample(), sizes, data.classNames(), null, s, ModelRef.of(modelPath, clip),
-                    Instant.now().toString(), Version.get(), command));
-        }
+        RunIdentity.SEARCH.recordOrCheck(run, RunInfo.start("search", "dpl", spec, data, List.of("train", "val"), null, s,
+                ModelRef.of(modelPath, clip), command));
         log.accept(String.format("search on %s (%d classes, %d train / %d val images), candidates %s, %d epochs, %s attention",
                 data.name(), data.numClasses(), data.train().size(), data.val().size(), s.candidates(), s.epochs(),
                 s.attention().name().toLowerCase()));

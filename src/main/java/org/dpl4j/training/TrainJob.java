@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,16 +16,18 @@ import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.Templates;
+import org.dpl4j.run.Json;
 import org.dpl4j.run.ModelRef;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.run.RunIdentity;
 import org.dpl4j.run.RunInfo;
 import org.dpl4j.util.Progress;
-import org.dpl4j.util.Version;
 
 /**
  * A complete train-stage run in a run directory: provenance, training (resumable), learned
  * prompts, and evaluation on the test split — plus the new classes' test split under the
- * base-to-new protocol (harmonic mean). A directory that already holds final metrics is left as is.
+ * base-to-new protocol (harmonic mean). A directory that already holds final metrics is left as is;
+ * one that records another run is refused ({@link RunIdentity}).
  */
 public final class TrainJob {
     private final ClipModel clip;
@@ -54,24 +55,20 @@ public final class TrainJob {
 
     public Map<String, Object> run(String method, DataSpec spec, PromptConfig config, TrainSettings s, RunDirectory run,
             NDManager parent, String command) throws IOException {
+        if (run.has(RunDirectory.RUN)) {
+            RunIdentity.TRAIN.read(run, RunIdentity.OTHER_FOLDER); // another kind of run is never reused, finished or not
+        }
         if (run.isComplete()) {
             log.accept("already complete: " + run.dir());
             @SuppressWarnings("unchecked")
-            Map<String, Object> done = org.dpl4j.run.Json.PRETTY.convertValue(run.readJson(RunDirectory.FINAL), Map.class);
+            Map<String, Object> done = Json.PRETTY.convertValue(run.readJson(RunDirectory.FINAL), Map.class);
             return done;
         }
         config.checkFits(clip.config());
         DatasetSplits data = spec.load();
         run.create();
-        if (!run.has(RunDirectory.RUN)) {
-            Map<String, Integer> sizes = new LinkedHashMap<>();
-            sizes.put("train", data.train().size());
-            sizes.put("val", data.val().size());
-            sizes.put("test", data.test().size());
-            run.writeJson(RunDirectory.RUN, new RunInfo("train", method, data.name(), spec.root().toString(), spec.shots(),
-                    spec.seed(), spec.subsample(), sizes, data.classNames(), config, s, ModelRef.of(modelPath, clip),
-                    Instant.now().toString(), Version.get(), command));
-        }
+        RunIdentity.TRAIN.recordOrCheck(run, RunInfo.start("train", method, spec, data, List.of("train", "val", "test"),
+                config, s, ModelRef.of(modelPath, clip), command));
         config.write(run.file(RunDirectory.PROMPT_CONFIG));
         log.accept(String.format("train %s on %s (%d classes, %d shots, seed %d): %s, %d learned values",
                 method, data.name(), data.numClasses(), spec.shots(), spec.seed(), config, config.trainableParameters(clip.config())));

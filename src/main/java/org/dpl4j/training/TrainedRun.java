@@ -12,6 +12,7 @@ import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.run.RunIdentity;
 
 /** A finished train run read back from its directory, for {@code eval} and {@code predict}. */
 public record TrainedRun(RunDirectory dir, Path modelPath, ClipConfig modelConfig, String dataset, Path root,
@@ -19,10 +20,7 @@ public record TrainedRun(RunDirectory dir, Path modelPath, ClipConfig modelConfi
 
     public static TrainedRun read(Path dir) throws IOException {
         RunDirectory run = new RunDirectory(dir);
-        JsonNode info = run.readJson(RunDirectory.RUN);
-        if (!"train".equals(info.path("kind").asText())) {
-            throw new IOException(run.file(RunDirectory.RUN) + ": not a train run (kind " + info.path("kind").asText() + ")");
-        }
+        JsonNode info = RunIdentity.TRAIN.read(run, "pass the directory of a train run (dpl4j train --out)");
         if (!run.has(RunDirectory.PROMPTS)) {
             throw new IOException(dir + ": no " + RunDirectory.PROMPTS + " (the run has not finished; resume it with dpl4j train)");
         }

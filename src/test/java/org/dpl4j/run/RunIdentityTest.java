@@ -1,0 +1,151 @@
+package org.dpl4j.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shared resume check: a run directory is resumed only by the run it records. Which fields
+ * may differ, how the first difference is named, and how a folder of another kind is refused.
+ */
+class RunIdentityTest {
+    @TempDir
+    Path tmp;
+
+    /** A train run.json as TrainJob writes it (the fields that matter here). */
+    private static ObjectNode trainRun() throws IOException {
+        return (ObjectNode) Json.PRETTY.readTree("""
+                {"kind": "train", "method": "ivlp", "dataset": "OxfordPets", "root": "/data", "shots": 2, "seed": 1,
+                 "subsample": "all", "splitSizes": {"train": 6, "val": 6, "test": 72},
+                 "classNames": ["abyssinian", "american bulldog", "bengal"],
+                 "promptConfig": {"text": [2, 2, 2], "image": [2, 2, 2], "context": 0},
+                 "settings": {"epochs": 1, "lr": 0.01, "workers": 1, "evalBatch": 64, "seed": 1},
+                 "model": {"path": "/models/a", "format": "OPENAI_SAFETENSORS", "sha256": "abc", "config": {"embed_dim": 32}},
+                 "started": "2026-01-01T00:00:00Z", "dpl4jVersion": "1.0", "command": "dpl4j train ..."}
+                """);
+    }
+
+    private RunDirectory recorded(JsonNode info) throws IOException {
+        RunDirectory run = new RunDirectory(tmp.resolve("run"));
+        run.create();
+        run.writeJson(RunDirectory.RUN, info);
+        return run;
+    }
+
+    private static ObjectNode with(ObjectNode info, String dotted, JsonNode value) {
+        ObjectNode copy = info.deepCopy();
+        String[] parts = dotted.split("\\.");
+        ObjectNode parent = copy;
+        for (int i = 0; i < parts.length - 1; i++) {
+            parent = (ObjectNode) parent.get(parts[i]);
+        }
+        parent.set(parts[parts.length - 1], value);
+        return copy;
+    }
+
+    @Test
+    void speedAndBookkeepingFieldsMayDifferOnResume() throws IOException {
+        RunDirectory run = recorded(trainRun());
+        ObjectNode now = trainRun();
+        now = with(now, "settings.workers", Json.PRETTY.valueToTree(16));
+        now = with(now, "settings.evalBatch", Json.PRETTY.valueToTree(8));
+        now = with(now, "started", Json.PRETTY.valueToTree("2026-02-02T00:00:00Z"));
+        now = with(now, "dpl4jVersion", Json.PRETTY.valueToTree("2.0"));
+        now = with(now, "command", Json.PRETTY.valueToTree("dpl4j run ..."));
+        now = with(now, "model.path", Json.PRETTY.valueToTree("/elsewhere/a"));
+        ObjectNode finalNow = now;
+        assertThatCode(() -> RunIdentity.TRAIN.checkSame(run, finalNow)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void everyOtherFieldMustMatchAndTheMessageNamesIt() throws IOException {
+        RunDirectory run = recorded(trainRun());
+        String file = run.file(RunDirectory.RUN).toString();
+        record Change(String path, JsonNode value, String named) {}
+        List<Change> changes = List.of(
+                new Change("settings.lr", Json.PRETTY.valueToTree(0.02), "settings.lr was 0.01, now 0.02"),
+                new Change("seed", Json.PRETTY.valueToTree(2), "seed was 1, now 2"),
+                new Change("shots", Json.PRETTY.valueToTree(4), "shots was 2, now 4"),
+                new Change("subsample", Json.PRETTY.valueToTree("base"), "subsample was \"all\", now \"base\""),
+                new Change("dataset", Json.PRETTY.valueToTree("DescribableTextures"), "dataset was \"OxfordPets\""),
+                new Change("root", Json.PRETTY.valueToTree("/other"), "root was \"/data\", now \"/other\""),
+                new Change("method", Json.PRETTY.valueToTree("coop"), "method was \"ivlp\", now \"coop\""),
+                new Change("model.sha256", Json.PRETTY.valueToTree("def"), "model.sha256 was \"abc\", now \"def\""),
+                new Change("splitSizes.test", Json.PRETTY.valueToTree(70), "splitSizes.test was 72, now 70"),
+                new Change("classNames", Json.PRETTY.valueToTree(List.of("abyssinian", "beagle", "bengal")),
+                        "classNames.1 was \"american bulldog\", now \"beagle\""),
+                new Change("promptConfig.image", Json.PRETTY.valueToTree(List.of(2, 0, 2)),
+                        "promptConfig.image.1 was 2, now 0"));
+        for (Change c : changes) {
+            ObjectNode now = with(trainRun(), c.path(), c.value());
+            assertThatThrownBy(() -> RunIdentity.TRAIN.checkSame(run, now)).as(c.path())
+                    .hasMessageStartingWith(file + " records a different run (")
+                    .hasMessageContaining(c.named())
+                    .hasMessageEndingWith("use another output folder or the same settings and data");
+        }
+    }
+
+    @Test
+    void aFieldAddedOrRemovedIsNamed() throws IOException {
+        RunDirectory run = recorded(trainRun());
+        ObjectNode removed = trainRun();
+        ((ObjectNode) removed.get("settings")).remove("lr");
+        assertThatThrownBy(() -> RunIdentity.TRAIN.checkSame(run, removed)).hasMessageContaining("settings.lr was 0.01, now absent");
+        ObjectNode added = with(trainRun(), "settings.distill", Json.PRETTY.valueToTree(0.5));
+        assertThatThrownBy(() -> RunIdentity.TRAIN.checkSame(run, added)).hasMessageContaining("settings.distill is new (0.5)");
+    }
+
+    @Test
+    void aFolderOfAnotherKindIsRefusedNamingItsRunJson() throws IOException {
+        ObjectNode search = with(trainRun(), "kind", Json.PRETTY.valueToTree("search"));
+        RunDirectory run = recorded(search);
+        String file = run.file(RunDirectory.RUN).toString();
+        assertThatThrownBy(() -> RunIdentity.TRAIN.checkSame(run, trainRun()))
+                .hasMessage(file + " records a search run, not a train run; use another output folder");
+        assertThatThrownBy(() -> RunIdentity.TRAIN.read(run, "pass a train run"))
+                .hasMessage(file + " records a search run, not a train run; pass a train run");
+        // a pre-training run.json has no kind
+        ObjectNode pretrain = trainRun();
+        pretrain.remove("kind");
+        run.writeJson(RunDirectory.RUN, pretrain);
+        assertThatThrownBy(() -> RunIdentity.SEARCH.read(run, "x"))
+                .hasMessage(file + " records a pre-training run, not a search run; x");
+        RunIdentity pre = new RunIdentity(null, "pre-training", List.of());
+        assertThatCode(() -> pre.read(run, "x")).doesNotThrowAnyException();
+        run.writeJson(RunDirectory.RUN, trainRun());
+        assertThatThrownBy(() -> pre.read(run, "x")).hasMessage(file + " records a train run, not a pre-training run; x");
+    }
+
+    @Test
+    void aFolderWithoutRunJsonOrWithAnotherJsonIsNoRun() throws IOException {
+        RunDirectory run = new RunDirectory(tmp.resolve("plain"));
+        run.create();
+        assertThatThrownBy(() -> RunIdentity.TRAIN.read(run, "pass a train run")).hasMessage(run.file(RunDirectory.RUN)
+                + " not found: " + run.dir() + " is not a dpl4j run directory; pass a train run");
+        Files.writeString(run.file(RunDirectory.RUN), "[1, 2]");
+        assertThatThrownBy(() -> RunIdentity.TRAIN.read(run, "y"))
+                .hasMessage(run.file(RunDirectory.RUN) + " records no dpl4j run, not a train run; y");
+    }
+
+    @Test
+    void recordOrCheckWritesTheFirstRecordAndKeepsIt() throws IOException {
+        RunDirectory run = new RunDirectory(tmp.resolve("new"));
+        run.create();
+        RunIdentity.TRAIN.recordOrCheck(run, trainRun());
+        assertThat(run.readJson(RunDirectory.RUN)).isEqualTo(trainRun());
+        ObjectNode later = with(trainRun(), "started", Json.PRETTY.valueToTree("later"));
+        RunIdentity.TRAIN.recordOrCheck(run, later);
+        assertThat(run.readJson(RunDirectory.RUN).get("started").asText()).isEqualTo("2026-01-01T00:00:00Z");
+        assertThatThrownBy(() -> RunIdentity.TRAIN.recordOrCheck(run, with(trainRun(), "shots", Json.PRETTY.valueToTree(8))))
+                .hasMessageContaining("shots was 2, now 8");
+    }
+}
