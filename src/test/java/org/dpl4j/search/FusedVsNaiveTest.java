@@ -23,15 +23,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Fused and naive mixture attention agree (image and text features, loss and all gradients) on
  * random models and candidate sets of sizes other than the golden ones; no shared data needed.
- * Both paths compute the same sums in a different order, so they agree far more closely than
- * either agrees with the golden tensors (1e-4): measured worst over these cases are 5.7e-7 (features,
- * relative), 5.4e-7 (loss, absolute) and 6.8e-6 (gradients, relative, as the golden tests measure
- * it), and the tolerances below are about three times those.
+ * Both paths compute the same sums in a different order. Measured worst over these cases: 5.7e-7
+ * (features, relative), 5.4e-7 (loss, absolute); gradients (relative, as the golden tests measure
+ * it) 6.8e-6 on a quiet machine but 8.0e-5 for {0,1} on a loaded one (MKL's reduction order follows
+ * the threads it gets), so gradients are held to the golden tests' 1e-4 and features and loss to 1e-5.
  */
 class FusedVsNaiveTest {
-    private static final float FEATURE_TOLERANCE = 2e-6f;
-    private static final float LOSS_TOLERANCE = 2e-6f;
-    private static final float GRADIENT_TOLERANCE = 2e-5f;
+    private static final float FEATURE_TOLERANCE = 1e-5f;
+    private static final float LOSS_TOLERANCE = 1e-5f;
+    private static final float GRADIENT_TOLERANCE = 1e-4f;
 
     /** What one attention mode computes: features, loss and the gradient of every search parameter. */
     private record Pass(float[] image, float[] text, float loss, Map<String, float[]> grads) {}
