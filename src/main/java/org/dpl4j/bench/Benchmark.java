@@ -27,7 +27,7 @@ import org.dpl4j.training.optim.Sgd;
 
 /**
  * Seconds per search and train step of DPL at given CLIP dimensions with random weights,
- * against the reference code's figures of DESIGN.md §9. Text inputs are "a photo of a {class}."
+ * against the reference code's figures of docs/design.md §10. Text inputs are "a photo of a {class}."
  * length sequences (EOT at position 8), as in the search stage.
  */
 public final class Benchmark {

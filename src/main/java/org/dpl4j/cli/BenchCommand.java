@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** {@code dpl4j bench}: seconds per search/train step at ViT-B/16 dimensions, random weights. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Time search and train steps at ViT-B/16 dimensions with random weights (DESIGN.md §9).")
+        description = "Time search and train steps at ViT-B/16 dimensions with random weights (docs/design.md §10).")
 final class BenchCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;

@@ -10,7 +10,7 @@ import org.dpl4j.data.DataSpec;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.Presets;
-import org.dpl4j.run.ResultsTable;
+import org.dpl4j.protocol.ResultsTable;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.search.SearchJob;
 import org.dpl4j.search.SearchSettings;

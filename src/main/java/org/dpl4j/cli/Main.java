@@ -1,6 +1,7 @@
 package org.dpl4j.cli;
 
 import java.io.PrintWriter;
+import org.dpl4j.util.EngineSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

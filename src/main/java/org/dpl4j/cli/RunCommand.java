@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.run.Pipeline;
+import org.dpl4j.protocol.Pipeline;
 import org.dpl4j.run.RunDirectory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

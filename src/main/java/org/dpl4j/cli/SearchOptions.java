@@ -6,7 +6,7 @@ import org.dpl4j.search.AttentionMode;
 import org.dpl4j.search.SearchSettings;
 import picocli.CommandLine.Option;
 
-/** Search-stage settings; defaults are DPL's (DESIGN.md §6). */
+/** Search-stage settings; defaults are DPL's (docs/design.md §7). */
 final class SearchOptions {
     @Option(names = "--candidates", split = ",", description = "candidate prompt lengths, starting with 0 (default: 0,1,2,3)")
     List<Integer> candidates;

@@ -4,7 +4,7 @@ import org.dpl4j.data.BadSamplePolicy;
 import org.dpl4j.training.TrainSettings;
 import picocli.CommandLine.Option;
 
-/** Train-stage settings; defaults are DPL's (DESIGN.md §6). */
+/** Train-stage settings; defaults are DPL's (docs/design.md §7). */
 final class TrainOptions {
     @Option(names = "--epochs", description = "train epochs (default: 40)")
     Integer epochs;

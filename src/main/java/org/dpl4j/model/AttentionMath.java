@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import java.util.List;
 
 /**
- * The attention arithmetic of DESIGN.md §3–4, written once for all three uses.
+ * The attention arithmetic of docs/design.md §4–5, written once for all three uses.
  *
  * <p>Token scores {@code S_x = Q K_xᵀ/√d (+mask)} are shared by every candidate; a prompt of n
  * tokens only adds n key columns, combined with the token part through running maxima (the

@@ -10,7 +10,7 @@ import java.util.List;
 /**
  * CLIP's causal text transformer. Runs only on positions {@code [0, max EOT]}: under the causal
  * mask the EOT row never sees later positions and prompts are visible to every row, so the
- * features are identical to the 77-token pass at a fraction of the cost (DESIGN.md §5).
+ * features are identical to the 77-token pass at a fraction of the cost (docs/design.md §6).
  */
 public final class TextEncoder {
     private final NDArray tokenEmbedding;

@@ -10,7 +10,7 @@ import org.dpl4j.model.text.ClipTokenizer;
 /**
  * The frozen text input of every class: token embeddings (C, 77, W) and the EOT read-out index.
  * With several templates the embeddings are averaged position by position and the EOT index is
- * the last template's, exactly as DPL's "ensemble" input (DESIGN.md §6).
+ * the last template's, exactly as DPL's "ensemble" input (docs/design.md §7).
  */
 public record ClassTexts(List<String> classNames, NDArray embeddings, int[] eot) {
 

@@ -8,7 +8,7 @@ import org.dpl4j.model.BlockWeights;
 import org.dpl4j.model.Ops;
 
 /**
- * Train-stage attention (DESIGN.md §3): block l attends to its own tokens plus the keys/values
+ * Train-stage attention (docs/design.md §4): block l attends to its own tokens plus the keys/values
  * of its prompt P_l. In the text branch the prompt columns are unmasked, which is exactly the
  * reference's "prompts after SOS with zero mask columns"; key order does not matter to softmax.
  */

@@ -29,7 +29,7 @@ import org.dpl4j.training.optim.Sgd;
 import org.dpl4j.util.Progress;
 
 /**
- * DPL's search stage (first-order bilevel, DESIGN.md §6): for every training batch, one Adam
+ * DPL's search stage (first-order bilevel, docs/design.md §5): for every training batch, one Adam
  * step on the alphas from a validation batch, then one SGD step on the candidate prompts from
  * the training batch. Val batches cycle through the whole val split (reshuffled each pass)
  * unless {@code fixedValBatch} reproduces the reference code's single first batch.

@@ -11,7 +11,7 @@ import org.dpl4j.model.Branch;
 import org.dpl4j.model.Ops;
 
 /**
- * Fused mixture attention (DESIGN.md §4): one QKV projection and one token attention shared by
+ * Fused mixture attention (docs/design.md §5): one QKV projection and one token attention shared by
  * all candidates; each candidate adds only its c_k prompt key columns; one output projection
  * of the mixed heads (valid because OutProj is affine and the weights sum to one).
  */

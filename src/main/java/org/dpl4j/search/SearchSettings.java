@@ -5,7 +5,7 @@ import org.dpl4j.data.BadSamplePolicy;
 import org.dpl4j.training.LrSchedule;
 
 /**
- * Search-stage settings (DESIGN.md §6). Alphas: Adam lr 3.5e-3, betas (0.5, 0.999), no decay,
+ * Search-stage settings (docs/design.md §7). Alphas: Adam lr 3.5e-3, betas (0.5, 0.999), no decay,
  * constant, on val batches of 16 (test transform) cycled through the whole val split. Prompts:
  * SGD lr 3.5e-3, momentum 0.9, wd 5e-4, cosine with one warm-up epoch at 1e-5, batch 4.
  *

@@ -3,7 +3,7 @@ package org.dpl4j.training;
 import org.dpl4j.data.BadSamplePolicy;
 
 /**
- * Train-stage settings (DESIGN.md §6 defaults: SGD lr 3.5e-3, momentum 0.9, wd 5e-4, cosine over
+ * Train-stage settings (docs/design.md §7 defaults: SGD lr 3.5e-3, momentum 0.9, wd 5e-4, cosine over
  * 40 epochs with one warm-up epoch at 1e-5, batch 4, prompts N(0, 0.02²), ensemble text input).
  *
  * @param textInput {@code default}, {@code custom}, {@code ensemble}, or a template with {}

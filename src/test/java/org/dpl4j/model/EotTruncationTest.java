@@ -14,7 +14,7 @@ import org.dpl4j.testutil.Golden;
 import org.dpl4j.testutil.Shared;
 import org.junit.jupiter.api.Test;
 
-/** Running the text encoder only up to the last EOT gives the 77-token features (DESIGN.md §5). */
+/** Running the text encoder only up to the last EOT gives the 77-token features (docs/design.md §6). */
 class EotTruncationTest {
 
     @Test

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.dpl4j.testutil.JavaSource;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -128,7 +129,7 @@ class AtomicWritesOnlyTest {
 
     /** Lines of one source whose code (comments removed, string contents blanked) writes a file directly. */
     static List<Hit> scan(String source) {
-        String[] code = codeOnly(source).split("\n", -1);
+        String[] code = JavaSource.codeOnly(source).split("\n", -1);
         String[] original = source.split("\n", -1);
         List<Hit> hits = new ArrayList<>();
         for (int i = 0; i < code.length; i++) {
@@ -137,58 +138,5 @@ class AtomicWritesOnlyTest {
             }
         }
         return hits;
-    }
-
-    /**
-     * The source with comments removed and the contents of string, text-block and char literals
-     * replaced by spaces (their quotes kept), newlines kept so line numbers stay.
-     */
-    static String codeOnly(String src) {
-        StringBuilder out = new StringBuilder(src.length());
-        int i = 0;
-        while (i < src.length()) {
-            char c = src.charAt(i);
-            if (src.startsWith("//", i)) {
-                while (i < src.length() && src.charAt(i) != '\n') {
-                    i++;
-                }
-            } else if (src.startsWith("/*", i)) {
-                int end = src.indexOf("*/", i + 2);
-                end = end < 0 ? src.length() : end + 2;
-                blank(src, i, end, out);
-                i = end;
-            } else if (src.startsWith("\"\"\"", i)) {
-                int end = src.indexOf("\"\"\"", i + 3);
-                end = end < 0 ? src.length() : end + 3;
-                out.append("\"\"\"");
-                blank(src, i + 3, end - 3, out);
-                out.append("\"\"\"");
-                i = end;
-            } else if (c == '"' || c == '\'') {
-                int j = i + 1;
-                while (j < src.length() && src.charAt(j) != c && src.charAt(j) != '\n') {
-                    j += src.charAt(j) == '\\' ? 2 : 1;
-                }
-                boolean closed = j < src.length() && src.charAt(j) == c;
-                out.append(c);
-                blank(src, i + 1, Math.min(j, src.length()), out);
-                if (closed) {
-                    out.append(c);
-                    j++;
-                }
-                i = Math.min(j, src.length());
-            } else {
-                out.append(c);
-                i++;
-            }
-        }
-        return out.toString();
-    }
-
-    /** Spaces for {@code src[from, to)}, keeping its newlines. */
-    private static void blank(String src, int from, int to, StringBuilder out) {
-        for (int k = from; k < to; k++) {
-            out.append(src.charAt(k) == '\n' ? '\n' : ' ');
-        }
     }
 }

@@ -1,4 +1,4 @@
-package org.dpl4j.run;
+package org.dpl4j.protocol;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
@@ -11,6 +11,8 @@ import org.dpl4j.data.DataSpec;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.Presets;
+import org.dpl4j.run.RunDirectory;
+import org.dpl4j.run.RunIdentity;
 import org.dpl4j.search.SearchJob;
 import org.dpl4j.search.SearchSettings;
 import org.dpl4j.training.EvalResult;

@@ -1,4 +1,4 @@
-package org.dpl4j.cli;
+package org.dpl4j.util;
 
 /**
  * Keeps DJL offline: the PyTorch natives come from the Maven jars on the class path and are

@@ -1,9 +1,10 @@
-package org.dpl4j.run;
+package org.dpl4j.protocol;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dpl4j.run.RunDirectory;
 
 /**
  * Test accuracy per dataset and method, mean ± 95 % CI over seeds (1.96·σ/√n with the population
