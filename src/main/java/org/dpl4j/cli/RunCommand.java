@@ -38,7 +38,8 @@ final class RunCommand implements Callable<Integer> {
     String subsample;
 
     @Option(names = "--baselines", split = ",", defaultValue = "zeroshot,ivlp",
-            description = "presets trained alongside (default: ${DEFAULT-VALUE})")
+            description = "presets trained alongside, and the zero-shot CLIP baselines zeroshot (the dataset's "
+                    + "hand-crafted template) and zeroshot-ensemble (60 templates' features) (default: ${DEFAULT-VALUE})")
     List<String> baselines;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (resumed if it exists)")

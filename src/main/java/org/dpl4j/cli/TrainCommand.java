@@ -34,7 +34,7 @@ final class TrainCommand implements Callable<Integer> {
         @Option(names = "--config", paramLabel = "FILE", description = "prompt-config.json (e.g. from dpl4j search)")
         Path config;
 
-        @Option(names = "--preset", description = "zeroshot | vpt-deep | ivlp | uniform-N | uniform-N-D")
+        @Option(names = "--preset", description = "zeroshot | zeroshot-ensemble (zero-shot CLIP: nothing trained) | coop | vpt-deep | ivlp | uniform-N | uniform-N-D")
         String preset;
 
         String method() {

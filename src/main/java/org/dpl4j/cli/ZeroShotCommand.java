@@ -35,10 +35,11 @@ final class ZeroShotCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     TestSetOptions testSet;
 
-    @Option(names = "--templates", defaultValue = "default", paramLabel = "SPEC",
-            description = "default (\"" + Templates.DEFAULT + "\"), ensemble (CLIP's feature mean over the "
-                    + "60 templates), custom (the dataset's CoOp template) or a template with {} for the class."
-                    + " Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--templates", defaultValue = "handcrafted", paramLabel = "SPEC",
+            description = "handcrafted (the dataset's template in CoOp's zero-shot CLIP, e.g. \"{} texture.\"; \""
+                    + Templates.DEFAULT + "\" for an image folder), default (\"" + Templates.DEFAULT + "\"), ensemble"
+                    + " (CLIP's feature mean over the 60 templates), custom (DPL's template of the dataset) or a"
+                    + " template with {} for the class. Default: ${DEFAULT-VALUE}.")
     String templates;
 
     @Option(names = "--batch", defaultValue = "32", paramLabel = "N",

@@ -8,7 +8,8 @@ import org.dpl4j.model.ClipConfig;
  * Hand-designed prompt layouts a user can name, all expressed in DPL's key/value mechanism so
  * that they differ from a searched configuration only in the layout:
  * <ul>
- *   <li>{@code zeroshot}: no prompts;</li>
+ *   <li>{@code zeroshot}, {@code zeroshot-ensemble}: no prompts; zero-shot CLIP ({@link ZeroShotBaseline}),
+ *       evaluated with CLIP's own text features, not trained;</li>
  *   <li>{@code coop}: 16 learned input context vectors in place of the template words, text only (CoOp);</li>
  *   <li>{@code vpt-deep}: 8 image tokens in every block, none in text (MaPLe repo's deep vision prompting);</li>
  *   <li>{@code ivlp}: 2 text + 2 image tokens in every block (independent vision-language prompts);</li>
@@ -21,16 +22,17 @@ public final class Presets {
     private Presets() {}
 
     public static List<String> names() {
-        return List.of("zeroshot", "coop", "vpt-deep", "ivlp", "uniform-N", "uniform-N-D");
+        return List.of("zeroshot", "zeroshot-ensemble", "coop", "vpt-deep", "ivlp", "uniform-N", "uniform-N-D");
     }
 
     public static PromptConfig resolve(String name, ClipConfig c) {
         String n = name.toLowerCase(Locale.ROOT);
         int t = c.textLayers();
         int v = c.visionLayers();
+        if (ZeroShotBaseline.named(n).isPresent()) {
+            return PromptConfig.none(t, v);
+        }
         switch (n) {
-            case "zeroshot", "zero-shot", "clip":
-                return PromptConfig.none(t, v);
             case "coop":
                 return new PromptConfig(PromptConfig.none(t, v).text(), PromptConfig.none(t, v).image(), 16);
             case "vpt-deep", "vpt":

@@ -55,7 +55,7 @@ public record PromptConfig(@JsonProperty("text") List<Integer> text, @JsonProper
         return List.of(a);
     }
 
-    /** No prompts at all: zero-shot CLIP. */
+    /** No prompts at all: the layout of the zero-shot baselines ({@link ZeroShotBaseline}). */
     public static PromptConfig none(int textLayers, int imageLayers) {
         return new PromptConfig(Collections.nCopies(textLayers, 0), Collections.nCopies(imageLayers, 0));
     }

@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The hand-written text prompts DPL feeds CLIP's text encoder, copied from the reference code's
- * {@code trainers/imagenet_templates.py} so that class embeddings match the paper's setup.
+ * The hand-written text prompts: those DPL feeds CLIP's text encoder, copied from the reference
+ * code's {@code trainers/imagenet_templates.py} so that class embeddings match the paper's setup,
+ * and the hand-crafted prompts of CoOp's zero-shot CLIP baseline ({@code trainers/zsclip.py}).
  *
  * <p>The search stage always uses {@link #DEFAULT}; the train stage chooses with {@link #resolve}:
- * {@code default}, {@code custom} (one template per CoOp dataset) or {@code ensemble} (the 60 templates,
- * whose token embeddings the caller averages position by position).
+ * {@code default}, {@code custom} (one template per CoOp dataset), {@code handcrafted} (CoOp's
+ * zero-shot template of the dataset) or {@code ensemble} (the 60 templates, whose token embeddings
+ * the train stage averages position by position; zero-shot CLIP averages their text features).
  */
 public final class Templates {
     /** CLIP's standard zero-shot prompt, used by the search stage. */
@@ -85,12 +87,18 @@ public final class Templates {
 
     /**
      * {@code CUSTOM_TEMPLATES} of DPL's {@code imagenet_templates.py}, keyed by CoOp dataset class name.
-     * These differ from CoOp's {@code zsclip.py} wording ("a photo of a {}, a type of pet.").
+     * These differ from CoOp's zero-shot wording ({@link #HANDCRAFTED}: "a photo of a {}, a type of pet.").
      */
     public static final Map<String, String> CUSTOM = customTemplates();
 
+    /**
+     * {@code CUSTOM_TEMPLATES} of CoOp's {@code trainers/zsclip.py}: the hand-crafted prompt of each
+     * dataset with which CoOp (and the papers comparing with it, DPL's included) report zero-shot CLIP.
+     */
+    public static final Map<String, String> HANDCRAFTED = handcraftedTemplates();
+
     private static final String SPEC_CHOICES =
-            "'default', 'custom', 'ensemble', or a template containing '{}'";
+            "'default', 'custom', 'handcrafted', 'ensemble', or a template containing '{}'";
 
     private Templates() {}
 
@@ -114,6 +122,34 @@ public final class Templates {
         return Collections.unmodifiableMap(m);
     }
 
+    private static Map<String, String> handcraftedTemplates() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("OxfordPets", "a photo of a {}, a type of pet.");
+        m.put("OxfordFlowers", "a photo of a {}, a type of flower.");
+        m.put("FGVCAircraft", "a photo of a {}, a type of aircraft.");
+        m.put("DescribableTextures", "{} texture.");
+        m.put("EuroSAT", "a centered satellite photo of {}.");
+        m.put("StanfordCars", "a photo of a {}.");
+        m.put("Food101", "a photo of {}, a type of food.");
+        m.put("SUN397", "a photo of a {}.");
+        m.put("Caltech101", "a photo of a {}.");
+        m.put("UCF101", "a photo of a person doing {}.");
+        m.put("ImageNet", "a photo of a {}.");
+        m.put("ImageNetSketch", "a photo of a {}.");
+        m.put("ImageNetV2", "a photo of a {}.");
+        m.put("ImageNetA", "a photo of a {}.");
+        m.put("ImageNetR", "a photo of a {}.");
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * CoOp's hand-crafted zero-shot template of a dataset ({@link #HANDCRAFTED}); CLIP's
+     * {@link #DEFAULT} for a dataset CoOp has none for (an image folder), as CLIP's own zero-shot.
+     */
+    public static String handcrafted(String datasetName) {
+        return datasetName == null ? DEFAULT : HANDCRAFTED.getOrDefault(datasetName, DEFAULT);
+    }
+
     /**
      * The prompt for one class: {@code template} with {@code {}} replaced by the class name, underscores
      * in the name read as spaces (CoOp class names such as {@code Faces_easy} come from folder names).
@@ -129,7 +165,8 @@ public final class Templates {
 
     /**
      * The templates selected by a {@code --text-init}-style {@code spec}: {@code default},
-     * {@code ensemble}, {@code custom} (the template of {@code datasetName}), or a literal template.
+     * {@code ensemble}, {@code custom} (the template of {@code datasetName}), {@code handcrafted}
+     * ({@link #handcrafted}), or a literal template.
      *
      * @throws IllegalArgumentException for an unknown spec, or {@code custom} with a dataset that has
      *     no custom template
@@ -143,6 +180,8 @@ public final class Templates {
                 return List.of(DEFAULT);
             case "ensemble":
                 return ENSEMBLE;
+            case "handcrafted":
+                return List.of(handcrafted(datasetName));
             case "custom": {
                 String template = datasetName == null ? null : CUSTOM.get(datasetName);
                 if (template == null) {

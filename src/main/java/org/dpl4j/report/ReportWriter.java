@@ -156,7 +156,7 @@ public final class ReportWriter {
             }
             String d = (r.dataset() == null ? "?" : r.dataset())
                     + (roots.get(String.valueOf(r.dataset())).size() > 1 ? " (" + (r.field("root") == null ? "?" : r.field("root")) + ")" : "");
-            String m = r.method() == null ? "?" : r.method();
+            String m = r.method() == null ? "?" : r.methodLabel();
             r.finalMetrics().evaluations().forEach((name, e) ->
                     out.computeIfAbsent(name + " top-1 %", k -> new ArrayList<>()).add(new ResultRow(d, m, r.seed(), e.top1())));
             Double hm = r.finalMetrics().scalars().get("harmonicMean");

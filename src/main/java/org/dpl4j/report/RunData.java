@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.dpl4j.prompts.ZeroShotBaseline;
 
 /**
  * Everything the report knows about one run directory, already parsed. Every part is optional
@@ -68,6 +69,28 @@ public record RunData(
 
     public String seed() {
         return field("seed");
+    }
+
+    /** The method as the result tables name it ({@link #methodLabel(String, JsonNode)}). */
+    public String methodLabel() {
+        return methodLabel(method(), run);
+    }
+
+    /**
+     * {@code method}, except for a train run named as a zero-shot baseline ({@link ZeroShotBaseline}).
+     * Such a run comes from before zero-shot CLIP had runs of its own (kind {@code zeroshot}): it scored
+     * CLIP without prompts on the train stage's text input (by default the 60 templates' token embeddings
+     * averaged position by position), which is not zero-shot CLIP, so it keeps a label of its own, naming
+     * that input, instead of pooling with the real baseline.
+     *
+     * @param run the run's {@code run.json}, or null
+     */
+    static String methodLabel(String method, JsonNode run) {
+        if (method == null || run == null || !"train".equals(run.path("kind").asText())
+                || ZeroShotBaseline.named(method).isEmpty()) {
+            return method;
+        }
+        return method + " (train run, " + run.path("settings").path("textInput").asText("?") + " input)";
     }
 
     /** Lengths of one branch in {@code prompt-config.json} (empty when absent). */

@@ -117,7 +117,26 @@ public final class RunDataReader {
         FinalMetrics fin = parse(dir.resolve(RunDirectory.FINAL), RunDataReader::finalMetrics, problems);
         List<ResultRow> results = parse(dir.resolve(RESULTS), RunDataReader::results, problems);
         return new RunData(dir, name, run, epochs, alphas, config == null ? Map.of() : config, fin,
-                results == null ? List.of() : results, files, problems);
+                results == null ? List.of() : labelled(dir, results), files, problems);
+    }
+
+    /**
+     * A pipeline's rows with their methods as the tables name them ({@link RunData#methodLabel(String, JsonNode)}),
+     * read from each row's stage directory {@code <dataset>/seed<S>/<method>}; a row whose stage is gone keeps its name.
+     */
+    static List<ResultRow> labelled(Path pipeline, List<ResultRow> rows) {
+        List<ResultRow> out = new ArrayList<>();
+        for (ResultRow r : rows) {
+            JsonNode stage = null;
+            try {
+                Path f = pipeline.resolve(r.dataset()).resolve("seed" + r.seed()).resolve(r.method()).resolve(RunDirectory.RUN);
+                stage = r.seed() != null && Files.isRegularFile(f) ? JSON.readTree(f.toFile()) : null;
+            } catch (IOException | java.nio.file.InvalidPathException e) {
+                // an unreadable stage leaves the row as the summary wrote it
+            }
+            out.add(new ResultRow(r.dataset(), RunData.methodLabel(r.method(), stage), r.seed(), r.top1()));
+        }
+        return out;
     }
 
     /**

@@ -15,8 +15,8 @@ import java.util.Set;
  * {@code run.json} must record the same kind and, on resume, the same settings, data and model.
  * A resumed run with other settings would end with a result that matches neither run, so it is
  * refused with one line naming the first setting that differs. Only the {@link #free} fields may
- * differ: they change speed, crash safety or bookkeeping, never the result. Train, search and
- * pre-training runs all check here.
+ * differ: they change speed, crash safety or bookkeeping, never the result. Train, search,
+ * zero-shot and pre-training runs all check here.
  */
 public final class RunIdentity {
     /**
@@ -34,6 +34,7 @@ public final class RunIdentity {
 
     public static final RunIdentity TRAIN = new RunIdentity("train", "train", RUN_INFO_FREE);
     public static final RunIdentity SEARCH = new RunIdentity("search", "search", RUN_INFO_FREE);
+    public static final RunIdentity ZEROSHOT = new RunIdentity("zeroshot", "zero-shot", RUN_INFO_FREE);
 
     /** What to do when a folder holds another run (the same advice for every command that writes runs). */
     public static final String OTHER_FOLDER = "use another output folder";

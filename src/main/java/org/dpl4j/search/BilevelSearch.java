@@ -76,8 +76,6 @@ public final class BilevelSearch {
                 snapshots.add(AlphaSnapshot.of(0, net));
                 run.writeLog(RunDirectory.ALPHAS, snapshots);
             }
-            BlockAttention ti = net.attention(Branch.IMAGE, s.attention());
-            BlockAttention tt = net.attention(Branch.TEXT, s.attention());
             for (int epoch = start; epoch < s.epochs(); epoch++) {
                 float lr = s.promptSchedule().lr(epoch);
                 long t0 = System.nanoTime();
@@ -93,24 +91,13 @@ public final class BilevelSearch {
                     while (it.hasNext()) {
                         Batch tb = it.next();
                         Batch vb = valStream.next();
-                        int[] hits = new int[2];
-                        int[] vl = vb.labels();
-                        // large models take the val batch in chunks: same gradient, a fraction of the
-                        // activation memory (text features computed once, kept in the graph)
-                        valLoss += StepRunner.chunkedStep(m, scope -> textFeatures(scope, texts, tt), (scope, txt, from, to) -> {
-                            int[] part = Arrays.copyOfRange(vl, from, to);
-                            NDArray logits = logits(scope, vb, from, to, txt, ti);
-                            hits[0] += correct(logits, part);
-                            return Losses.crossEntropy(logits, part);
-                        }, vl.length, AlphaChunks.size(clip.config(), vl.length), alphas, adam, s.alphaLr());
+                        StepOutcome v = alphaStep(m, net, texts, vb, adam);
                         // the prompt step sees the alphas just updated, as in the reference's forward_backward
-                        trainLoss += StepRunner.step(m, scope -> {
-                            NDArray logits = logits(scope, tb, 0, tb.labels().length, textFeatures(scope, texts, tt), ti);
-                            hits[1] = correct(logits, tb.labels());
-                            return Losses.crossEntropy(logits, tb.labels());
-                        }, prompts, sgd, lr);
-                        valHits += hits[0];
-                        trainHits += hits[1];
+                        StepOutcome t = promptStep(m, net, texts, tb, sgd, lr);
+                        valLoss += v.loss();
+                        trainLoss += t.loss();
+                        valHits += v.correct();
+                        trainHits += t.correct();
                         valSeen += vb.labels().length;
                         trainSeen += tb.labels().length;
                         steps++;
@@ -167,6 +154,43 @@ public final class BilevelSearch {
         valStream.skip(Long.parseLong(ck.extra().getOrDefault("valBatches", "0")));
         log.accept("resuming search after epoch " + (ck.epoch() + 1));
         return ck.epoch() + 1;
+    }
+
+    /** A step's mean loss over its batch and the batch's correct predictions. */
+    record StepOutcome(float loss, int correct) {}
+
+    /**
+     * The upper-level step: one Adam step on the alphas from val batch {@code vb}. The loss also
+     * back-propagates into the candidate prompts, but only the alphas are updated; the prompt
+     * step clears those gradients before its own backward. Large models take the val batch in
+     * chunks: the same gradient for a fraction of the activation memory (text features computed
+     * once, kept in the graph).
+     */
+    StepOutcome alphaStep(NDManager m, Supernet net, ClassTexts texts, Batch vb, Adam adam) {
+        BlockAttention ti = net.attention(Branch.IMAGE, s.attention());
+        BlockAttention tt = net.attention(Branch.TEXT, s.attention());
+        int[] vl = vb.labels();
+        int[] hits = new int[1];
+        float loss = StepRunner.chunkedStep(m, scope -> textFeatures(scope, texts, tt), (scope, txt, from, to) -> {
+            int[] part = Arrays.copyOfRange(vl, from, to);
+            NDArray logits = logits(scope, vb, from, to, txt, ti);
+            hits[0] += correct(logits, part);
+            return Losses.crossEntropy(logits, part);
+        }, vl.length, AlphaChunks.size(clip.config(), vl.length), net.alphaParameters(), adam, s.alphaLr());
+        return new StepOutcome(loss, hits[0]);
+    }
+
+    /** The lower-level step: one SGD step at rate {@code lr} on the candidate prompts from train batch {@code tb}. */
+    StepOutcome promptStep(NDManager m, Supernet net, ClassTexts texts, Batch tb, Sgd sgd, float lr) {
+        BlockAttention ti = net.attention(Branch.IMAGE, s.attention());
+        BlockAttention tt = net.attention(Branch.TEXT, s.attention());
+        int[] hits = new int[1];
+        float loss = StepRunner.step(m, scope -> {
+            NDArray logits = logits(scope, tb, 0, tb.labels().length, textFeatures(scope, texts, tt), ti);
+            hits[0] = correct(logits, tb.labels());
+            return Losses.crossEntropy(logits, tb.labels());
+        }, net.promptParameters(), sgd, lr);
+        return new StepOutcome(loss, hits[0]);
     }
 
     private NDArray textFeatures(NDManager scope, ClassTexts texts, BlockAttention tt) {

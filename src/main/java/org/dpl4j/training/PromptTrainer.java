@@ -70,7 +70,7 @@ public final class PromptTrainer {
             List<EpochMetrics> history = new ArrayList<>();
             int start = resume(run, params, sgd, history, optManager);
             if (params.isEmpty()) {
-                log.accept("no prompts to train (all lengths 0): this is zero-shot CLIP");
+                log.accept("no prompts to train (all lengths 0): CLIP on the frozen text input as it is");
                 return;
             }
             int res = clip.config().imageResolution();

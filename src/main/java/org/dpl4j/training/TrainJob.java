@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.dpl4j.data.DataSpec;
 import org.dpl4j.data.DatasetSplits;
@@ -16,6 +17,7 @@ import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.Templates;
+import org.dpl4j.prompts.ZeroShotBaseline;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.ModelRef;
 import org.dpl4j.run.RunDirectory;
@@ -28,6 +30,12 @@ import org.dpl4j.util.Progress;
  * prompts, and evaluation on the test split — plus the new classes' test split under the
  * base-to-new protocol (harmonic mean). A directory that already holds final metrics is left as is;
  * one that records another run is refused ({@link RunIdentity}).
+ *
+ * <p>The zero-shot baselines ({@link ZeroShotBaseline}: methods {@code zeroshot} and
+ * {@code zeroshot-ensemble}) learn nothing and are CLIP's own text features of hand-written
+ * templates, not the prompt learner's frozen text input: {@link #run} hands them to
+ * {@link ZeroShotJob}, so every caller that runs methods by name (pipeline, demo, train) gets the
+ * real baseline.
  */
 public final class TrainJob {
     private final ClipModel clip;
@@ -55,14 +63,19 @@ public final class TrainJob {
 
     public Map<String, Object> run(String method, DataSpec spec, PromptConfig config, TrainSettings s, RunDirectory run,
             NDManager parent, String command) throws IOException {
+        Optional<ZeroShotBaseline> zeroShot = ZeroShotBaseline.named(method);
+        if (zeroShot.isPresent()) {
+            if (!config.isEmpty()) {
+                throw new IllegalArgumentException("method '" + method + "' is zero-shot CLIP and takes no prompts, got " + config);
+            }
+            return new ZeroShotJob(clip, modelPath, progress, log)
+                    .run(zeroShot.get(), method, spec, s.evalBatch(), s.badImages(), run, parent, command);
+        }
         if (run.has(RunDirectory.RUN)) {
             RunIdentity.TRAIN.read(run, RunIdentity.OTHER_FOLDER); // another kind of run is never reused, finished or not
         }
         if (run.isComplete()) {
-            log.accept("already complete: " + run.dir());
-            @SuppressWarnings("unchecked")
-            Map<String, Object> done = Json.PRETTY.convertValue(run.readJson(RunDirectory.FINAL), Map.class);
-            return done;
+            return finished(run, log);
         }
         config.checkFits(clip.config());
         DatasetSplits data = spec.load();
@@ -78,21 +91,44 @@ public final class TrainJob {
             NDArray teacher = s.distillWeight() > 0 ? teacherText(data.classNames(), m) : null;
             try (DeepPrompts prompts = new PromptTrainer(clip, s, progress, log).train(data, config, texts, teacher, run, m)) {
                 prompts.save(run.file(RunDirectory.PROMPTS));
-                Map<String, Object> metrics = new LinkedHashMap<>();
-                EvalResult test = evaluate(prompts, data, s, m);
-                metrics.put("test", test);
-                log.accept(String.format("test top-1 %.2f%%  macro %.2f%%  (%d images)", test.top1(), test.macro(), test.images()));
-                if (spec.subsample().equals("base")) {
-                    DatasetSplits novel = spec.withSubsample("new").loadForEval();
-                    EvalResult nr = evaluate(prompts, novel, s, m);
-                    metrics.put("new", nr);
-                    metrics.put("harmonicMean", EvalResult.harmonicMean(test.top1(), nr.top1()));
-                    log.accept(String.format("new classes top-1 %.2f%%  harmonic mean %.2f", nr.top1(), EvalResult.harmonicMean(test.top1(), nr.top1())));
-                }
+                Map<String, Object> metrics = testMetrics(spec, data, d -> evaluate(prompts, d, s, m), log);
                 run.writeJson(RunDirectory.FINAL, metrics);
                 return metrics;
             }
         }
+    }
+
+    /** The final metrics a finished run recorded. */
+    static Map<String, Object> finished(RunDirectory run, Consumer<String> log) throws IOException {
+        log.accept("already complete: " + run.dir());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> done = Json.PRETTY.convertValue(run.readJson(RunDirectory.FINAL), Map.class);
+        return done;
+    }
+
+    /** Test-split accuracy of a classifier on a dataset's classes. */
+    @FunctionalInterface
+    interface TestSplitEvaluation {
+        EvalResult evaluate(DatasetSplits data) throws IOException;
+    }
+
+    /**
+     * The protocol's final metrics: {@code test}, the test split of {@code data}; under base-to-new
+     * also {@code new}, the new classes' test split, and their {@code harmonicMean}.
+     */
+    static Map<String, Object> testMetrics(DataSpec spec, DatasetSplits data, TestSplitEvaluation eval, Consumer<String> log)
+            throws IOException {
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        EvalResult test = eval.evaluate(data);
+        metrics.put("test", test);
+        log.accept(String.format("test top-1 %.2f%%  macro %.2f%%  (%d images)", test.top1(), test.macro(), test.images()));
+        if (spec.subsample().equals("base")) {
+            EvalResult nr = eval.evaluate(spec.withSubsample("new").loadForEval());
+            metrics.put("new", nr);
+            metrics.put("harmonicMean", EvalResult.harmonicMean(test.top1(), nr.top1()));
+            log.accept(String.format("new classes top-1 %.2f%%  harmonic mean %.2f", nr.top1(), EvalResult.harmonicMean(test.top1(), nr.top1())));
+        }
+        return metrics;
     }
 
     /** Test-split accuracy of prompts on a dataset's classes (text features computed once). */

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code dpl4j run} end to end on the golden tiny CLIP and the bundled demo Oxford Pets (3 classes,
- * 2 shots, 1 epoch per stage, zero-shot as the baseline): which stages ran and where, results.json and the printed table
+ * 2 shots, 1 epoch per stage, zero-shot CLIP as the baseline): which stages ran and where, results.json and the printed table
  * against the metrics.json of the runs they summarise, a re-run that redoes nothing, the
  * base-to-new protocol, and {@code eval} on the run's own test split, its new classes and another
  * dataset (cross-dataset transfer to the demo Fashion-MNIST folder).
@@ -93,11 +93,19 @@ class RunPipelineTest {
                 Path dir = stage(out, seed, name);
                 JsonNode info = json(dir.resolve(RunDirectory.RUN));
                 assertThat(dir.resolve(RunDirectory.FINAL)).as(dir.toString()).exists();
-                assertThat(info.path("kind").asText()).isEqualTo(name.equals("search") ? "search" : "train");
+                assertThat(info.path("kind").asText()).isEqualTo(name.equals("dpl") ? "train" : name);
                 assertThat(info.path("method").asText()).isEqualTo(name.equals("search") ? "dpl" : name);
                 assertThat(info.path("seed").asLong()).isEqualTo(seed);
-                assertThat(info.path("settings").path("seed").asLong()).as("the stage's own seed").isEqualTo(seed);
                 assertThat(info.path("shots").asInt()).isEqualTo(2);
+                if (name.equals("zeroshot")) {
+                    // zero-shot CLIP: CLIP's text features of CoOp's hand-crafted template, not the --text-input
+                    assertThat(info.path("settings").path("templates"))
+                            .isEqualTo(Json.PRETTY.valueToTree(List.of("a photo of a {}, a type of pet.")));
+                    assertThat(info.path("settings").path("textFeatures").asText()).contains("hand-crafted template");
+                    assertThat(info.path("promptConfig").isNull()).isTrue();
+                } else {
+                    assertThat(info.path("settings").path("seed").asLong()).as("the stage's own seed").isEqualTo(seed);
+                }
             }
             // the dpl stage trained exactly the layout its seed's search found
             JsonNode searched = json(stage(out, seed, "search").resolve(RunDirectory.PROMPT_CONFIG));

@@ -32,6 +32,37 @@ class TemplatesTest {
     }
 
     @Test
+    void handcraftedTemplatesAreCoopsZeroShotOnes() {
+        // CUSTOM_TEMPLATES of CoOp's trainers/zsclip.py
+        assertThat(Templates.HANDCRAFTED).hasSize(15).containsKeys(Templates.CUSTOM.keySet().toArray(String[]::new));
+        assertThat(Templates.HANDCRAFTED.get("OxfordPets")).isEqualTo("a photo of a {}, a type of pet.");
+        assertThat(Templates.HANDCRAFTED.get("OxfordFlowers")).isEqualTo("a photo of a {}, a type of flower.");
+        assertThat(Templates.HANDCRAFTED.get("FGVCAircraft")).isEqualTo("a photo of a {}, a type of aircraft.");
+        assertThat(Templates.HANDCRAFTED.get("DescribableTextures")).isEqualTo("{} texture.");
+        assertThat(Templates.HANDCRAFTED.get("EuroSAT")).isEqualTo("a centered satellite photo of {}.");
+        assertThat(Templates.HANDCRAFTED.get("Food101")).isEqualTo("a photo of {}, a type of food.");
+        assertThat(Templates.HANDCRAFTED.get("UCF101")).isEqualTo("a photo of a person doing {}.");
+        for (String d : List.of("StanfordCars", "SUN397", "Caltech101", "ImageNet", "ImageNetSketch", "ImageNetV2",
+                "ImageNetA", "ImageNetR")) {
+            assertThat(Templates.HANDCRAFTED.get(d)).as(d).isEqualTo("a photo of a {}.");
+        }
+        assertThat(Templates.resolve("handcrafted", "DescribableTextures")).containsExactly("{} texture.");
+        // an image folder has none: CLIP's standard prompt
+        assertThat(Templates.resolve("handcrafted", "fashion_mnist")).containsExactly(Templates.DEFAULT);
+    }
+
+    @Test
+    void zeroShotBaselinesByName() {
+        assertThat(ZeroShotBaseline.named("zeroshot")).contains(ZeroShotBaseline.HANDCRAFTED);
+        assertThat(ZeroShotBaseline.named("Zero-Shot")).contains(ZeroShotBaseline.HANDCRAFTED);
+        assertThat(ZeroShotBaseline.named("clip")).contains(ZeroShotBaseline.HANDCRAFTED);
+        assertThat(ZeroShotBaseline.named("zeroshot-ensemble")).contains(ZeroShotBaseline.ENSEMBLE);
+        assertThat(ZeroShotBaseline.named("ivlp")).isEmpty();
+        assertThat(ZeroShotBaseline.HANDCRAFTED.templates()).isEqualTo("handcrafted");
+        assertThat(ZeroShotBaseline.ENSEMBLE.templates()).isEqualTo("ensemble");
+    }
+
+    @Test
     void fillReplacesPlaceholderAndUnderscores() {
         assertThat(Templates.fill(Templates.DEFAULT, "golden_retriever")).isEqualTo("a photo of a golden retriever.");
         assertThat(Templates.fill("itap of the {}.", "Faces_easy")).isEqualTo("itap of the Faces easy.");
@@ -65,7 +96,7 @@ class TemplatesTest {
             assertThatThrownBy(() -> Templates.resolve(bad, "OxfordPets"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("'" + bad + "'")
-                    .hasMessageContainingAll("default", "custom", "ensemble", "{}")
+                    .hasMessageContainingAll("default", "custom", "handcrafted", "ensemble", "{}")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         }
         assertThatThrownBy(() -> Templates.resolve(null, "OxfordPets")).isInstanceOf(IllegalArgumentException.class);

@@ -121,6 +121,17 @@ final class FakeRuns {
         return d;
     }
 
+    /** A finished zero-shot CLIP run (nothing trained: run.json and metrics.json only). */
+    static Path zeroShot(Path root, String name, String dataset, String method, int seed, double top1) {
+        Path d = root.resolve(name);
+        write(d.resolve("run.json"), String.format(Locale.ROOT, "{\"kind\":\"zeroshot\",\"dataset\":\"%s\",\"seed\":%d,"
+                + "\"shots\":16,\"method\":\"%s\",\"promptConfig\":null,\"settings\":{\"textFeatures\":\"CLIP text features of "
+                + "the dataset's hand-crafted template\",\"templates\":[\"{} texture.\"]}}", dataset, seed, method));
+        write(d.resolve("metrics.json"), String.format(Locale.ROOT, "{\"test\":{\"images\":360,\"top1\":%.2f,\"macro\":%.2f}}",
+                top1, top1));
+        return d;
+    }
+
     /** A pipeline summary: DTD and EuroSAT, methods dpl and zeroshot, three seeds. */
     static Path pipeline(Path root, String name) {
         Path d = root.resolve(name);
@@ -139,16 +150,16 @@ final class FakeRuns {
     }
 
     /**
-     * The full fixture: one search, dpl and zeroshot train runs with two seeds each, a pipeline
-     * summary.
+     * The full fixture: one search, dpl train runs and zeroshot runs with two seeds each, a
+     * pipeline summary.
      */
     static Path all(Path root) {
         Path runs = root.resolve("runs");
         search(runs, "search/DTD-seed1");
         train(runs, "train/DTD-dpl-seed1", "DescribableTextures", "dpl", 1, 70.0);
         train(runs, "train/DTD-dpl-seed2", "DescribableTextures", "dpl", 2, 72.0);
-        train(runs, "train/DTD-zeroshot-seed1", "DescribableTextures", "zeroshot", 1, 44.0);
-        train(runs, "train/DTD-zeroshot-seed2", "DescribableTextures", "zeroshot", 2, 45.0);
+        zeroShot(runs, "train/DTD-zeroshot-seed1", "DescribableTextures", "zeroshot", 1, 44.0);
+        zeroShot(runs, "train/DTD-zeroshot-seed2", "DescribableTextures", "zeroshot", 2, 45.0);
         pipeline(runs, "pipeline");
         return runs;
     }

@@ -93,8 +93,8 @@ class ReportWriterTest {
             images.add(ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(m.group(1)))));
         }
         // search: 2 heat maps, 2 evolution strips, 2 confidence charts, 3 curves, 1 bar chart = 10;
-        // each of 4 train runs: loss, accuracy, lr curves + 1 bar chart = 4
-        assertThat(images).hasSize(10 + 4 * 4);
+        // each of 2 train runs: loss, accuracy, lr curves + 1 bar chart = 4; the 2 zero-shot runs: none
+        assertThat(images).hasSize(10 + 2 * 4);
         for (BufferedImage img : images) {
             assertThat(img).isNotNull();
             assertThat(img.getWidth()).isGreaterThan(150);
@@ -120,6 +120,43 @@ class ReportWriterTest {
             }
         }
         return c.size();
+    }
+
+    /**
+     * A "zeroshot" train run (what a pipeline wrote before zero-shot CLIP had runs of its own: CLIP
+     * without prompts on the averaged token embeddings) is not zero-shot CLIP: in every table it
+     * gets a label of its own naming its text input, never pooled with the real baseline.
+     */
+    @Test
+    void oldZeroShotTrainRunsAreLabelledApartFromZeroShotClip() throws IOException {
+        Path runs = tmp.resolve("runs");
+        FakeRuns.zeroShot(runs, "new", "DescribableTextures", "zeroshot", 1, 8.33);
+        Path old = runs.resolve("old");
+        FakeRuns.write(old.resolve("run.json"), "{\"kind\":\"train\",\"dataset\":\"DescribableTextures\",\"seed\":1,"
+                + "\"method\":\"zeroshot\",\"settings\":{\"textInput\":\"ensemble\"}}");
+        FakeRuns.write(old.resolve("metrics.json"), "{\"test\":{\"images\":360,\"top1\":7.5,\"macro\":7.5}}");
+        // an old pipeline: its summary row and the stage it summarises
+        Path pipeline = runs.resolve("pipeline");
+        FakeRuns.write(pipeline.resolve("results.json"),
+                "{\"rows\":[{\"dataset\":\"dtd\",\"method\":\"zeroshot\",\"seed\":1,\"top1\":7.5},"
+                        + "{\"dataset\":\"dtd\",\"method\":\"ivlp\",\"seed\":1,\"top1\":18.0}]}");
+        FakeRuns.write(pipeline.resolve("dtd/seed1/zeroshot/run.json"), "{\"kind\":\"train\",\"dataset\":\"DescribableTextures\","
+                + "\"seed\":1,\"method\":\"zeroshot\",\"settings\":{\"textInput\":\"ensemble\"}}");
+        FakeRuns.write(pipeline.resolve("dtd/seed1/zeroshot/metrics.json"), "{\"test\":{\"images\":360,\"top1\":7.5}}");
+
+        List<RunData> read = ReportWriter.read(List.of(runs));
+        RunData summary = read.stream().filter(r -> !r.results().isEmpty()).findFirst().orElseThrow();
+        assertThat(summary.results()).extracting(RunData.ResultRow::method)
+                .containsExactly("zeroshot (train run, ensemble input)", "ivlp");
+        var rows = ReportWriter.aggregate(read).get("test top-1 %");
+        assertThat(rows).extracting(RunData.ResultRow::method).containsExactlyInAnyOrder("zeroshot",
+                "zeroshot (train run, ensemble input)", "zeroshot (train run, ensemble input)");
+        assertThat(rows).filteredOn(r -> r.method().equals("zeroshot")).extracting(RunData.ResultRow::top1).containsExactly(8.33);
+
+        String html = report(runs);
+        contains(html, ">zeroshot (train run, ensemble input)</th>", ">zeroshot</th>", "8.33");
+        // pooled, the two train runs and the real one would read (7.5 + 7.5 + 8.33)/3, or 7.92 with the pipeline's
+        lacks(html, "7.78", "7.92", "? input)");
     }
 
     @Test

@@ -1,0 +1,109 @@
+package org.dpl4j.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.dpl4j.data.Batch;
+import org.dpl4j.data.Sample;
+import org.dpl4j.model.ClipModel;
+import org.dpl4j.prompts.ClassTexts;
+import org.dpl4j.testutil.Golden;
+import org.dpl4j.testutil.Shared;
+import org.dpl4j.training.optim.Adam;
+import org.dpl4j.training.optim.Sgd;
+import org.dpl4j.util.Progress;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two levels of the bilevel search touch only their own parameters: an alpha step leaves
+ * every candidate prompt bit-identical, a prompt step every alpha, although each step's loss
+ * back-propagates into both (golden tiny CLIP, the four golden supernet images and their labels).
+ */
+class BilevelStepIsolationTest {
+    static final List<String> CLASSES = List.of("cat", "dog", "golden retriever", "airplane", "red car");
+
+    NDManager m;
+    ClipModel clip;
+    Supernet net;
+    BilevelSearch search;
+    ClassTexts texts;
+    Batch batch;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        m = NDManager.newBaseManager();
+        clip = ClipModel.load(Shared.require("golden/tiny-clip"), null, m);
+        SearchSettings s = SearchSettings.defaults();
+        net = Supernet.init(clip.config(), s.candidates(), m, 5);
+        search = new BilevelSearch(clip, s, Progress.NONE, line -> {});
+        texts = ClassTexts.build(clip, CLASSES, List.of(s.template()), m);
+        Map<String, NDArray> g = Golden.tensors("supernet.safetensors", m);
+        long[] l = g.get("labels").toLongArray();
+        int[] labels = new int[l.length];
+        List<Sample> samples = new ArrayList<>();
+        for (int i = 0; i < l.length; i++) {
+            labels[i] = (int) l[i];
+            samples.add(new Sample(Path.of("/golden/image" + i), labels[i], CLASSES.get(labels[i])));
+        }
+        batch = new Batch(g.get("images").toFloatArray(), labels, samples);
+    }
+
+    @AfterEach
+    void tearDown() {
+        net.close();
+        clip.close();
+        m.close();
+    }
+
+    private static Map<String, float[]> values(Map<String, NDArray> params) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        params.forEach((k, v) -> out.put(k, v.toFloatArray()));
+        return out;
+    }
+
+    /** Names of the tensors whose values are not bit-for-bit those of {@code before}. */
+    private static List<String> changed(Map<String, float[]> before, Map<String, NDArray> now) {
+        List<String> out = new ArrayList<>();
+        now.forEach((k, v) -> {
+            float[] a = before.get(k);
+            float[] b = v.toFloatArray();
+            for (int i = 0; i < a.length; i++) {
+                if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) {
+                    out.add(k);
+                    return;
+                }
+            }
+        });
+        return out;
+    }
+
+    @Test
+    void alphaStepLeavesEveryPromptBitIdentical() {
+        Map<String, float[]> prompts = values(net.promptParameters());
+        Map<String, float[]> alphas = values(net.alphaParameters());
+        BilevelSearch.StepOutcome o = search.alphaStep(m, net, texts, batch, new Adam(m, 0.5f, 0.999f, 1e-8f, 0f, false));
+        assertThat(changed(prompts, net.promptParameters())).as("prompts changed by the alpha step").isEmpty();
+        assertThat(changed(alphas, net.alphaParameters())).as("the step did update the alphas")
+                .containsExactlyInAnyOrderElementsOf(net.alphaParameters().keySet());
+        assertThat(o.loss()).isPositive();
+    }
+
+    @Test
+    void promptStepLeavesEveryAlphaBitIdentical() {
+        Map<String, float[]> alphas = values(net.alphaParameters());
+        Map<String, float[]> prompts = values(net.promptParameters());
+        BilevelSearch.StepOutcome o = search.promptStep(m, net, texts, batch, new Sgd(m, 0.9f, 5e-4f), 0.01f);
+        assertThat(changed(alphas, net.alphaParameters())).as("alphas changed by the prompt step").isEmpty();
+        assertThat(changed(prompts, net.promptParameters())).as("the step did update the prompts")
+                .containsExactlyInAnyOrderElementsOf(net.promptParameters().keySet());
+        assertThat(o.loss()).isPositive();
+    }
+}

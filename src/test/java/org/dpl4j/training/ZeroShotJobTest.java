@@ -1,0 +1,129 @@
+package org.dpl4j.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.dpl4j.data.DataSpec;
+import org.dpl4j.model.BlockAttention;
+import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.text.ClipTokenizer;
+import org.dpl4j.prompts.Templates;
+import org.dpl4j.prompts.ZeroShotBaseline;
+import org.dpl4j.run.RunDirectory;
+import org.dpl4j.testutil.Golden;
+import org.dpl4j.testutil.Shared;
+import org.dpl4j.util.Progress;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The zero-shot baselines are zero-shot CLIP (golden tiny CLIP, the golden zero-shot images): the
+ * {@code zeroshot} logits are CLIP's own cosines with the text features of CoOp's hand-crafted
+ * template of the dataset, and {@code zeroshot-ensemble}'s class features the normalised mean of
+ * the 60 templates' normalised text features; both computed here straight through the encoders.
+ */
+class ZeroShotJobTest {
+    static final float TOL = 1e-5f;
+
+    static NDManager manager;
+    static ClipModel clip;
+    static ZeroShotJob job;
+    static float[] pixels;
+    static int images;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void load() throws IOException {
+        manager = NDManager.newBaseManager();
+        clip = ClipModel.load(Shared.require("golden/tiny-clip"), null, manager);
+        job = new ZeroShotJob(clip, Shared.require("golden/tiny-clip"), Progress.NONE, line -> {});
+        NDArray g = Golden.tensors("zeroshot.safetensors", manager).get("images");
+        pixels = g.toFloatArray();
+        images = (int) g.getShape().get(0);
+    }
+
+    @AfterAll
+    static void close() {
+        clip.close();
+        manager.close();
+    }
+
+    /** CLIP's text features of {@code texts}, unnormalised, through the tokenizer and the plain text encoder. */
+    static NDArray textFeatures(List<String> texts, NDManager m) {
+        return clip.text().encode(m, ClipTokenizer.load().tokenize(texts, clip.config().contextLength()), BlockAttention.PLAIN);
+    }
+
+    /** {@code exp(logit_scale) · cos(image, class)} of the golden images against {@code classFeatures}. */
+    static NDArray clipLogits(NDArray classFeatures, NDManager m) {
+        NDArray x = m.create(pixels, new ai.djl.ndarray.types.Shape(images, 3, clip.config().imageResolution(),
+                clip.config().imageResolution()));
+        return clip.logits(clip.image().encode(x, BlockAttention.PLAIN), classFeatures);
+    }
+
+    private static void assertHandcrafted(String dataset, List<String> classes, List<String> prompts) {
+        try (NDManager m = manager.newSubManager();
+                ZeroShotClassifier z = job.classifier(ZeroShotBaseline.HANDCRAFTED, dataset, classes, 2, m)) {
+            NDArray expected = clipLogits(textFeatures(prompts, m), m);
+            NDArray logits = z.logits(m, pixels, images);
+            assertThat(logits.getShape().getShape()).containsExactly(images, classes.size());
+            assertThat(Golden.maxAbsDiff(logits, expected)).as(dataset).isLessThanOrEqualTo(1e-4f);
+            assertThat(Golden.maxAbsDiff(z.classFeatures(), ClipModel.normalize(textFeatures(prompts, m))))
+                    .as(dataset).isLessThanOrEqualTo(TOL);
+        }
+    }
+
+    @Test
+    void zeroshotLogitsAreClipsCosinesWithTheHandCraftedTemplate() {
+        // CoOp's zsclip.py: DescribableTextures "{} texture.", OxfordPets "a photo of a {}, a type of pet."
+        assertHandcrafted("DescribableTextures", List.of("banded", "blotchy", "chequered"),
+                List.of("banded texture.", "blotchy texture.", "chequered texture."));
+        assertHandcrafted("OxfordPets", List.of("abyssinian", "american_bulldog", "bengal"),
+                List.of("a photo of a abyssinian, a type of pet.", "a photo of a american bulldog, a type of pet.",
+                        "a photo of a bengal, a type of pet."));
+        // an image folder has no hand-crafted template: CLIP's standard prompt
+        assertHandcrafted("fashion_mnist", List.of("sandal", "shirt"), List.of("a photo of a sandal.", "a photo of a shirt."));
+    }
+
+    @Test
+    void ensembleIsTheNormalisedMeanOfEveryTemplatesNormalisedFeatures() {
+        List<String> classes = List.of("banded", "golden_retriever", "red car");
+        try (NDManager m = manager.newSubManager();
+                ZeroShotClassifier z = job.classifier(ZeroShotBaseline.ENSEMBLE, "DescribableTextures", classes, 7, m)) {
+            // one text per (template, class), template-major; each template's (C, E) block normalised row by row
+            List<String> texts = Templates.ENSEMBLE.stream()
+                    .flatMap(t -> classes.stream().map(c -> t.replace("{}", c.replace('_', ' ')))).toList();
+            NDArray unit = ClipModel.normalize(textFeatures(texts, m)).reshape(60, classes.size(), -1);
+            NDArray sum = unit.get(0);
+            for (int t = 1; t < 60; t++) {
+                sum = sum.add(unit.get(t));
+            }
+            NDArray expected = ClipModel.normalize(sum.div(60));
+            assertThat(Templates.ENSEMBLE).hasSize(60);
+            assertThat(Golden.maxAbsDiff(z.classFeatures(), expected)).isLessThanOrEqualTo(TOL);
+            assertThat(Golden.maxAbsDiff(z.logits(m, pixels, images), clipLogits(expected, m))).isLessThanOrEqualTo(1e-4f);
+        }
+    }
+
+    @Test
+    void aTrainRunOfTheSameNameIsRefusedNotReused() throws IOException {
+        // what `dpl4j run` left in <out>/<dataset>/seed<S>/zeroshot before zero-shot had runs of its own
+        Path dir = Files.createDirectories(tmp.resolve("zeroshot"));
+        Files.writeString(dir.resolve(RunDirectory.RUN), "{\"kind\":\"train\",\"method\":\"zeroshot\"}");
+        Files.writeString(dir.resolve(RunDirectory.FINAL), "{\"test\":{\"top1\":7.5}}");
+        DataSpec spec = new DataSpec("oxford_pets", Path.of("demo-data"), 2, 1, "all");
+        assertThatThrownBy(() -> job.run(ZeroShotBaseline.HANDCRAFTED, "zeroshot", spec, 8,
+                org.dpl4j.data.BadSamplePolicy.FAIL, new RunDirectory(dir), manager, "test"))
+                .isInstanceOf(IOException.class)
+                .hasMessage(dir.resolve(RunDirectory.RUN) + " records a train run, not a zero-shot run; use another output folder");
+    }
+}
