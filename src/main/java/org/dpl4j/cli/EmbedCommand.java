@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dpl4j.data.BadSampleException;
+import org.dpl4j.data.image.DecodeOrder;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.io.Safetensors;
 import org.dpl4j.run.Json;
@@ -88,7 +89,8 @@ final class EmbedCommand implements Callable<Integer> {
             }
             if (!images.isEmpty()) {
                 try (Progress p = engine.progress().start("image features", images.size())) {
-                    tensors.put("image_features", FeatureExtractor.images(clip, images, batch, m, p));
+                    // Embeddings as OpenAI's clip.load preprocess gives them (the golden embedding cases).
+                    tensors.put("image_features", FeatureExtractor.images(clip, images, DecodeOrder.OPENAI, batch, m, p));
                 } catch (BadSampleException e) {
                     throw new IOException(e.getCause().getMessage(), e);
                 }

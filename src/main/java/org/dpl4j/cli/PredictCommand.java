@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.data.image.ClipTransforms;
-import org.dpl4j.data.image.ImageDecoder;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
@@ -44,7 +44,8 @@ final class PredictCommand implements Callable<Integer> {
             int res = clip.config().imageResolution();
             try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts, m)) {
                 for (Path img : images) {
-                    float[] px = ClipTransforms.test(ImageDecoder.read(img), res);
+                    // The prompts were learnt on images decoded the DPL (Dassl) way; classify them the same way.
+                    float[] px = ClipTransforms.test(SampleTransforms.PROMPT_LEARNING.decode(img), res);
                     try (NDManager scope = m.newSubManager()) {
                         float[] p = c.logits(scope, px, 1).softmax(1).toFloatArray();
                         Integer[] idx = new Integer[p.length];

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.dpl4j.data.BadSampleException;
 import org.dpl4j.data.BadSamplePolicy;
 import org.dpl4j.data.DatasetSplits;
+import org.dpl4j.data.image.DecodeOrder;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.Templates;
 import org.dpl4j.training.ClassTally;
@@ -75,7 +76,9 @@ final class ZeroShotCommand implements Callable<Integer> {
                 ClipModel clip = model.load(m);
                 ZeroShotClassifier classifier = ZeroShotClassifier.build(clip, data.classNames(), templateList, batch, m,
                         engine.progress())) {
-            tally = Evaluator.tally(classifier, data.classNames(), data.test(), clip.config().imageResolution(), batch,
+            // Zero-shot CLIP as OpenAI's clip.load preprocesses: its numbers are CLIP's, not a DPL run's.
+            tally = Evaluator.tally(classifier, data.classNames(), data.test(), clip.config().imageResolution(),
+                    DecodeOrder.OPENAI, batch,
                     skipBadImages ? BadSamplePolicy.SKIP : BadSamplePolicy.FAIL, m, engine.progress());
         } catch (BadSampleException e) {
             throw new IOException(e.getCause().getMessage() + " (--skip-bad-images leaves such files out)", e);

@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import org.dpl4j.data.SampleTransform;
 import org.dpl4j.data.SampleTransforms;
+import org.dpl4j.data.image.DecodeOrder;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.util.EngineSetup;
 import picocli.CommandLine;
@@ -117,9 +119,12 @@ public final class PretrainMain implements Callable<Integer> {
         data.sources().forEach(s -> log.println("data: " + s));
         log.printf("data: %d images, %d classes, %d templates%n", data.samples().size(), data.classNames().size(),
                 settings.templates().size());
+        // CLIP's own pre-training, not prompt learning: images as OpenAI's preprocess decodes them
+        // (the order this command has always used, so its runs resume on the same inputs).
+        SampleTransform transform = SampleTransforms.train(settings.model().imageResolution(), DecodeOrder.OPENAI);
         try (NDManager manager = NDManager.newBaseManager()) {
             if (benchmarkSteps != null || (epochs == null && recorded == null)) {
-                Pretrainer probe = new Pretrainer(settings, data, SampleTransforms.train(settings.model().imageResolution()),
+                Pretrainer probe = new Pretrainer(settings, data, transform,
                         org.dpl4j.util.Progress.NONE, log::println);
                 Pretrainer.StepTiming t = probe.benchmark(manager, 2, benchmarkSteps != null ? benchmarkSteps : 4);
                 log.printf("benchmark: %.2f s/step (%.2f s of it waiting for images) at batch %d, %d steps per epoch%n",
@@ -134,7 +139,7 @@ public final class PretrainMain implements Callable<Integer> {
                         plan.secondsPerEpoch(), left, minutes);
                 settings = settings.withEpochs(planned);
             }
-            Pretrainer trainer = new Pretrainer(settings, data, SampleTransforms.train(settings.model().imageResolution()),
+            Pretrainer trainer = new Pretrainer(settings, data, transform,
                     LogProgress.factory(log, 30), log::println);
             PretrainResult r = trainer.run(run, manager, deadline);
             log.printf("%s after %d of %d steps in %.1f min; last epoch loss %.4f; model: %s%n",

@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.Map;
 import org.dpl4j.data.DataSpec;
 import org.dpl4j.data.DatasetSplits;
+import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.util.Version;
 
 /**
  * run.json: everything needed to reproduce or reuse a run (Tribuo-style provenance): what kind
  * of run, the method, the data (dataset, root, shots, seed, class subset, split sizes, class
- * names), the prompt layout, every setting, the model and its checksum, and versions.
+ * names), the prompt layout, every setting, the image decoding order, the model and its checksum,
+ * and versions.
  * {@link RunIdentity} decides which of these must match when a run is resumed.
  */
 public record RunInfo(
@@ -26,6 +28,7 @@ public record RunInfo(
         List<String> classNames,
         Object promptConfig,
         Object settings,
+        String imageDecoding,
         ModelRef model,
         String started,
         String dpl4jVersion,
@@ -47,6 +50,7 @@ public record RunInfo(
             });
         }
         return new RunInfo(kind, method, data.name(), spec.root().toString(), spec.shots(), spec.seed(), spec.subsample(),
-                sizes, data.classNames(), promptConfig, settings, model, Instant.now().toString(), Version.get(), command);
+                sizes, data.classNames(), promptConfig, settings, SampleTransforms.PROMPT_LEARNING.description(), model,
+                Instant.now().toString(), Version.get(), command);
     }
 }

@@ -8,24 +8,28 @@ import org.dpl4j.data.Batch;
 import org.dpl4j.data.BatchLoader;
 import org.dpl4j.data.Sample;
 import org.dpl4j.data.SampleTransforms;
+import org.dpl4j.data.image.DecodeOrder;
 import org.dpl4j.util.Progress;
 
 /** Top-1, per-class and macro accuracy of an {@link ImageClassifier} on a list of samples. */
 public final class Evaluator {
     private Evaluator() {}
 
+    /** @param order when images are made RGB; see {@link DecodeOrder} for which path uses which */
     public static EvalResult evaluate(ImageClassifier classifier, List<String> classNames, List<Sample> samples,
-            int resolution, int batchSize, BadSamplePolicy badImages, NDManager parent, Progress.Factory progress) {
-        return tally(classifier, classNames, samples, resolution, batchSize, badImages, parent, progress).result();
+            int resolution, DecodeOrder order, int batchSize, BadSamplePolicy badImages, NDManager parent,
+            Progress.Factory progress) {
+        return tally(classifier, classNames, samples, resolution, order, batchSize, badImages, parent, progress).result();
     }
 
     /** As {@link #evaluate}, keeping the per-class counts (images and correct predictions). */
     public static ClassTally tally(ImageClassifier classifier, List<String> classNames, List<Sample> samples,
-            int resolution, int batchSize, BadSamplePolicy badImages, NDManager parent, Progress.Factory progress) {
+            int resolution, DecodeOrder order, int batchSize, BadSamplePolicy badImages, NDManager parent,
+            Progress.Factory progress) {
         int c = classNames.size();
         int[] hits = new int[c];
         int[] totals = new int[c];
-        try (BatchLoader loader = BatchLoader.builder(samples, SampleTransforms.test(resolution))
+        try (BatchLoader loader = BatchLoader.builder(samples, SampleTransforms.test(resolution, order))
                         .batchSize(batchSize).shuffle(false).dropLast(false).onBadSample(badImages).build();
                 BatchLoader.Epoch epoch = loader.epoch(0);
                 Progress p = progress.start("evaluate", samples.size())) {

@@ -13,6 +13,7 @@ import org.dpl4j.data.Batch;
 import org.dpl4j.data.BatchLoader;
 import org.dpl4j.data.Sample;
 import org.dpl4j.data.SampleTransforms;
+import org.dpl4j.data.image.DecodeOrder;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.text.ClipTokenizer;
@@ -54,12 +55,13 @@ public final class FeatureExtractor {
      *
      * @throws org.dpl4j.data.BadSampleException naming the first file that cannot be read as an image
      */
-    public static NDArray images(ClipModel clip, List<Path> files, int batch, NDManager scope, Progress progress) {
+    public static NDArray images(ClipModel clip, List<Path> files, DecodeOrder order, int batch, NDManager scope,
+            Progress progress) {
         requireInputs(files, batch);
         List<Sample> samples = files.stream().map(f -> new Sample(f.toAbsolutePath().normalize(), 0, "")).toList();
         int resolution = clip.config().imageResolution();
         List<NDArray> parts = new ArrayList<>();
-        try (BatchLoader loader = BatchLoader.builder(samples, SampleTransforms.test(resolution))
+        try (BatchLoader loader = BatchLoader.builder(samples, SampleTransforms.test(resolution, order))
                         .batchSize(batch).shuffle(false).dropLast(false).onBadSample(BadSamplePolicy.FAIL).build();
                 BatchLoader.Epoch epoch = loader.epoch(0)) {
             while (epoch.hasNext()) {

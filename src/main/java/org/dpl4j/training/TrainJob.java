@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.dpl4j.data.DataSpec;
 import org.dpl4j.data.DatasetSplits;
+import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ClassTexts;
@@ -137,7 +138,8 @@ public final class TrainJob {
             ClassTexts texts = ClassTexts.build(clip, data.classNames(), templates(s.textInput(), data.name()),
                     prompts.config().context(), m);
             try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts, m)) {
-                return Evaluator.evaluate(c, data.classNames(), data.test(), clip.config().imageResolution(), s.evalBatch(),
+                return Evaluator.evaluate(c, data.classNames(), data.test(), clip.config().imageResolution(),
+                        SampleTransforms.PROMPT_LEARNING, s.evalBatch(),
                         s.badImages(), m, progress);
             }
         }

@@ -13,10 +13,10 @@ import java.util.Random;
  *       {@code RandomHorizontalFlip(0.5)}, {@code ToTensor}, {@code Normalize}.
  * </ul>
  * Resizing is Pillow's antialiasing bicubic ({@link PilResampler}); a plain Java2D bicubic would
- * alias on downscaling and shift every input the model sees. As in the reference, the image is
- * resized in its own mode and only then made RGB ({@link PilResize}): pass images from
- * {@link ImageDecoder#read} to get Pillow's result for RGBA and palette files too; images from
- * {@link ImageDecoder#readRgb} give the same result for all other files. Output is {@code float[3*size*size]}
+ * alias on downscaling and shift every input the model sees. The image is resized in the mode it
+ * comes in and only then made RGB ({@link PilResize}), so the caller picks the {@link DecodeOrder}
+ * by how it decodes: {@link DecodeOrder#OPENAI} keeps palette and alpha for the resize,
+ * {@link DecodeOrder#DASSL} hands over an image already made RGB. Output is {@code float[3*size*size]}
  * in CHW order. All methods are stateless and thread-safe; randomness comes only from the caller's
  * {@link Random}, so a seed fixes the augmentation.
  */

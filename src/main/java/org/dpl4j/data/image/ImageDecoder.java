@@ -31,7 +31,8 @@ public final class ImageDecoder {
     private ImageDecoder() {}
 
     /**
-     * Decodes {@code file} (the first frame of multi-frame files) into a {@code TYPE_INT_RGB} image.
+     * Decodes {@code file} (the first frame of multi-frame files) into a {@code TYPE_INT_RGB} image,
+     * as Pillow's {@code Image.open(file).convert("RGB")} (what {@link DecodeOrder#DASSL} resizes).
      *
      * @throws InvalidImageException naming the file when it is missing, not a known image format, or
      *     truncated/corrupt
@@ -43,7 +44,7 @@ public final class ImageDecoder {
     /**
      * Decodes the first frame of {@code file} as the reader produced it (palette, grey or alpha kept).
      *
-     * <p>This is what data loaders should hand to {@link ClipTransforms}: the reference pipeline
+     * <p>This is what {@link DecodeOrder#OPENAI} hands to {@link ClipTransforms}: OpenAI's preprocess
      * resizes before {@code convert("RGB")}, and Pillow resizes RGBA images premultiplied and palette
      * images nearest-neighbour, which the transforms can only reproduce when they see the alpha channel
      * or the palette. For opaque non-palette files it gives the same transform output as {@link #readRgb}.

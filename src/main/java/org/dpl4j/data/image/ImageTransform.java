@@ -13,7 +13,7 @@ import java.util.Random;
 @FunctionalInterface
 public interface ImageTransform {
     /**
-     * @param img any decoded image (see {@link ImageDecoder#readRgb}); it is not modified
+     * @param img any decoded image (see {@link DecodeOrder#decode}); it is not modified
      * @param rng source of randomness for augmentation; may be {@code null} for deterministic transforms
      * @return {@code 3*size*size} floats, channel-major (R plane, G plane, B plane)
      */

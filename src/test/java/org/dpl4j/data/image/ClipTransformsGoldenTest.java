@@ -17,9 +17,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Parity of {@link ClipTransforms#test} with the reference pipeline (torchvision {@code Resize},
- * {@code CenterCrop}, RGB, {@code ToTensor}, {@code Normalize} on Pillow) on the six golden images
- * in {@code shared/golden/preprocess}, at 32 and 224 px.
+ * Parity of {@link ClipTransforms#test} in {@link DecodeOrder#OPENAI} with OpenAI CLIP's preprocess
+ * (torchvision {@code Resize}, {@code CenterCrop}, RGB, {@code ToTensor}, {@code Normalize} on Pillow)
+ * on the six golden images in {@code shared/golden/preprocess}, at 32 and 224 px.
  *
  * <p>Measured (normalised units, images from {@link ImageDecoder#read}): every one of the 12 cases
  * is bit-exact, mean abs error 0.000000 and max abs error 0.000000 for wide.png, tall.jpg,
@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Pillow's libjpeg-turbo does. The contract is mean ≤ 0.02; the test also holds max ≤ 1e-5, so any
  * drift from exactness is noticed.
  *
- * <p>Feeding {@link ImageDecoder#readRgb} instead gives the same exact result for the five opaque
+ * <p>Feeding {@link ImageDecoder#readRgb} ({@link DecodeOrder#DASSL}) instead gives the same exact result for the five opaque
  * images, but rgba.png is then off by mean 0.075 / max 3.69 (32 px) and mean 0.064 / max 3.83
  * (224 px): Pillow resizes RGBA premultiplied before alpha is dropped, which needs the alpha channel.
  */
@@ -59,7 +59,7 @@ class ClipTransformsGoldenTest {
         assertThat(golden.shape(tensor)).containsExactly(3, size, size);
         float[] expected = golden.floats(tensor);
 
-        float[] actual = ClipTransforms.test(ImageDecoder.read(dir.resolve(file)), size);
+        float[] actual = ClipTransforms.test(DecodeOrder.OPENAI.decode(dir.resolve(file)), size);
 
         assertThat(actual).hasSize(expected.length);
         double sum = 0;
