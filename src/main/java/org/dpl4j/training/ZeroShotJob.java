@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import org.dpl4j.data.BadSamplePolicy;
 import org.dpl4j.data.DataSpec;
 import org.dpl4j.data.DatasetSplits;
+import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ZeroShotBaseline;
 import org.dpl4j.run.ModelRef;
@@ -68,8 +69,9 @@ public final class ZeroShotJob {
         Map<String, Object> metrics = TrainJob.testMetrics(spec, data, d -> {
             try (NDManager m = parent.newSubManager();
                     ZeroShotClassifier c = classifier(baseline, data.name(), d.classNames(), evalBatch, m)) {
-                return Evaluator.evaluate(c, d.classNames(), d.test(), clip.config().imageResolution(), evalBatch, badImages,
-                        m, progress);
+                // the protocol's zero-shot column is CoOp's ZeroshotCLIP, which tests through Dassl like DPL
+                return Evaluator.evaluate(c, d.classNames(), d.test(), clip.config().imageResolution(), SampleTransforms.PROMPT_LEARNING,
+                        evalBatch, badImages, m, progress);
             }
         }, log);
         run.writeJson(RunDirectory.FINAL, metrics);
