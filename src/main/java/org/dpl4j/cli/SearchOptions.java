@@ -2,8 +2,10 @@ package org.dpl4j.cli;
 
 import java.util.List;
 import java.util.Locale;
+import org.dpl4j.data.BadSamplePolicy;
 import org.dpl4j.search.AttentionMode;
 import org.dpl4j.search.SearchSettings;
+import org.dpl4j.search.SettlingRule;
 import picocli.CommandLine.Option;
 
 /** Search-stage settings; defaults are DPL's (docs/design.md §7). */
@@ -26,14 +28,38 @@ final class SearchOptions {
     @Option(names = "--val-batch", description = "alpha-step batch (default: 16)")
     Integer valBatch;
 
+    @Option(names = "--stop-when-settled", paramLabel = "P",
+            description = "end the search once the layout has not changed for P epochs and every block's top-two "
+                    + "margin is at least --settled-margin (default: 0, search all epochs)")
+    Integer stopWhenSettled;
+
+    @Option(names = "--settled-margin", paramLabel = "M",
+            description = "smallest top-two softmax margin for --stop-when-settled (default: 0.01)")
+    Double settledMargin;
+
     SearchSettings settings(long seed, int workers, boolean skipBad) {
-        SearchSettings d = SearchSettings.defaults();
-        AttentionMode mode = attention == null ? d.attention() : parse(attention);
-        return new SearchSettings(candidates != null ? candidates : d.candidates(), epochs != null ? epochs : d.epochs(),
-                batch != null ? batch : d.batchSize(), valBatch != null ? valBatch : d.valBatch(), d.promptLr(), d.momentum(),
-                d.weightDecay(), d.warmupEpochs(), d.warmupLr(), d.alphaLr(), d.alphaBeta1(), d.alphaBeta2(), fixedValBatch,
-                mode, d.template(), d.dominantMargin(), seed, workers,
-                skipBad ? org.dpl4j.data.BadSamplePolicy.SKIP : org.dpl4j.data.BadSamplePolicy.FAIL);
+        SearchSettings.Builder b = SearchSettings.defaults().toBuilder().seed(seed).workers(workers).fixedValBatch(fixedValBatch)
+                .badImages(skipBad ? BadSamplePolicy.SKIP : BadSamplePolicy.FAIL);
+        if (candidates != null) {
+            b.candidates(candidates);
+        }
+        if (epochs != null) {
+            b.epochs(epochs);
+        }
+        if (batch != null) {
+            b.batchSize(batch);
+        }
+        if (valBatch != null) {
+            b.valBatch(valBatch);
+        }
+        if (attention != null) {
+            b.attention(parse(attention));
+        }
+        if (stopWhenSettled != null || settledMargin != null) {
+            b.settling(new SettlingRule(stopWhenSettled != null ? stopWhenSettled : SettlingRule.OFF.patience(),
+                    settledMargin != null ? settledMargin : SettlingRule.OFF.margin()));
+        }
+        return b.build();
     }
 
     private static AttentionMode parse(String s) {

@@ -363,6 +363,16 @@ public final class BatchLoader implements AutoCloseable {
             return this;
         }
 
+        /** The training shape: full batches only, reshuffled every epoch from {@code seed}. */
+        public Builder training(long seed) {
+            return shuffle(true).seed(seed).dropLast(true);
+        }
+
+        /** The evaluation shape: every sample once, in order, the last batch possibly partial. */
+        public Builder inOrder() {
+            return shuffle(false).dropLast(false);
+        }
+
         /** Decode threads; default: available processors. */
         public Builder workers(int v) {
             this.workers = positive("workers", v);

@@ -252,8 +252,8 @@ public final class Pretrainer {
     }
 
     private BatchLoader loader() {
-        return BatchLoader.builder(data.samples(), transform).batchSize(settings.batchSize()).shuffle(true)
-                .seed(settings.seed()).dropLast(true).workers(settings.workers()).onBadSample(settings.badImages())
+        return BatchLoader.builder(data.samples(), transform).batchSize(settings.batchSize()).training(settings.seed())
+                .workers(settings.workers()).onBadSample(settings.badImages())
                 .build();
     }
 

@@ -5,10 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.util.MeanCi;
 
 /**
- * Test accuracy per dataset and method, mean ± 95 % CI over seeds (1.96·σ/√n with the population
- * σ, as the reference code's parse script), printed as a text table and saved as results.json.
+ * Test accuracy per dataset and method, mean ± 95 % CI over seeds ({@link MeanCi}, as the
+ * reference code's parse script), printed as a text table and saved as results.json.
  */
 public final class ResultsTable {
     /** One finished run's accuracy. */
@@ -34,9 +35,8 @@ public final class ResultsTable {
         }
         List<Cell> out = new ArrayList<>();
         for (List<Row> g : groups.values()) {
-            double mean = g.stream().mapToDouble(Row::top1).average().orElse(Double.NaN);
-            double var = g.stream().mapToDouble(r -> (r.top1() - mean) * (r.top1() - mean)).sum() / g.size();
-            out.add(new Cell(g.get(0).dataset(), g.get(0).method(), g.size(), mean, 1.96 * Math.sqrt(var) / Math.sqrt(g.size())));
+            MeanCi s = MeanCi.of(g.stream().map(Row::top1).toList());
+            out.add(new Cell(g.get(0).dataset(), g.get(0).method(), s.n(), s.mean(), s.ci95()));
         }
         return out;
     }

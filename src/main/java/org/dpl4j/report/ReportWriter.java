@@ -129,11 +129,11 @@ public final class ReportWriter {
                 + "n = number of seeds; best mean per dataset in bold; hover a cell for the seeds and values.");
         for (RunData p : pipelines) {
             page.h3("Pipeline " + p.name() + " (" + RunDataReader.RESULTS + "), top-1 %");
-            page.raw(ResultsTable.of(p.results()).toHtml());
+            page.raw(ResultsGrid.of(p.results()).toHtml());
         }
         aggregated.forEach((metric, rows) -> {
             page.h3("From the runs' metrics.json: " + metric);
-            page.raw(ResultsTable.of(rows).toHtml());
+            page.raw(ResultsGrid.of(rows).toHtml());
         });
     }
 

@@ -12,8 +12,8 @@
  *       dominant blocks, argmax stable since) — the paper plots "# Dominants" and "α Difference"
  *       without defining them, so these are this project's definitions.</li>
  *   <li>{@code AlphaHeatMaps} (Java2D) and {@code Charts} (XChart) draw off-screen, headless;
- *       {@code ResultsTable} makes the dataset × method grids (mean ± 1.96·σ/√n over seeds, σ the
- *       population standard deviation, as CoOp's parse script); {@code RunSection} lays out one
+ *       {@code ResultsGrid} makes the dataset × method grids (mean ± CI over seeds,
+ *       {@link org.dpl4j.util.MeanCi}, as CoOp's parse script); {@code RunSection} lays out one
  *       run; {@code HtmlPage} escapes every text; {@link org.dpl4j.report.ReportWriter} ties them
  *       together and writes atomically.</li>
  * </ul>

@@ -3,10 +3,9 @@ package org.dpl4j.search;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -19,9 +18,8 @@ import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.PromptConfig;
-import org.dpl4j.run.Checkpoint;
-import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.training.EpochLoop;
 import org.dpl4j.training.Losses;
 import org.dpl4j.training.StepRunner;
 import org.dpl4j.training.optim.Adam;
@@ -33,7 +31,8 @@ import org.dpl4j.util.Progress;
  * step on the alphas from a validation batch, then one SGD step on the candidate prompts from
  * the training batch. Val batches cycle through the whole val split (reshuffled each pass)
  * unless {@code fixedValBatch} reproduces the reference code's single first batch.
- * Alphas are snapshotted every epoch under their true branch names.
+ * Alphas are snapshotted every epoch under their true branch names. With a {@link SettlingRule}
+ * the search ends early once the layout has settled; the result records when and why.
  */
 public final class BilevelSearch {
     private final ClipModel clip;
@@ -56,7 +55,7 @@ public final class BilevelSearch {
         try (NDManager m = parent.newSubManager();
                 Supernet net = Supernet.init(clip.config(), s.candidates(), m, s.seed());
                 BatchLoader train = BatchLoader.builder(data.train(), SampleTransforms.train(res)).batchSize(s.batchSize())
-                        .shuffle(true).seed(s.seed()).dropLast(true).workers(s.workers()).onBadSample(s.badImages()).build();
+                        .training(s.seed()).workers(s.workers()).onBadSample(s.badImages()).build();
                 BatchLoader val = BatchLoader.builder(data.val(), SampleTransforms.test(res)).batchSize(s.valBatch())
                         .shuffle(!s.fixedValBatch()).seed(s.seed() + 1).dropLast(false).workers(s.workers())
                         .onBadSample(s.badImages()).build()) {
@@ -66,94 +65,91 @@ public final class BilevelSearch {
             ClassTexts texts = ClassTexts.build(clip, data.classNames(), List.of(s.template()), m);
             Adam adam = new Adam(m, s.alphaBeta1(), s.alphaBeta2(), 1e-8f, 0f, false);
             Sgd sgd = new Sgd(m, s.momentum(), s.weightDecay());
-            Map<String, NDArray> alphas = net.alphaParameters();
-            Map<String, NDArray> prompts = net.promptParameters();
-            List<SearchEpochMetrics> history = new ArrayList<>();
-            List<AlphaSnapshot> snapshots = new ArrayList<>();
+            Map<String, NDArray> params = new LinkedHashMap<>(net.alphaParameters());
+            params.putAll(net.promptParameters());
+            EpochLoop.EpochLog<SearchEpochMetrics> history = new EpochLoop.EpochLog<>(RunDirectory.METRICS_LOG,
+                    SearchEpochMetrics.class, SearchEpochMetrics::epoch);
+            EpochLoop.EpochLog<AlphaSnapshot> snapshots = new EpochLoop.EpochLog<>(RunDirectory.ALPHAS, AlphaSnapshot.class,
+                    AlphaSnapshot::epoch);
             ValStream valStream = new ValStream(val, s.fixedValBatch());
-            int start = resume(run, net, adam, sgd, history, snapshots, valStream, m);
+            EpochLoop loop = new EpochLoop("search", s.epochs(), run, progress, log)
+                    .parameters(params, "supernet (different candidates or model?)")
+                    .optimizer("adam", adam).optimizer("sgd", sgd).log(history).log(snapshots)
+                    .extra(() -> Map.of("valBatches", Long.toString(valStream.consumed())),
+                            extra -> valStream.skip(Long.parseLong(extra.getOrDefault("valBatches", "0"))));
+            int start = loop.resume(m);
             if (start == 0) {
                 snapshots.add(AlphaSnapshot.of(0, net));
-                run.writeLog(RunDirectory.ALPHAS, snapshots);
+                loop.writeLogs();
             }
-            for (int epoch = start; epoch < s.epochs(); epoch++) {
-                float lr = s.promptSchedule().lr(epoch);
-                long t0 = System.nanoTime();
-                double trainLoss = 0;
-                double valLoss = 0;
-                int trainHits = 0;
-                int valHits = 0;
-                int trainSeen = 0;
-                int valSeen = 0;
-                int steps = 0;
-                try (BatchLoader.Epoch it = train.epoch(epoch);
-                        Progress p = progress.start("search " + (epoch + 1) + "/" + s.epochs(), train.batchesPerEpoch())) {
-                    while (it.hasNext()) {
-                        Batch tb = it.next();
-                        Batch vb = valStream.next();
-                        StepOutcome v = alphaStep(m, net, texts, vb, adam);
-                        // the prompt step sees the alphas just updated, as in the reference's forward_backward
-                        StepOutcome t = promptStep(m, net, texts, tb, sgd, lr);
-                        valLoss += v.loss();
-                        trainLoss += t.loss();
-                        valHits += v.correct();
-                        trainHits += t.correct();
-                        valSeen += vb.labels().length;
-                        trainSeen += tb.labels().length;
-                        steps++;
-                        p.step(1, String.format("train %.3f val %.3f", trainLoss / steps, valLoss / steps));
-                    }
-                }
-                double secs = (System.nanoTime() - t0) / 1e9;
-                history.add(new SearchEpochMetrics(epoch + 1, lr, trainLoss / steps, valLoss / steps,
-                        100.0 * trainHits / trainSeen, 100.0 * valHits / valSeen, steps, secs));
-                snapshots.add(AlphaSnapshot.of(epoch + 1, net));
-                Map<String, NDArray> params = new java.util.LinkedHashMap<>(alphas);
-                params.putAll(prompts);
-                // the logs first, then the checkpoint, which is the commit point: resume drops log lines
-                // past it, so a kill between the writes can neither lose nor duplicate an epoch
-                run.writeLog(RunDirectory.METRICS_LOG, history);
-                run.writeLog(RunDirectory.ALPHAS, snapshots);
-                new Checkpoint(epoch, params, Map.of("adam", adam.state(), "sgd", sgd.state()),
-                        Map.of("valBatches", Long.toString(valStream.consumed()))).save(run.file(RunDirectory.CHECKPOINT));
-                PromptConfig now = net.derive();
-                log.accept(String.format("search epoch %d/%d  train %.4f  val %.4f  val acc %.1f%%  %.1fs  config %s",
-                        epoch + 1, s.epochs(), trainLoss / steps, valLoss / steps, 100.0 * valHits / valSeen, secs, now));
+            EpochLoop.Outcome outcome = loop.run(start, train.batchesPerEpoch(),
+                    epoch -> bilevelEpoch(epoch, m, net, texts, train, valStream, adam, sgd, history, snapshots),
+                    done -> s.settling().reasonToStop(snapshots.lines()));
+            if (outcome.stopReason() != null) {
+                log.accept("search stopped after epoch " + outcome.epochsDone() + " of " + s.epochs() + ": "
+                        + outcome.stopReason());
             }
             PromptConfig config = net.derive();
-            SearchResult result = SearchResult.of(AlphaSnapshot.of(s.epochs(), net), config, s.dominantMargin());
+            SearchResult result = SearchResult.of(AlphaSnapshot.of(outcome.epochsDone(), net), config, s.dominantMargin(),
+                    outcome);
             config.write(run.file(RunDirectory.PROMPT_CONFIG));
             run.writeJson("search-result.json", result);
             return result;
         }
     }
 
-    private int resume(RunDirectory run, Supernet net, Adam adam, Sgd sgd, List<SearchEpochMetrics> history,
-            List<AlphaSnapshot> snapshots, ValStream valStream, NDManager m) throws IOException {
-        if (!run.has(RunDirectory.CHECKPOINT)) {
-            return 0;
-        }
-        Checkpoint ck = Checkpoint.load(run.file(RunDirectory.CHECKPOINT), m);
-        Map<String, NDArray> params = new java.util.LinkedHashMap<>(net.alphaParameters());
-        params.putAll(net.promptParameters());
-        ck.restoreInto(params, "supernet (different candidates or model?)");
-        adam.load(ck.optimizers().getOrDefault("adam", Map.of()));
-        sgd.load(ck.optimizers().getOrDefault("sgd", Map.of()));
-        for (JsonNode n : run.readLog(RunDirectory.METRICS_LOG)) {
-            SearchEpochMetrics e = Json.LINE.treeToValue(n, SearchEpochMetrics.class);
-            if (e.epoch() <= ck.epoch() + 1) {
-                history.add(e);
+    /**
+     * One search epoch: DPL's {@link #bilevelStep} for every train batch. Adds the epoch's metrics
+     * and alpha snapshot to the logs and returns the summary line.
+     */
+    private String bilevelEpoch(EpochLoop.Epoch epoch, NDManager m, Supernet net, ClassTexts texts, BatchLoader train,
+            ValStream valStream, Adam adam, Sgd sgd, EpochLoop.EpochLog<SearchEpochMetrics> history,
+            EpochLoop.EpochLog<AlphaSnapshot> snapshots) {
+        float lr = s.promptSchedule().lr(epoch.index());
+        double trainLoss = 0;
+        double valLoss = 0;
+        int trainHits = 0;
+        int valHits = 0;
+        int trainSeen = 0;
+        int valSeen = 0;
+        int steps = 0;
+        try (BatchLoader.Epoch it = train.epoch(epoch.index())) {
+            while (it.hasNext()) {
+                Batch tb = it.next();
+                Batch vb = valStream.next();
+                StepOutcome[] vt = bilevelStep(m, net, texts, vb, tb, adam, sgd, lr);
+                valLoss += vt[0].loss();
+                trainLoss += vt[1].loss();
+                valHits += vt[0].correct();
+                trainHits += vt[1].correct();
+                valSeen += vb.labels().length;
+                trainSeen += tb.labels().length;
+                steps++;
+                epoch.progress().step(1, String.format("train %.3f val %.3f", trainLoss / steps, valLoss / steps));
             }
         }
-        for (JsonNode n : run.readLog(RunDirectory.ALPHAS)) {
-            AlphaSnapshot a = Json.LINE.treeToValue(n, AlphaSnapshot.class);
-            if (a.epoch() <= ck.epoch() + 1) {
-                snapshots.add(a);
-            }
-        }
-        valStream.skip(Long.parseLong(ck.extra().getOrDefault("valBatches", "0")));
-        log.accept("resuming search after epoch " + (ck.epoch() + 1));
-        return ck.epoch() + 1;
+        double secs = epoch.seconds();
+        history.add(new SearchEpochMetrics(epoch.index() + 1, lr, trainLoss / steps, valLoss / steps,
+                100.0 * trainHits / trainSeen, 100.0 * valHits / valSeen, steps, secs));
+        AlphaSnapshot now = AlphaSnapshot.of(epoch.index() + 1, net);
+        snapshots.add(now);
+        return String.format("search epoch %d/%d  train %.4f  val %.4f  val acc %.1f%%  %.1fs  config %s",
+                epoch.index() + 1, s.epochs(), trainLoss / steps, valLoss / steps, 100.0 * valHits / valSeen, secs,
+                now.layout());
+    }
+
+    /**
+     * DPL's first-order bilevel step: the {@link #alphaStep} on val batch {@code vb}, then the
+     * {@link #promptStep} on train batch {@code tb}, which sees the alphas just updated, as in the
+     * reference's forward_backward.
+     *
+     * @return the val (alpha) step's outcome, then the train (prompt) step's
+     */
+    StepOutcome[] bilevelStep(NDManager m, Supernet net, ClassTexts texts, Batch vb, Batch tb, Adam adam, Sgd sgd,
+            float lr) {
+        StepOutcome v = alphaStep(m, net, texts, vb, adam);
+        StepOutcome t = promptStep(m, net, texts, tb, sgd, lr);
+        return new StepOutcome[] {v, t};
     }
 
     /** A step's mean loss over its batch and the batch's correct predictions. */

@@ -49,8 +49,10 @@ public final class SearchJob {
         run.create();
         RunIdentity.SEARCH.recordOrCheck(run, RunInfo.start("search", "dpl", spec, data, List.of("train", "val"), null, s,
                 ModelRef.of(modelPath, clip), command));
-        log.accept(String.format("search on %s (%d classes, %d train / %d val images), candidates %s, %d epochs, %s attention",
+        log.accept(String.format("search on %s (%d classes, %d train / %d val images), candidates %s, %d epochs%s, %s attention",
                 data.name(), data.numClasses(), data.train().size(), data.val().size(), s.candidates(), s.epochs(),
+                s.settling().enabled() ? String.format(" (stop when settled for %d, margin %s)", s.settling().patience(),
+                        s.settling().margin()) : "",
                 s.attention().name().toLowerCase()));
         SearchResult r = new BilevelSearch(clip, s, progress, log).run(data, run, parent);
         log.accept("searched configuration: " + r.config());
@@ -60,6 +62,10 @@ public final class SearchJob {
         done.put("config", r.config());
         done.put("textDominant", r.textDominant());
         done.put("imageDominant", r.imageDominant());
+        done.put("epochs", r.epochs());
+        if (r.stopReason() != null) {
+            done.put("stopReason", r.stopReason());
+        }
         run.writeJson(RunDirectory.FINAL, done);
         return r.config();
     }

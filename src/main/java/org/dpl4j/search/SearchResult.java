@@ -2,19 +2,22 @@ package org.dpl4j.search;
 
 import java.util.List;
 import org.dpl4j.prompts.PromptConfig;
+import org.dpl4j.training.EpochLoop;
 
 /**
  * The outcome of a search: the configuration (per-block argmax), how confident each block's
  * choice is (softmax margin between the top two candidates), and per branch how many blocks
- * are dominated by one candidate (margin ≥ the threshold in the settings).
+ * are dominated by one candidate (margin ≥ the threshold in the settings); also how many epochs
+ * were searched and, when the {@link SettlingRule} ended it early, why ({@code stopReason}, else null).
  */
 public record SearchResult(PromptConfig config, List<Integer> candidates, double[] textMargins, double[] imageMargins,
-        int textDominant, int imageDominant, double dominantMargin) {
+        int textDominant, int imageDominant, double dominantMargin, int epochs, String stopReason) {
 
-    public static SearchResult of(AlphaSnapshot s, PromptConfig config, double dominantMargin) {
+    public static SearchResult of(AlphaSnapshot s, PromptConfig config, double dominantMargin, EpochLoop.Outcome outcome) {
         double[] t = margins(s.text());
         double[] i = margins(s.image());
-        return new SearchResult(config, s.candidates(), t, i, count(t, dominantMargin), count(i, dominantMargin), dominantMargin);
+        return new SearchResult(config, s.candidates(), t, i, count(t, dominantMargin), count(i, dominantMargin), dominantMargin,
+                outcome.epochsDone(), outcome.stopReason());
     }
 
     static double[] margins(float[][] w) {

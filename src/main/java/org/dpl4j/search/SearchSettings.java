@@ -12,6 +12,7 @@ import org.dpl4j.training.LrSchedule;
  * @param fixedValBatch reproduce the reference code's quirk: every alpha step uses the first val batch
  * @param template text input of the supernet ("a photo of a {}.")
  * @param dominantMargin a block "dominates" when its top weight exceeds the second by at least this
+ * @param settling the opt-in early stop once the layout has settled ({@link SettlingRule#OFF}: all epochs)
  */
 public record SearchSettings(
         List<Integer> candidates,
@@ -32,12 +33,11 @@ public record SearchSettings(
         double dominantMargin,
         long seed,
         int workers,
-        BadSamplePolicy badImages) {
+        BadSamplePolicy badImages,
+        SettlingRule settling) {
 
     public static SearchSettings defaults() {
-        return new SearchSettings(List.of(0, 1, 2, 3), 60, 4, 16, 3.5e-3f, 0.9f, 5e-4f, 1, 1e-5f, 3.5e-3f, 0.5f, 0.999f,
-                false, AttentionMode.FUSED, "a photo of a {}.", 0.1, 1,
-                Math.max(1, Runtime.getRuntime().availableProcessors()), BadSamplePolicy.FAIL);
+        return new Builder().build();
     }
 
     public SearchSettings {
@@ -51,13 +51,165 @@ public record SearchSettings(
         return new LrSchedule(promptLr, epochs, warmupEpochs, warmupLr);
     }
 
+    /** A builder starting from these settings: the one place that copies every field. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.candidates = candidates;
+        b.epochs = epochs;
+        b.batchSize = batchSize;
+        b.valBatch = valBatch;
+        b.promptLr = promptLr;
+        b.momentum = momentum;
+        b.weightDecay = weightDecay;
+        b.warmupEpochs = warmupEpochs;
+        b.warmupLr = warmupLr;
+        b.alphaLr = alphaLr;
+        b.alphaBeta1 = alphaBeta1;
+        b.alphaBeta2 = alphaBeta2;
+        b.fixedValBatch = fixedValBatch;
+        b.attention = attention;
+        b.template = template;
+        b.dominantMargin = dominantMargin;
+        b.seed = seed;
+        b.workers = workers;
+        b.badImages = badImages;
+        b.settling = settling;
+        return b;
+    }
+
     public SearchSettings withEpochs(int e) {
-        return new SearchSettings(candidates, e, batchSize, valBatch, promptLr, momentum, weightDecay, warmupEpochs, warmupLr,
-                alphaLr, alphaBeta1, alphaBeta2, fixedValBatch, attention, template, dominantMargin, seed, workers, badImages);
+        return toBuilder().epochs(e).build();
     }
 
     public SearchSettings withSeed(long s) {
-        return new SearchSettings(candidates, epochs, batchSize, valBatch, promptLr, momentum, weightDecay, warmupEpochs, warmupLr,
-                alphaLr, alphaBeta1, alphaBeta2, fixedValBatch, attention, template, dominantMargin, s, workers, badImages);
+        return toBuilder().seed(s).build();
+    }
+
+    /** Settings field by field, starting from DPL's defaults. */
+    public static final class Builder {
+        private List<Integer> candidates = List.of(0, 1, 2, 3);
+        private int epochs = 60;
+        private int batchSize = 4;
+        private int valBatch = 16;
+        private float promptLr = 3.5e-3f;
+        private float momentum = 0.9f;
+        private float weightDecay = 5e-4f;
+        private int warmupEpochs = 1;
+        private float warmupLr = 1e-5f;
+        private float alphaLr = 3.5e-3f;
+        private float alphaBeta1 = 0.5f;
+        private float alphaBeta2 = 0.999f;
+        private boolean fixedValBatch = false;
+        private AttentionMode attention = AttentionMode.FUSED;
+        private String template = "a photo of a {}.";
+        private double dominantMargin = 0.1;
+        private long seed = 1;
+        private int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private BadSamplePolicy badImages = BadSamplePolicy.FAIL;
+        private SettlingRule settling = SettlingRule.OFF;
+
+        public Builder candidates(List<Integer> v) {
+            candidates = v;
+            return this;
+        }
+
+        public Builder epochs(int v) {
+            epochs = v;
+            return this;
+        }
+
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder valBatch(int v) {
+            valBatch = v;
+            return this;
+        }
+
+        public Builder promptLr(float v) {
+            promptLr = v;
+            return this;
+        }
+
+        public Builder momentum(float v) {
+            momentum = v;
+            return this;
+        }
+
+        public Builder weightDecay(float v) {
+            weightDecay = v;
+            return this;
+        }
+
+        public Builder warmupEpochs(int v) {
+            warmupEpochs = v;
+            return this;
+        }
+
+        public Builder warmupLr(float v) {
+            warmupLr = v;
+            return this;
+        }
+
+        public Builder alphaLr(float v) {
+            alphaLr = v;
+            return this;
+        }
+
+        public Builder alphaBeta1(float v) {
+            alphaBeta1 = v;
+            return this;
+        }
+
+        public Builder alphaBeta2(float v) {
+            alphaBeta2 = v;
+            return this;
+        }
+
+        public Builder fixedValBatch(boolean v) {
+            fixedValBatch = v;
+            return this;
+        }
+
+        public Builder attention(AttentionMode v) {
+            attention = v;
+            return this;
+        }
+
+        public Builder template(String v) {
+            template = v;
+            return this;
+        }
+
+        public Builder dominantMargin(double v) {
+            dominantMargin = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder workers(int v) {
+            workers = v;
+            return this;
+        }
+
+        public Builder badImages(BadSamplePolicy v) {
+            badImages = v;
+            return this;
+        }
+
+        public Builder settling(SettlingRule v) {
+            settling = v;
+            return this;
+        }
+
+        public SearchSettings build() {
+            return new SearchSettings(candidates, epochs, batchSize, valBatch, promptLr, momentum, weightDecay, warmupEpochs, warmupLr, alphaLr, alphaBeta1, alphaBeta2, fixedValBatch, attention, template, dominantMargin, seed, workers, badImages, settling);
+        }
     }
 }

@@ -166,21 +166,7 @@ public final class Supernet implements AutoCloseable {
 
     /** The discrete configuration: per block, the length of the argmax candidate. */
     public PromptConfig derive() {
-        return new PromptConfig(argmaxLengths(Branch.TEXT), argmaxLengths(Branch.IMAGE));
-    }
-
-    private List<Integer> argmaxLengths(Branch b) {
-        List<Integer> out = new ArrayList<>();
-        for (float[] row : weights(b)) {
-            int best = 0;
-            for (int k = 1; k < row.length; k++) {
-                if (row[k] > row[best]) {
-                    best = k;
-                }
-            }
-            out.add(candidates.get(best));
-        }
-        return out;
+        return AlphaSnapshot.of(0, this).layout();
     }
 
     @Override

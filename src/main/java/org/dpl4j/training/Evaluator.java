@@ -30,7 +30,7 @@ public final class Evaluator {
         int[] hits = new int[c];
         int[] totals = new int[c];
         try (BatchLoader loader = BatchLoader.builder(samples, SampleTransforms.test(resolution, order))
-                        .batchSize(batchSize).shuffle(false).dropLast(false).onBadSample(badImages).build();
+                        .batchSize(batchSize).inOrder().onBadSample(badImages).build();
                 BatchLoader.Epoch epoch = loader.epoch(0);
                 Progress p = progress.start("evaluate", samples.size())) {
             while (epoch.hasNext()) {

@@ -62,7 +62,7 @@ public final class FeatureExtractor {
         int resolution = clip.config().imageResolution();
         List<NDArray> parts = new ArrayList<>();
         try (BatchLoader loader = BatchLoader.builder(samples, SampleTransforms.test(resolution, order))
-                        .batchSize(batch).shuffle(false).dropLast(false).onBadSample(BadSamplePolicy.FAIL).build();
+                        .batchSize(batch).inOrder().onBadSample(BadSamplePolicy.FAIL).build();
                 BatchLoader.Epoch epoch = loader.epoch(0)) {
             while (epoch.hasNext()) {
                 Batch b = epoch.next();

@@ -3,10 +3,7 @@ package org.dpl4j.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.dpl4j.data.Batch;
@@ -20,8 +17,6 @@ import org.dpl4j.model.Ops;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
-import org.dpl4j.run.Checkpoint;
-import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.training.optim.Sgd;
 import org.dpl4j.util.Progress;
@@ -64,34 +59,33 @@ public final class PromptTrainer {
     private void trainInto(DeepPrompts prompts, DatasetSplits data, ClassTexts texts, NDArray teacher, RunDirectory run,
             NDManager parent) throws IOException {
         Map<String, NDArray> params = prompts.parameters();
-        NDManager optManager = parent.newSubManager();
-        try (optManager) {
+        try (NDManager optManager = parent.newSubManager()) {
             Sgd sgd = new Sgd(optManager, settings.momentum(), settings.weightDecay());
-            List<EpochMetrics> history = new ArrayList<>();
-            int start = resume(run, params, sgd, history, optManager);
+            EpochLoop.EpochLog<EpochMetrics> history = new EpochLoop.EpochLog<>(RunDirectory.METRICS_LOG, EpochMetrics.class,
+                    EpochMetrics::epoch);
+            EpochLoop loop = new EpochLoop("train", settings.epochs(), run, progress, log)
+                    .parameters(params, "prompts").optimizer("sgd", sgd).log(history);
+            int start = loop.resume(optManager);
             if (params.isEmpty()) {
                 log.accept("no prompts to train (all lengths 0): CLIP on the frozen text input as it is");
                 return;
             }
             int res = clip.config().imageResolution();
-            try (BatchLoader loader = BatchLoader.builder(data.train(), SampleTransforms.train(res))
-                    .batchSize(settings.batchSize()).shuffle(true).seed(settings.seed()).dropLast(true)
-                    .workers(settings.workers()).onBadSample(settings.badImages()).build()) {
+            try (BatchLoader loader = BatchLoader.builder(data.train(), SampleTransforms.train(res)).batchSize(settings.batchSize())
+                    .training(settings.seed()).workers(settings.workers()).onBadSample(settings.badImages()).build()) {
                 if (loader.batchesPerEpoch() == 0) {
                     throw new IllegalArgumentException("train split has " + data.train().size()
                             + " images, fewer than one batch of " + settings.batchSize());
                 }
                 BlockAttention ti = prompts.attention(Branch.IMAGE);
                 BlockAttention tt = prompts.attention(Branch.TEXT);
-                for (int epoch = start; epoch < settings.epochs(); epoch++) {
-                    float lr = settings.schedule().lr(epoch);
-                    long t0 = System.nanoTime();
+                loop.run(start, loader.batchesPerEpoch(), epoch -> {
+                    float lr = settings.schedule().lr(epoch.index());
                     double lossSum = 0;
                     int correct = 0;
                     int seen = 0;
                     int steps = 0;
-                    try (BatchLoader.Epoch it = loader.epoch(epoch);
-                            Progress p = progress.start("train " + (epoch + 1) + "/" + settings.epochs(), loader.batchesPerEpoch())) {
+                    try (BatchLoader.Epoch it = loader.epoch(epoch.index())) {
                         while (it.hasNext()) {
                             Batch b = it.next();
                             int[] hits = new int[1];
@@ -109,40 +103,18 @@ public final class PromptTrainer {
                             correct += hits[0];
                             seen += b.labels().length;
                             steps++;
-                            p.step(1, String.format("loss %.3f", lossSum / steps));
+                            epoch.progress().step(1, String.format("loss %.3f", lossSum / steps));
                         }
                     }
-                    double secs = (System.nanoTime() - t0) / 1e9;
-                    EpochMetrics em = new EpochMetrics(epoch + 1, lr, lossSum / steps, 100.0 * correct / seen, steps, secs,
-                            Double.NaN, Double.NaN);
+                    double secs = epoch.seconds();
+                    EpochMetrics em = new EpochMetrics(epoch.index() + 1, lr, lossSum / steps, 100.0 * correct / seen, steps,
+                            secs, Double.NaN, Double.NaN);
                     history.add(em);
-                    // the log first, then the checkpoint, which is the commit point: resume drops log lines
-                    // past it, so a kill between the two writes can neither lose nor duplicate an epoch
-                    run.writeLog(RunDirectory.METRICS_LOG, history);
-                    new Checkpoint(epoch, params, Map.of("sgd", sgd.state())).save(run.file(RunDirectory.CHECKPOINT));
-                    log.accept(String.format("epoch %d/%d  lr %.2e  loss %.4f  train acc %.1f%%  %.1fs",
-                            epoch + 1, settings.epochs(), lr, em.loss(), em.trainAcc(), secs));
-                }
+                    return String.format("epoch %d/%d  lr %.2e  loss %.4f  train acc %.1f%%  %.1fs",
+                            epoch.index() + 1, settings.epochs(), lr, em.loss(), em.trainAcc(), secs);
+                }, EpochLoop.StopRule.NEVER);
             }
         }
-    }
-
-    private int resume(RunDirectory run, Map<String, NDArray> params, Sgd sgd, List<EpochMetrics> history, NDManager m)
-            throws IOException {
-        if (!run.has(RunDirectory.CHECKPOINT)) {
-            return 0;
-        }
-        Checkpoint ck = Checkpoint.load(run.file(RunDirectory.CHECKPOINT), m);
-        ck.restoreInto(params, "prompts");
-        sgd.load(ck.optimizers().getOrDefault("sgd", Map.of()));
-        for (JsonNode n : run.readLog(RunDirectory.METRICS_LOG)) {
-            EpochMetrics em = Json.LINE.treeToValue(n, EpochMetrics.class);
-            if (em.epoch() <= ck.epoch() + 1) {
-                history.add(em);
-            }
-        }
-        log.accept("resuming after epoch " + (ck.epoch() + 1) + " from " + run.file(RunDirectory.CHECKPOINT));
-        return ck.epoch() + 1;
     }
 
     NDArray logits(NDManager scope, Batch b, BlockAttention ti, BlockAttention tt, ClassTexts texts, NDArray context) {

@@ -69,7 +69,7 @@ class KillAndResumeTest {
 
         List<String> second = runToEnd(killed);
         // it really resumed: a restart from scratch would log epochs 1 to 4 and end with the same bytes
-        assertThat(second).anyMatch(l -> l.startsWith("resuming after epoch " + done + " "));
+        assertThat(second).anyMatch(l -> l.startsWith("resuming train after epoch " + done + " "));
         assertThat(RunFiles.epochsLogged(second, ""))
                 .containsExactlyElementsOf(IntStream.rangeClosed(done + 1, 4).mapToObj(e -> e + "/4").toList());
         RunFiles.assertSameTensors(straight.resolve("prompts.safetensors"), killed.resolve("prompts.safetensors"));

@@ -56,7 +56,7 @@ class RobustnessTest {
                     .train(data, cfg, texts, null, run, m).close())
                     .isInstanceOf(StepRunner.NonFiniteLossException.class)
                     .hasMessageContaining("NaN").hasMessageContaining("checkpoint");
-            assertThat(said).as("trainer log").anyMatch(l -> l.startsWith("resuming after epoch 1 "));
+            assertThat(said).as("trainer log").anyMatch(l -> l.startsWith("resuming train after epoch 1 "));
             assertThat(run.isComplete()).isFalse();
 
             Checkpoint ck = Checkpoint.load(file, m);

@@ -23,6 +23,7 @@ import org.dpl4j.search.AlphaSnapshot;
 import org.dpl4j.search.BilevelSearch;
 import org.dpl4j.search.SearchResult;
 import org.dpl4j.search.SearchSettings;
+import org.dpl4j.search.SettlingRule;
 import org.dpl4j.testutil.RunFiles;
 import org.dpl4j.testutil.Shared;
 import org.dpl4j.util.Progress;
@@ -71,7 +72,7 @@ class TrainAndSearchTest {
                     RunFiles.assertSameTensors(full.parameters(), p.parameters(), "the resumed run's prompts");
                 }
                 // it really resumed: a restart from scratch would log epochs 1 to 6 and end with the same bytes
-                assertThat(resumedLog).anyMatch(l -> l.startsWith("resuming after epoch 3 "));
+                assertThat(resumedLog).anyMatch(l -> l.startsWith("resuming train after epoch 3 "));
                 assertThat(RunFiles.epochsLogged(resumedLog, "")).containsExactly("4/6", "5/6", "6/6");
                 assertSameRun(straight, r3);
             }
@@ -144,7 +145,7 @@ class TrainAndSearchTest {
             SearchResult resumed = new BilevelSearch(clip, s, Progress.NONE, resumedLog::add).run(data, r2, m);
             assertThat(resumed.config()).isEqualTo(full.config());
             // it really resumed: a restart from scratch would log epochs 1 to 3 and end with the same bytes
-            assertThat(resumedLog).anyMatch(l -> l.equals("resuming search after epoch 2"));
+            assertThat(resumedLog).anyMatch(l -> l.startsWith("resuming search after epoch 2 from "));
             assertThat(RunFiles.epochsLogged(resumedLog, "search ")).containsExactly("3/3");
             // every alpha snapshot, epoch 0 to 3, bit for bit: the resumed run saw the same val batches
             assertThat(r2.readLog(RunDirectory.ALPHAS)).hasSize(4);
@@ -153,6 +154,70 @@ class TrainAndSearchTest {
             RunFiles.assertSameJson(straight.file("search-result.json"), r2.file("search-result.json"), Set.of());
             assertThat(PromptConfig.read(r2.file(RunDirectory.PROMPT_CONFIG))).isEqualTo(full.config());
         }
+    }
+
+    @Test
+    void d_searchStopsOnceTheLayoutHasSettledAndRecordsWhy() throws Exception {
+        DatasetSplits data = dtd(2);
+        try (NDManager m = NDManager.newBaseManager(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null, m)) {
+            // a larger alpha rate than DPL's 3.5e-3, so the tiny model's layout settles within a few epochs
+            SearchSettings full = SearchSettings.defaults().toBuilder().epochs(6).alphaLr(0.05f).build();
+            RunDirectory straight = new RunDirectory(tmp.resolve("settle-full"));
+            straight.create();
+            new BilevelSearch(clip, full, Progress.NONE, x -> {}).run(data, straight, m);
+            List<AlphaSnapshot> all = straight.readLog(RunDirectory.ALPHAS).stream()
+                    .map(n -> Json.LINE.convertValue(n, AlphaSnapshot.class)).toList();
+            // where patience 1 must stop, found from the full search's own history: the first epoch
+            // whose per-block argmax (both branches) equals the epoch before's
+            int settledAt = -1;
+            for (int e = 1; e < all.size() && settledAt < 0; e++) {
+                if (argmax(all.get(e).text()).equals(argmax(all.get(e - 1).text()))
+                        && argmax(all.get(e).image()).equals(argmax(all.get(e - 1).image()))) {
+                    settledAt = e;
+                }
+            }
+            int expected = settledAt;
+            assertThat(expected).as("a settled epoch before the last (else this test checks nothing)").isBetween(1, 5);
+
+            SearchSettings settling = full.toBuilder().settling(new SettlingRule(1, 0.0)).build();
+            RunDirectory early = new RunDirectory(tmp.resolve("settle-early"));
+            early.create();
+            List<String> said = new ArrayList<>();
+            SearchResult r = new BilevelSearch(clip, settling, Progress.NONE, said::add).run(data, early, m);
+            assertThat(r.epochs()).as("epochs searched").isEqualTo(expected);
+            assertThat(r.stopReason()).startsWith("layout unchanged for 1 epochs (since epoch " + (expected - 1) + ")");
+            assertThat(said).anyMatch(l -> l.startsWith("search stopped after epoch " + expected + " of 6: "));
+            assertThat(early.readLog(RunDirectory.METRICS_LOG)).hasSize(expected);
+            // the stopped search is the full one cut short: the same alphas, bit for bit, up to its last epoch
+            List<String> fullAlphas = java.nio.file.Files.readAllLines(straight.file(RunDirectory.ALPHAS));
+            assertThat(java.nio.file.Files.readAllLines(early.file(RunDirectory.ALPHAS)))
+                    .containsExactlyElementsOf(fullAlphas.subList(0, expected + 1));
+            assertThat(r.config()).isEqualTo(all.get(expected).layout());
+            com.fasterxml.jackson.databind.JsonNode written = early.readJson("search-result.json");
+            assertThat(written.get("epochs").asInt()).isEqualTo(expected);
+            assertThat(written.get("stopReason").asText()).isEqualTo(r.stopReason());
+
+            // killed after the stopping epoch's checkpoint, before the results: the rerun stops at once
+            java.nio.file.Files.delete(early.file(RunDirectory.PROMPT_CONFIG));
+            java.nio.file.Files.delete(early.file("search-result.json"));
+            List<String> again = new ArrayList<>();
+            SearchResult resumed = new BilevelSearch(clip, settling, Progress.NONE, again::add).run(data, early, m);
+            assertThat(again).noneMatch(l -> l.startsWith("search epoch "));
+            assertThat(resumed.epochs()).isEqualTo(expected);
+            assertThat(resumed.config()).isEqualTo(r.config());
+        }
+    }
+
+    private static List<Integer> argmax(float[][] w) {
+        List<Integer> out = new ArrayList<>();
+        for (float[] row : w) {
+            int best = 0;
+            for (int k = 1; k < row.length; k++) {
+                best = row[k] > row[best] ? k : best;
+            }
+            out.add(best);
+        }
+        return out;
     }
 
     private static int checkpointEpoch(RunDirectory run) throws IOException {

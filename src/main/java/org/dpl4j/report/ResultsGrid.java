@@ -8,18 +8,15 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.dpl4j.report.HtmlPage.Raw;
 import org.dpl4j.report.RunData.ResultRow;
+import org.dpl4j.util.MeanCi;
 
 /**
  * A dataset × method grid of one metric, each cell the mean ± 95 % confidence half-width over
  * seeds, the best method of each dataset in bold — the form of the paper's (and CoOp's) result
- * tables, so numbers can be compared with them directly.
- *
- * <p>The interval is the one CoOp's {@code parse_test_res.py} prints (and the DPL code reuses):
- * {@code 1.96 · std / √n} with the <em>population</em> standard deviation ({@code np.std}, ddof 0).
- * With 3 seeds this is narrower than a t-interval would be; it is kept for comparability, not
- * because it is the better statistic.
+ * tables, so numbers can be compared with them directly. The statistic is {@link MeanCi}, the
+ * one the protocol's {@code results.txt} prints.
  */
-final class ResultsTable {
+final class ResultsGrid {
     /** Mean and CI half-width of the finite values of one cell; n counts those values. */
     record Summary(double mean, double ci95, int n, List<String> seeds, List<Double> values) {
         String format() {
@@ -31,13 +28,13 @@ final class ResultsTable {
     private final List<String> methods;
     private final Map<String, Map<String, Summary>> cells; // dataset → method → summary
 
-    private ResultsTable(List<String> datasets, List<String> methods, Map<String, Map<String, Summary>> cells) {
+    private ResultsGrid(List<String> datasets, List<String> methods, Map<String, Map<String, Summary>> cells) {
         this.datasets = datasets;
         this.methods = methods;
         this.cells = cells;
     }
 
-    /** Mean and 1.96·σ/√n (σ the population standard deviation) of the finite values. */
+    /** {@link MeanCi} of the finite values, with the seeds behind them. */
     static Summary summarize(List<String> seeds, List<Double> values) {
         List<String> s = new ArrayList<>();
         List<Double> v = new ArrayList<>();
@@ -47,17 +44,12 @@ final class ResultsTable {
                 v.add(values.get(i));
             }
         }
-        int n = v.size();
-        if (n == 0) {
-            return new Summary(Double.NaN, Double.NaN, 0, s, v);
-        }
-        double mean = v.stream().mapToDouble(Double::doubleValue).sum() / n;
-        double var = v.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / n;
-        return new Summary(mean, 1.96 * Math.sqrt(var) / Math.sqrt(n), n, s, v);
+        MeanCi m = MeanCi.of(v);
+        return new Summary(m.mean(), m.ci95(), m.n(), s, v);
     }
 
     /** Groups rows by dataset and method (both in order of first appearance). */
-    static ResultsTable of(List<ResultRow> rows) {
+    static ResultsGrid of(List<ResultRow> rows) {
         Map<String, Map<String, List<ResultRow>>> groups = new LinkedHashMap<>();
         List<String> methods = new ArrayList<>();
         for (ResultRow r : rows) {
@@ -74,7 +66,7 @@ final class ResultsTable {
                     rs.stream().map(ResultRow::top1).toList())));
             cells.put(d, row);
         });
-        return new ResultsTable(List.copyOf(groups.keySet()), List.copyOf(methods), cells);
+        return new ResultsGrid(List.copyOf(groups.keySet()), List.copyOf(methods), cells);
     }
 
     Summary cell(String dataset, String method) {

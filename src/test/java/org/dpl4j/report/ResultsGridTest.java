@@ -7,12 +7,12 @@ import java.util.List;
 import org.dpl4j.report.RunData.ResultRow;
 import org.junit.jupiter.api.Test;
 
-class ResultsTableTest {
+class ResultsGridTest {
     @Test
     void ciUsesPopulationStdLikeCoOpsParseScript() {
         // {70, 71, 75}: mean 72, population variance (4 + 1 + 9)/3 = 14/3, σ = 2.1602,
         // CI = 1.96·2.160247/√3 = 2.444550 (the sample σ would give 2.994)
-        ResultsTable.Summary s = ResultsTable.summarize(List.of("1", "2", "3"), List.of(70.0, 71.0, 75.0));
+        ResultsGrid.Summary s = ResultsGrid.summarize(List.of("1", "2", "3"), List.of(70.0, 71.0, 75.0));
         assertThat(s.mean()).isCloseTo(72.0, within(1e-12));
         assertThat(s.ci95()).isCloseTo(2.444550, within(1e-6));
         assertThat(s.n()).isEqualTo(3);
@@ -21,11 +21,11 @@ class ResultsTableTest {
 
     @Test
     void oneSeedHasZeroWidthAndNonFiniteValuesAreLeftOut() {
-        ResultsTable.Summary s = ResultsTable.summarize(List.of("1", "2"), List.of(Double.NaN, 66.5));
+        ResultsGrid.Summary s = ResultsGrid.summarize(List.of("1", "2"), List.of(Double.NaN, 66.5));
         assertThat(s.n()).isEqualTo(1);
         assertThat(s.seeds()).containsExactly("2");
         assertThat(s.format()).isEqualTo("66.50 ± 0.00");
-        assertThat(ResultsTable.summarize(List.of("1"), List.of(Double.NaN)).format()).isEqualTo("—");
+        assertThat(ResultsGrid.summarize(List.of("1"), List.of(Double.NaN)).format()).isEqualTo("—");
     }
 
     @Test
@@ -36,7 +36,7 @@ class ResultsTableTest {
                 new ResultRow("B", "dpl", "1", 60.0),
                 new ResultRow("B", "coop", "1", 50.0),
                 new ResultRow("B", "extra", "1", 99.0));
-        ResultsTable t = ResultsTable.of(rows);
+        ResultsGrid t = ResultsGrid.of(rows);
         assertThat(t.datasets()).containsExactly("A", "B");
         assertThat(t.methods()).containsExactly("dpl", "coop", "extra");
         assertThat(t.averages()).containsEntry("dpl", 70.5).containsEntry("coop", 67.5);
@@ -49,7 +49,7 @@ class ResultsTableTest {
 
     @Test
     void namesAreEscaped() {
-        String html = ResultsTable.of(List.of(new ResultRow("<A&B>", "m\"1", null, 1.0))).toHtml().html();
+        String html = ResultsGrid.of(List.of(new ResultRow("<A&B>", "m\"1", null, 1.0))).toHtml().html();
         assertThat(html).contains("&lt;A&amp;B&gt;", "m&quot;1", "seed ?: 1.00").doesNotContain("<A&B>");
     }
 }
