@@ -33,7 +33,7 @@ final class BaselineGolden {
     }
 
     static void report(String tensor, float error, float bound) {
-        System.out.printf("  %-40s %.2e%n", tensor, error);
+        System.out.printf("  %-50s %.2e%n", tensor, error);
         assertThat(error).as(tensor).isLessThanOrEqualTo(bound);
     }
 
