@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.dpl4j.bench.Benchmark;
+import org.dpl4j.bench.MethodBench;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.search.AlphaChunks;
 import org.dpl4j.search.AttentionMode;
@@ -46,6 +47,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tiny", description = "use a tiny model instead of ViT-B/16 (for a quick check)")
     boolean tiny;
 
+    @Option(names = "--methods", split = ",", paramLabel = "PRESET",
+            description = "instead: trainable parameters and train-step time of these methods (e.g. coop,cocoop,ivlp,maple), "
+                    + "each at its published batch, with the first --classes count")
+    List<String> methods;
+
     @Option(names = "--forward-only", description = "only time the image encoder's forward pass (seconds per image)")
     boolean forwardOnly;
 
@@ -57,6 +63,16 @@ final class BenchCommand implements Callable<Integer> {
             double peak = Benchmark.matmulPeak(m);
             System.out.printf("fp32 matmul peak (512x768x768): %.0f GFLOP/s%n", peak);
             Benchmark b = new Benchmark(cfg, warmup, steps, s -> System.err.println("  " + s));
+            if (methods != null) {
+                List<MethodBench.Row> rows = new MethodBench(cfg, warmup, steps, s -> System.err.println("  " + s))
+                        .run(methods, classes.get(0), m);
+                System.out.printf("%-10s %12s %5s %7s %9s %9s%n", "method", "parameters", "batch", "classes", "s/step", "peak RSS");
+                for (MethodBench.Row r : rows) {
+                    System.out.printf("%-10s %,12d %5d %7d %9.2f %6.2f GB%n", r.method(), r.parameters(), r.batch(), r.classes(),
+                            r.secondsPerStep(), r.peakRssGb());
+                }
+                return 0;
+            }
             if (forwardOnly) {
                 System.out.printf("image encoder forward: %.3f s/image (batch 8)%n", b.imageForwardSeconds(8, m));
                 return 0;

@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import org.dpl4j.data.DataSpec;
 import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.run.Json;
 import org.dpl4j.training.EvalResult;
 import org.dpl4j.training.TrainJob;
@@ -43,7 +43,7 @@ final class EvalCommand implements Callable<Integer> {
         TrainedRun r = TrainedRun.read(run);
         String ds = dataset != null ? dataset : r.dataset();
         DataSpec spec = new DataSpec(ds, root != null ? root : r.root(), 0, 1, subsample != null ? subsample : r.subsample());
-        try (NDManager m = engine.manager(); ClipModel clip = r.loadModel(model, m); DeepPrompts prompts = r.loadPrompts(clip, m)) {
+        try (NDManager m = engine.manager(); ClipModel clip = r.loadModel(model, m); PromptLearner prompts = r.loadPrompts(clip, m)) {
             DatasetSplits data = spec.loadForEval();
             EvalResult res = new TrainJob(clip, r.modelPath(), engine.progress(), Logs.stderr(engine.quiet))
                     .evaluate(prompts, data, r.settings(), m);

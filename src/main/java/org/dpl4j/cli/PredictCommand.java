@@ -9,7 +9,7 @@ import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.data.image.ClipTransforms;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ClassTexts;
-import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.training.PromptedClassifier;
 import org.dpl4j.training.TrainJob;
 import org.dpl4j.training.TrainedRun;
@@ -38,9 +38,8 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrainedRun r = TrainedRun.read(run);
-        try (NDManager m = engine.manager(); ClipModel clip = r.loadModel(model, m); DeepPrompts prompts = r.loadPrompts(clip, m)) {
-            ClassTexts texts = ClassTexts.build(clip, r.classNames(), TrainJob.templates(r.settings().textInput(), r.dataset()),
-                    prompts.config().context(), m);
+        try (NDManager m = engine.manager(); ClipModel clip = r.loadModel(model, m); PromptLearner prompts = r.loadPrompts(clip, m)) {
+            ClassTexts texts = prompts.texts(clip, r.classNames(), TrainJob.templates(r.settings().textInput(), r.dataset()), m);
             int res = clip.config().imageResolution();
             try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts, m)) {
                 for (Path img : images) {

@@ -2,11 +2,15 @@ package org.dpl4j.cli;
 
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.protocol.Pipeline;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.training.MethodDefaults;
+import org.dpl4j.training.TrainSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,7 +42,7 @@ final class RunCommand implements Callable<Integer> {
     String subsample;
 
     @Option(names = "--baselines", split = ",", defaultValue = "zeroshot,ivlp",
-            description = "presets trained alongside, and the zero-shot CLIP baselines zeroshot (the dataset's "
+            description = "presets trained alongside (cocoop and maple with their published settings), and the zero-shot CLIP baselines zeroshot (the dataset's "
                     + "hand-crafted template) and zeroshot-ensemble (60 templates' features) (default: ${DEFAULT-VALUE})")
     List<String> baselines;
 
@@ -47,12 +51,23 @@ final class RunCommand implements Callable<Integer> {
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+    /** Settings of the baselines with published defaults of their own, the options given applied on top. */
+    private Map<String, TrainSettings> methodSettings() {
+        Map<String, TrainSettings> out = new LinkedHashMap<>();
+        for (String b : baselines) {
+            if (MethodDefaults.fixedTextInput(b)) {
+                out.put(b, train.settings(1, b));
+            }
+        }
+        return out;
+    }
+
     @Override
     public Integer call() throws Exception {
         try (NDManager m = engine.manager(); ClipModel clip = model.load(m)) {
             int workers = train.workers != null ? train.workers : Runtime.getRuntime().availableProcessors();
             Pipeline.Plan plan = new Pipeline.Plan(datasets, root, shots, seeds, subsample, baselines,
-                    search.settings(1, workers, train.skipBad), train.settings(1));
+                    search.settings(1, workers, train.skipBad), train.settings(1), methodSettings());
             var table = new Pipeline(clip, model.model, engine.progress(), Logs.stderr(engine.quiet)).run(plan, new RunDirectory(out), m,
                     Logs.commandLine("run", spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             System.out.print(table.format());

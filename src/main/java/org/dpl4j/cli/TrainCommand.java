@@ -34,7 +34,7 @@ final class TrainCommand implements Callable<Integer> {
         @Option(names = "--config", paramLabel = "FILE", description = "prompt-config.json (e.g. from dpl4j search)")
         Path config;
 
-        @Option(names = "--preset", description = "zeroshot | zeroshot-ensemble (zero-shot CLIP: nothing trained) | coop | vpt-deep | ivlp | uniform-N | uniform-N-D")
+        @Option(names = "--preset", description = "zeroshot | zeroshot-ensemble (zero-shot CLIP: nothing trained) | coop | cocoop | maple | vpt-deep | ivlp | uniform-N | uniform-N-D")
         String preset;
 
         String method() {
@@ -64,9 +64,10 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (NDManager m = engine.manager(); ClipModel clip = model.load(m)) {
+            train.checkTextInput(layout.method());
             PromptConfig cfg = layout.resolve(clip.config());
             Map<String, Object> metrics = new TrainJob(clip, model.model, engine.progress(), Logs.stderr(engine.quiet))
-                    .run(layout.method(), data.spec(), cfg, train.settings(data.seed), new RunDirectory(out), m,
+                    .run(layout.method(), data.spec(), cfg, train.settings(data.seed, layout.method()), new RunDirectory(out), m,
                             Logs.commandLine("train", spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             System.out.println(Json.PRETTY.writeValueAsString(metrics));
         }

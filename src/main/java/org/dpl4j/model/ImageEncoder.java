@@ -49,6 +49,11 @@ public final class ImageEncoder {
 
     /** The frozen stem: tokens after {@code ln_pre}, (B, 1+g², W). Carries no gradient. */
     public NDArray stem(NDArray images) {
+        return preNorm(embed(images));
+    }
+
+    /** Class token and patch embeddings plus the positional embedding, before {@code ln_pre}: (B, 1+g², W). */
+    public NDArray embed(NDArray images) {
         NDManager m = images.getManager();
         long b = images.getShape().get(0);
         if (images.getShape().dimension() != 4 || images.getShape().get(2) != (long) patch * grid
@@ -61,12 +66,21 @@ public final class ImageEncoder {
                 .reshape(b, (long) grid * grid, 3L * patch * patch)
                 .matMul(patchT);
         NDArray cls = m.zeros(new Shape(b, 1, classEmbedding.getShape().get(0))).add(classEmbedding);
-        NDArray x = NDArrays.concat(new NDList(cls, patches), 1).add(positional);
-        return Ops.layerNorm(x, lnPreGamma, lnPreBeta);
+        return NDArrays.concat(new NDList(cls, patches), 1).add(positional);
+    }
+
+    /** {@code ln_pre} over tokens (B, L, W), prompts appended to the embedding included (MaPLe). */
+    public NDArray preNorm(NDArray tokens) {
+        return Ops.layerNorm(tokens, lnPreGamma, lnPreBeta);
     }
 
     public NDArray encode(NDArray images, BlockAttention attention) {
-        NDArray x = transformer.forward(stem(images), null, attention);
+        return encodeTokens(stem(images), attention, BlockInput.UNCHANGED);
+    }
+
+    /** Features (B, E) of normalised tokens (B, L, W): the blocks, then {@code ln_post} of the class token and the projection. */
+    public NDArray encodeTokens(NDArray tokens, BlockAttention attention, BlockInput input) {
+        NDArray x = transformer.forward(tokens, null, attention, input);
         NDArray cls = x.get(new NDIndex(":, 0, :"));
         return Ops.layerNorm(cls, lnPostGamma, lnPostBeta).matMul(projection);
     }

@@ -79,6 +79,12 @@ public final class TextEncoder {
      * @param truncate run only up to the last EOT (exact; false runs all positions, for tests)
      */
     public NDArray encodeEmbeddings(NDManager scope, NDArray embeddings, int[] eot, BlockAttention attention, boolean truncate) {
+        return encodeEmbeddings(scope, embeddings, eot, attention, BlockInput.UNCHANGED, truncate);
+    }
+
+    /** As above, with each block's input tokens set by {@code input} (prompts carried in the stream). */
+    public NDArray encodeEmbeddings(NDManager scope, NDArray embeddings, int[] eot, BlockAttention attention, BlockInput input,
+            boolean truncate) {
         NDManager m = scope;
         int n = eot.length;
         int maxEot = 0;
@@ -87,7 +93,7 @@ public final class TextEncoder {
         }
         int t = truncate ? maxEot + 1 : (int) embeddings.getShape().get(1);
         NDArray x = embeddings.get(m, new NDIndex(":, :{}", t)).add(positional.get(m, new NDIndex(":{}", t)));
-        x = transformer.forward(x, causalMask(m, t), attention);
+        x = transformer.forward(x, causalMask(m, t), attention, input);
         x = Ops.layerNorm(x, lnGamma, lnBeta);
         long[] rows = new long[n];
         for (int i = 0; i < n; i++) {

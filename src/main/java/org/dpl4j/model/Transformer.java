@@ -21,8 +21,14 @@ public final class Transformer {
 
     /** {@code x += Attn(LN1(x)); x += MLP(LN2(x))} for every block; x is (B, L, W). */
     public NDArray forward(NDArray x, NDArray mask, BlockAttention attention) {
+        return forward(x, mask, attention, BlockInput.UNCHANGED);
+    }
+
+    /** As {@link #forward(NDArray, NDArray, BlockAttention)}, with each block's input tokens set by {@code input}. */
+    public NDArray forward(NDArray x, NDArray mask, BlockAttention attention, BlockInput input) {
         for (int i = 0; i < blocks.size(); i++) {
             BlockWeights w = blocks.get(i);
+            x = input.before(i, x);
             NDArray h = Ops.layerNorm(x, w.ln1Gamma(), w.ln1Beta());
             x = x.add(attention.attend(i, x, h, w, mask));
             NDArray m = Ops.layerNorm(x, w.ln2Gamma(), w.ln2Beta());

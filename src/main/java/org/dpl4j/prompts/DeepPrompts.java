@@ -14,6 +14,7 @@ import java.util.Map;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipConfig;
+import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.io.Safetensors;
 
 /**
@@ -21,7 +22,7 @@ import org.dpl4j.model.io.Safetensors;
  * named {@code prompt.{text|image}.{layer}}. They live in a manager of their own so training
  * steps can run in short-lived scopes.
  */
-public final class DeepPrompts implements AutoCloseable {
+public final class DeepPrompts implements PromptLearner {
     private final PromptConfig config;
     private final NDManager manager;
     private final Map<Branch, List<NDArray>> prompts = new LinkedHashMap<>();
@@ -144,6 +145,26 @@ public final class DeepPrompts implements AutoCloseable {
         return new PromptedAttention(prompts.get(b));
     }
 
+    @Override
+    public ClassTexts texts(ClipModel clip, List<String> classNames, List<String> templates, NDManager m) {
+        return ClassTexts.build(clip, classNames, templates, config.context(), m);
+    }
+
+    @Override
+    public NDArray logits(ClipModel clip, NDManager scope, NDArray images, ClassTexts texts) {
+        NDArray img = clip.image().encode(images, attention(Branch.IMAGE));
+        NDArray txt = clip.text().encodeEmbeddings(scope, texts.input(scope, context), texts.eot(), attention(Branch.TEXT), true);
+        return clip.logits(img, txt);
+    }
+
+    @Override
+    public Scorer freeze(ClipModel clip, ClassTexts texts, NDManager m) {
+        NDArray t = clip.text().encodeEmbeddings(m, texts.input(m, context), texts.eot(), attention(Branch.TEXT), true);
+        BlockAttention image = attention(Branch.IMAGE);
+        return Scorer.fixedText(clip, t, images -> clip.image().encode(images, image));
+    }
+
+    @Override
     public void save(Path file) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("lengths_text", config.text().toString());

@@ -28,9 +28,22 @@ import org.dpl4j.util.Progress;
  * checkpoint, so an interrupted pipeline picks up where it stopped.
  */
 public final class Pipeline {
-    /** What to run. */
+    /**
+     * What to run. {@code methodTrain} holds the settings of baselines that train with their own
+     * published defaults (CoCoOp, MaPLe); every other method trains with {@code train}.
+     */
     public record Plan(List<String> datasets, Path root, int shots, List<Long> seeds, String subsample,
-            List<String> baselines, SearchSettings search, TrainSettings train) {}
+            List<String> baselines, SearchSettings search, TrainSettings train, Map<String, TrainSettings> methodTrain) {
+
+        public Plan(List<String> datasets, Path root, int shots, List<Long> seeds, String subsample,
+                List<String> baselines, SearchSettings search, TrainSettings train) {
+            this(datasets, root, shots, seeds, subsample, baselines, search, train, Map.of());
+        }
+
+        TrainSettings train(String method) {
+            return methodTrain.getOrDefault(method, train);
+        }
+    }
 
     private final ClipModel clip;
     private final Path modelPath;
@@ -61,7 +74,7 @@ public final class Pipeline {
                 DataSpec spec = new DataSpec(dataset, plan.root(), plan.shots(), seed, plan.subsample());
                 Path base = out.dir().resolve(dataset).resolve("seed" + seed);
                 for (Map.Entry<String, PromptConfig> b : baselines.entrySet()) {
-                    train(b.getKey(), spec, b.getValue(), plan.train().withSeed(seed), base.resolve(b.getKey()), table, parent,
+                    train(b.getKey(), spec, b.getValue(), plan.train(b.getKey()).withSeed(seed), base.resolve(b.getKey()), table, parent,
                             command);
                 }
                 PromptConfig searched = new SearchJob(clip, modelPath, progress, log)

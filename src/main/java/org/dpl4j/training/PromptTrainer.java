@@ -11,12 +11,12 @@ import org.dpl4j.data.BatchLoader;
 import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.model.BlockAttention;
-import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.Ops;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
+import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.training.optim.Sgd;
 import org.dpl4j.util.Progress;
@@ -48,7 +48,7 @@ public final class PromptTrainer {
             NDManager parent) throws IOException {
         DeepPrompts prompts = DeepPrompts.init(config, clip.config(), parent, settings.initStd(), settings.seed());
         try {
-            trainInto(prompts, data, texts, teacher, run, parent);
+            train(prompts, data, texts, teacher, run, parent);
             return prompts;
         } catch (IOException | RuntimeException e) {
             prompts.close();
@@ -56,7 +56,12 @@ public final class PromptTrainer {
         }
     }
 
-    private void trainInto(DeepPrompts prompts, DatasetSplits data, ClassTexts texts, NDArray teacher, RunDirectory run,
+    /**
+     * Trains (or resumes) the learnable tensors of {@code prompts} in place; the caller owns them.
+     *
+     * @param texts the frozen text input of the method ({@link PromptLearner#texts})
+     */
+    public void train(PromptLearner prompts, DatasetSplits data, ClassTexts texts, NDArray teacher, RunDirectory run,
             NDManager parent) throws IOException {
         Map<String, NDArray> params = prompts.parameters();
         try (NDManager optManager = parent.newSubManager()) {
@@ -77,8 +82,6 @@ public final class PromptTrainer {
                     throw new IllegalArgumentException("train split has " + data.train().size()
                             + " images, fewer than one batch of " + settings.batchSize());
                 }
-                BlockAttention ti = prompts.attention(Branch.IMAGE);
-                BlockAttention tt = prompts.attention(Branch.TEXT);
                 loop.run(start, loader.batchesPerEpoch(), epoch -> {
                     float lr = settings.schedule().lr(epoch.index());
                     double lossSum = 0;
@@ -90,7 +93,7 @@ public final class PromptTrainer {
                             Batch b = it.next();
                             int[] hits = new int[1];
                             float loss = StepRunner.step(parent, scope -> {
-                                NDArray logits = logits(scope, b, ti, tt, texts, prompts.context());
+                                NDArray logits = prompts.logits(clip, scope, images(scope, b), texts);
                                 hits[0] = countCorrect(logits, b.labels());
                                 NDArray l = Losses.crossEntropy(logits, b.labels());
                                 if (teacher != null && settings.distillWeight() > 0) {
@@ -117,18 +120,13 @@ public final class PromptTrainer {
         }
     }
 
-    NDArray logits(NDManager scope, Batch b, BlockAttention ti, BlockAttention tt, ClassTexts texts, NDArray context) {
+    private NDArray images(NDManager scope, Batch b) {
         int res = clip.config().imageResolution();
-        NDArray images = scope.create(b.pixels(), new Shape(b.labels().length, 3, res, res));
-        NDArray img = clip.image().encode(images, ti);
-        NDArray txt = clip.text().encodeEmbeddings(scope, texts.input(scope, context), texts.eot(), tt, true);
-        return clip.logits(img, txt);
+        return scope.create(b.pixels(), new Shape(b.labels().length, 3, res, res));
     }
 
     private NDArray teacherLogits(NDManager scope, Batch b, NDArray teacherTextT) {
-        int res = clip.config().imageResolution();
-        NDArray images = scope.create(b.pixels(), new Shape(b.labels().length, 3, res, res));
-        NDArray f = clip.image().encode(images, BlockAttention.PLAIN).stopGradient();
+        NDArray f = clip.image().encode(images(scope, b), BlockAttention.PLAIN).stopGradient();
         return Ops.mul(ClipModel.normalize(f).matMul(teacherTextT), clip.scale());
     }
 

@@ -4,40 +4,30 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.dpl4j.data.Batch;
-import org.dpl4j.model.BlockAttention;
-import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.Ops;
 import org.dpl4j.prompts.ClassTexts;
-import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.prompts.PromptLearner;
 
 /**
- * A frozen classifier for evaluation and prediction: CLIP with fixed prompts (or none), whose
- * class text features are computed once at construction, not once per batch.
+ * A frozen classifier for evaluation and prediction: CLIP with fixed prompts, whose class text
+ * features are computed once at construction where the method allows (not for CoCoOp, whose
+ * text features depend on the image).
  */
 public final class PromptedClassifier implements ImageClassifier, AutoCloseable {
-    private final ClipModel clip;
-    private final BlockAttention imageAttention;
     private final NDManager manager;
-    private final NDArray textT;
+    private final PromptLearner.Scorer scorer;
     private final int resolution;
 
-    public PromptedClassifier(ClipModel clip, DeepPrompts prompts, ClassTexts texts, NDManager parent) {
-        this.clip = clip;
+    /** @param texts the learner's text input for the classes ({@link PromptLearner#texts}) */
+    public PromptedClassifier(ClipModel clip, PromptLearner prompts, ClassTexts texts, NDManager parent) {
         this.manager = parent.newSubManager();
-        this.imageAttention = prompts == null ? BlockAttention.PLAIN : prompts.attention(Branch.IMAGE);
-        BlockAttention ta = prompts == null ? BlockAttention.PLAIN : prompts.attention(Branch.TEXT);
-        NDArray t = clip.text().encodeEmbeddings(manager, texts.input(manager, prompts == null ? null : prompts.context()),
-                texts.eot(), ta, true);
-        this.textT = Ops.mul(ClipModel.normalize(t).transpose(), clip.scale()).stopGradient();
+        this.scorer = prompts.freeze(clip, texts, manager);
         this.resolution = clip.config().imageResolution();
     }
 
     /** Logits (B, C) of a batch of preprocessed images; everything is allocated in {@code scope}. */
     public NDArray logits(NDManager scope, float[] pixels, int batch) {
-        NDArray images = scope.create(pixels, new Shape(batch, 3, resolution, resolution));
-        NDArray f = clip.image().encode(images, imageAttention);
-        return ClipModel.normalize(f).matMul(textT);
+        return scorer.logits(scope, scope.create(pixels, new Shape(batch, 3, resolution, resolution)));
     }
 
     @Override

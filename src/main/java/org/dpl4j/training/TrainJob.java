@@ -15,7 +15,8 @@ import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ClassTexts;
-import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.prompts.PromptLearner;
+import org.dpl4j.prompts.PromptLearners;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.Templates;
 import org.dpl4j.prompts.ZeroShotBaseline;
@@ -84,18 +85,17 @@ public final class TrainJob {
         RunIdentity.TRAIN.recordOrCheck(run, RunInfo.start("train", method, spec, data, List.of("train", "val", "test"),
                 config, s, ModelRef.of(modelPath, clip), command));
         config.write(run.file(RunDirectory.PROMPT_CONFIG));
-        log.accept(String.format("train %s on %s (%d classes, %d shots, seed %d): %s, %d learned values",
-                method, data.name(), data.numClasses(), spec.shots(), spec.seed(), config, config.trainableParameters(clip.config())));
-        try (NDManager m = parent.newSubManager()) {
-            ClassTexts texts = ClassTexts.build(clip, data.classNames(), templates(s.textInput(), data.name()),
-                    config.context(), m);
+        try (NDManager m = parent.newSubManager();
+                PromptLearner prompts = PromptLearners.init(method, config, clip, s.initStd(), s.seed(), m)) {
+            log.accept(String.format("train %s on %s (%d classes, %d shots, seed %d): %s, %d learned values",
+                    method, data.name(), data.numClasses(), spec.shots(), spec.seed(), config, prompts.trainableParameters()));
+            ClassTexts texts = prompts.texts(clip, data.classNames(), templates(s.textInput(), data.name()), m);
             NDArray teacher = s.distillWeight() > 0 ? teacherText(data.classNames(), m) : null;
-            try (DeepPrompts prompts = new PromptTrainer(clip, s, progress, log).train(data, config, texts, teacher, run, m)) {
-                prompts.save(run.file(RunDirectory.PROMPTS));
-                Map<String, Object> metrics = testMetrics(spec, data, d -> evaluate(prompts, d, s, m), log);
-                run.writeJson(RunDirectory.FINAL, metrics);
-                return metrics;
-            }
+            new PromptTrainer(clip, s, progress, log).train(prompts, data, texts, teacher, run, m);
+            prompts.save(run.file(RunDirectory.PROMPTS));
+            Map<String, Object> metrics = testMetrics(spec, data, d -> evaluate(prompts, d, s, m), log);
+            run.writeJson(RunDirectory.FINAL, metrics);
+            return metrics;
         }
     }
 
@@ -133,10 +133,9 @@ public final class TrainJob {
     }
 
     /** Test-split accuracy of prompts on a dataset's classes (text features computed once). */
-    public EvalResult evaluate(DeepPrompts prompts, DatasetSplits data, TrainSettings s, NDManager parent) {
+    public EvalResult evaluate(PromptLearner prompts, DatasetSplits data, TrainSettings s, NDManager parent) {
         try (NDManager m = parent.newSubManager()) {
-            ClassTexts texts = ClassTexts.build(clip, data.classNames(), templates(s.textInput(), data.name()),
-                    prompts.config().context(), m);
+            ClassTexts texts = prompts.texts(clip, data.classNames(), templates(s.textInput(), data.name()), m);
             try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts, m)) {
                 return Evaluator.evaluate(c, data.classNames(), data.test(), clip.config().imageResolution(),
                         SampleTransforms.PROMPT_LEARNING, s.evalBatch(),

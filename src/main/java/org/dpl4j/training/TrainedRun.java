@@ -9,7 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.prompts.PromptLearner;
+import org.dpl4j.prompts.PromptLearners;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.run.RunIdentity;
@@ -41,7 +42,7 @@ public record TrainedRun(RunDirectory dir, Path modelPath, ClipConfig modelConfi
         return ClipModel.load(p, modelConfig, m);
     }
 
-    public DeepPrompts loadPrompts(ClipModel clip, NDManager m) throws IOException {
-        return DeepPrompts.load(dir.file(RunDirectory.PROMPTS), clip.config(), m);
+    public PromptLearner loadPrompts(ClipModel clip, NDManager m) throws IOException {
+        return PromptLearners.load(dir.file(RunDirectory.PROMPTS), clip, m);
     }
 }

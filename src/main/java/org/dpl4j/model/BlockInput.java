@@ -1,0 +1,17 @@
+package org.dpl4j.model;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * What a block receives as its input tokens. Methods that carry prompts in the residual stream
+ * (MaPLe, VPT's replacement form) overwrite the previous block's prompt tokens here, before the
+ * block's LayerNorm; DPL's key/value prompts leave the stream alone ({@link #UNCHANGED}).
+ */
+@FunctionalInterface
+public interface BlockInput {
+
+    /** @return the tokens block {@code layer} (0-based) runs on, given the previous block's output {@code x} (B, L, W) */
+    NDArray before(int layer, NDArray x);
+
+    BlockInput UNCHANGED = (layer, x) -> x;
+}

@@ -1,0 +1,61 @@
+package org.dpl4j.prompts;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.Ops;
+
+/**
+ * A prompt-learning method on a frozen CLIP: its learnable tensors and how they turn images and
+ * class texts into logits. DPL's layouts and the key/value presets are {@link DeepPrompts}; the
+ * methods whose prompts cannot be written as per-block keys/values have classes of their own:
+ * {@link CoCoOp} (prompts conditioned on each image) and {@link MaPLe} (prompts replacing tokens
+ * of the residual stream, vision prompts coupled to text prompts). Training, checkpoints and
+ * evaluation only see this interface.
+ */
+public interface PromptLearner extends AutoCloseable {
+
+    /** The learnable tensors by name, in a stable order (checkpoints and optimiser state use these names). */
+    Map<String, NDArray> parameters();
+
+    /** The frozen text input this method reads for {@code classNames} ({@code templates}: the run's text input). */
+    ClassTexts texts(ClipModel clip, List<String> classNames, List<String> templates, NDManager manager);
+
+    /** Logits (B, C) of images (B, 3, R, R) against {@code texts}, recorded by autograd; intermediates in {@code scope}. */
+    NDArray logits(ClipModel clip, NDManager scope, NDArray images, ClassTexts texts);
+
+    /**
+     * A scorer for evaluation with the current values: whatever does not depend on the image
+     * (the class text features, where the method allows) is computed once, in {@code manager}.
+     */
+    Scorer freeze(ClipModel clip, ClassTexts texts, NDManager manager);
+
+    void save(Path file) throws IOException;
+
+    /** Learned scalars: the total size of {@link #parameters()}. */
+    default long trainableParameters() {
+        return parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
+    }
+
+    @Override
+    void close();
+
+    /** Logits (B, C) of a batch of images, every intermediate in {@code scope}. */
+    @FunctionalInterface
+    interface Scorer {
+        NDArray logits(NDManager scope, NDArray images);
+
+        /**
+         * Scores against class text features computed once: {@code exp(logit_scale)·cos} of the
+         * image features {@code image} gives and {@code textFeatures} (C, E), kept out of autograd.
+         */
+        static Scorer fixedText(ClipModel clip, NDArray textFeatures, java.util.function.UnaryOperator<NDArray> image) {
+            NDArray textT = Ops.mul(ClipModel.normalize(textFeatures).transpose(), clip.scale()).stopGradient();
+            return (scope, images) -> ClipModel.normalize(image.apply(images)).matMul(textT);
+        }
+    }
+}

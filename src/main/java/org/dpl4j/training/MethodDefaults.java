@@ -1,0 +1,38 @@
+package org.dpl4j.training;
+
+import java.util.Locale;
+import org.dpl4j.prompts.CoCoOp;
+import org.dpl4j.prompts.MaPLe;
+
+/**
+ * Default train settings per method: the baselines with a learner of their own train with their
+ * published configs; every other method with DPL's ({@link TrainSettings#defaults()}). All use
+ * Dassl's SGD (momentum 0.9, weight decay 5e-4) and cosine schedule after one constant 1e-5 epoch.
+ * <ul>
+ *   <li>CoCoOp ({@code configs/trainers/CoCoOp/vit_b16_c4_ep10_batch1_ctxv1.yaml}): lr 0.002, batch 1, 10 epochs;</li>
+ *   <li>MaPLe ({@code configs/trainers/MaPLe/vit_b16_c2_ep5_batch4_2ctx.yaml}): lr 0.0035, batch 4, 5 epochs.</li>
+ * </ul>
+ * Both read the fixed text input "a photo of a {}." (their {@code CTX_INIT}), which the settings record.
+ */
+public final class MethodDefaults {
+    private MethodDefaults() {}
+
+    public static TrainSettings of(String method) {
+        TrainSettings d = TrainSettings.defaults();
+        return switch (method.toLowerCase(Locale.ROOT)) {
+            case CoCoOp.METHOD -> with(d, 10, 1, 0.002f);
+            case MaPLe.METHOD -> with(d, 5, 4, 0.0035f);
+            default -> d;
+        };
+    }
+
+    /** Whether the method reads a fixed text input, so that {@code --text-input} does not apply to it. */
+    public static boolean fixedTextInput(String method) {
+        return org.dpl4j.prompts.PromptLearners.ownLearner(method);
+    }
+
+    private static TrainSettings with(TrainSettings d, int epochs, int batch, float lr) {
+        return new TrainSettings(epochs, batch, lr, d.momentum(), d.weightDecay(), d.warmupEpochs(), d.warmupLr(), d.initStd(),
+                CoCoOp.TEMPLATE, d.distillWeight(), d.seed(), d.workers(), d.evalBatch(), d.badImages());
+    }
+}
