@@ -75,9 +75,7 @@ final class DemoCommand implements Callable<Integer> {
         ResultsTable table = new ResultsTable();
         StringBuilder configs = new StringBuilder();
         try (NDManager m = engine.manager(); ClipModel clip = ClipModel.load(modelPath, null, m)) {
-            TrainSettings ts = TrainSettings.defaults().withEpochs(epochs).withSeed(seed);
-            ts = new TrainSettings(ts.epochs(), ts.batchSize(), ts.lr(), ts.momentum(), ts.weightDecay(), ts.warmupEpochs(),
-                    ts.warmupLr(), ts.initStd(), "default", 0f, seed, ts.workers(), ts.evalBatch(), ts.badImages());
+            TrainSettings ts = TrainSettings.defaults().toBuilder().epochs(epochs).seed(seed).textInput("default").build();
             SearchSettings ss = SearchSettings.defaults().withEpochs(searchEpochs).withSeed(seed);
             for (DataSpec spec : specs) {
                 String name = spec.dataset().equals("imagefolder") ? spec.root().getFileName().toString() : spec.dataset();
@@ -107,9 +105,8 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static double top1(java.util.Map<String, Object> metrics) {
-        Object test = metrics.get("test");
-        return test instanceof org.dpl4j.training.EvalResult r ? r.top1() : ((Number) ((java.util.Map<?, ?>) test).get("top1")).doubleValue();
+    private static double top1(org.dpl4j.training.TestMetrics metrics) {
+        return metrics.test().top1();
     }
 
     private static void deleteTree(Path p) throws IOException {

@@ -25,6 +25,7 @@ final class RunCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin TrainOptions train;
     @Mixin SearchOptions search;
+    @Mixin LoaderOptions loader;
 
     @Option(names = "--datasets", split = ",", required = true, description = "dataset names, comma-separated")
     List<String> datasets;
@@ -56,7 +57,7 @@ final class RunCommand implements Callable<Integer> {
         Map<String, TrainSettings> out = new LinkedHashMap<>();
         for (String b : baselines) {
             if (MethodDefaults.fixedTextInput(b)) {
-                out.put(b, train.settings(1, b));
+                out.put(b, train.settings(1, b, loader));
             }
         }
         return out;
@@ -65,9 +66,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (NDManager m = engine.manager(); ClipModel clip = model.load(m)) {
-            int workers = train.workers != null ? train.workers : Runtime.getRuntime().availableProcessors();
             Pipeline.Plan plan = new Pipeline.Plan(datasets, root, shots, seeds, subsample, baselines,
-                    search.settings(1, workers, train.skipBad), train.settings(1), methodSettings());
+                    search.settings(1, loader), train.settings(1, loader), methodSettings());
             var table = new Pipeline(clip, model.model, engine.progress(), Logs.stderr(engine.quiet)).run(plan, new RunDirectory(out), m,
                     Logs.commandLine("run", spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             System.out.print(table.format());

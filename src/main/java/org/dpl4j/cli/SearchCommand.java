@@ -21,11 +21,7 @@ final class SearchCommand implements Callable<Integer> {
     @Mixin DataOptions data;
     @Mixin SearchOptions search;
 
-    @Option(names = "--workers", description = "image decoding threads (default: cores)")
-    Integer workers;
-
-    @Option(names = "--skip-bad-images", description = "skip and count unreadable images instead of failing")
-    boolean skipBad;
+    @Mixin LoaderOptions loader;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "run directory (resumed if it exists)")
     Path out;
@@ -35,9 +31,8 @@ final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (NDManager m = engine.manager(); ClipModel clip = model.load(m)) {
-            int w = workers != null ? workers : Runtime.getRuntime().availableProcessors();
             PromptConfig cfg = new SearchJob(clip, model.model, engine.progress(), Logs.stderr(engine.quiet))
-                    .run(data.spec(), search.settings(data.seed, w, skipBad), new RunDirectory(out), m,
+                    .run(data.spec(), search.settings(data.seed, loader), new RunDirectory(out), m,
                             Logs.commandLine("search", spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             System.out.println(cfg.toJson());
         }

@@ -2,7 +2,6 @@ package org.dpl4j.cli;
 
 import java.util.List;
 import java.util.Locale;
-import org.dpl4j.data.BadSamplePolicy;
 import org.dpl4j.search.AttentionMode;
 import org.dpl4j.search.SearchSettings;
 import org.dpl4j.search.SettlingRule;
@@ -37,9 +36,9 @@ final class SearchOptions {
             description = "smallest top-two softmax margin for --stop-when-settled (default: 0.01)")
     Double settledMargin;
 
-    SearchSettings settings(long seed, int workers, boolean skipBad) {
-        SearchSettings.Builder b = SearchSettings.defaults().toBuilder().seed(seed).workers(workers).fixedValBatch(fixedValBatch)
-                .badImages(skipBad ? BadSamplePolicy.SKIP : BadSamplePolicy.FAIL);
+    SearchSettings settings(long seed, LoaderOptions loader) {
+        SearchSettings.Builder b = SearchSettings.defaults().toBuilder().seed(seed).workers(loader.workers())
+                .fixedValBatch(fixedValBatch).badImages(loader.badImages());
         if (candidates != null) {
             b.candidates(candidates);
         }

@@ -11,6 +11,7 @@ import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.Presets;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.training.TestMetrics;
 import org.dpl4j.training.TrainJob;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -26,6 +27,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin ModelOptions model;
     @Mixin DataOptions data;
     @Mixin TrainOptions train;
+    @Mixin LoaderOptions loader;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Layout layout;
@@ -66,8 +68,8 @@ final class TrainCommand implements Callable<Integer> {
         try (NDManager m = engine.manager(); ClipModel clip = model.load(m)) {
             train.checkTextInput(layout.method());
             PromptConfig cfg = layout.resolve(clip.config());
-            Map<String, Object> metrics = new TrainJob(clip, model.model, engine.progress(), Logs.stderr(engine.quiet))
-                    .run(layout.method(), data.spec(), cfg, train.settings(data.seed, layout.method()), new RunDirectory(out), m,
+            TestMetrics metrics = new TrainJob(clip, model.model, engine.progress(), Logs.stderr(engine.quiet))
+                    .run(layout.method(), data.spec(), cfg, train.settings(data.seed, layout.method(), loader), new RunDirectory(out), m,
                             Logs.commandLine("train", spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
             System.out.println(Json.PRETTY.writeValueAsString(metrics));
         }

@@ -1,6 +1,5 @@
 package org.dpl4j.cli;
 
-import org.dpl4j.data.BadSamplePolicy;
 import org.dpl4j.training.MethodDefaults;
 import org.dpl4j.training.TrainSettings;
 import picocli.CommandLine.Option;
@@ -25,12 +24,6 @@ final class TrainOptions {
     @Option(names = "--eval-batch", description = "evaluation batch size (default: 64)")
     Integer evalBatch;
 
-    @Option(names = "--workers", description = "image decoding threads (default: cores)")
-    Integer workers;
-
-    @Option(names = "--skip-bad-images", description = "skip and count unreadable images instead of failing")
-    boolean skipBad;
-
     /** Fails naming {@code --text-input} when it is given for a method that reads a fixed text input. */
     void checkTextInput(String method) {
         if (textInput != null && MethodDefaults.fixedTextInput(method)) {
@@ -39,21 +32,35 @@ final class TrainOptions {
         }
     }
 
-    TrainSettings settings(long seed) {
-        return settings(seed, "dpl");
+    TrainSettings settings(long seed, LoaderOptions loader) {
+        return settings(seed, "dpl", loader);
     }
 
     /**
      * The settings of {@code method}: its own defaults ({@link MethodDefaults}), overridden by every
      * option given, except that a method with a fixed text input keeps it ({@link #checkTextInput}).
      */
-    TrainSettings settings(long seed, String method) {
-        TrainSettings d = MethodDefaults.of(method);
-        String text = MethodDefaults.fixedTextInput(method) ? d.textInput() : textInput;
-        return new TrainSettings(epochs != null ? epochs : d.epochs(), batch != null ? batch : d.batchSize(),
-                lr != null ? lr : d.lr(), d.momentum(), d.weightDecay(), d.warmupEpochs(), d.warmupLr(), d.initStd(),
-                text != null ? text : d.textInput(), distill != null ? distill : d.distillWeight(), seed,
-                workers != null ? workers : d.workers(), evalBatch != null ? evalBatch : d.evalBatch(),
-                skipBad ? BadSamplePolicy.SKIP : BadSamplePolicy.FAIL);
+    TrainSettings settings(long seed, String method, LoaderOptions loader) {
+        TrainSettings.Builder b = MethodDefaults.of(method).toBuilder().seed(seed).workers(loader.workers())
+                .badImages(loader.badImages());
+        if (epochs != null) {
+            b.epochs(epochs);
+        }
+        if (batch != null) {
+            b.batchSize(batch);
+        }
+        if (lr != null) {
+            b.lr(lr);
+        }
+        if (textInput != null && !MethodDefaults.fixedTextInput(method)) {
+            b.textInput(textInput);
+        }
+        if (distill != null) {
+            b.distillWeight(distill);
+        }
+        if (evalBatch != null) {
+            b.evalBatch(evalBatch);
+        }
+        return b.build();
     }
 }

@@ -15,7 +15,7 @@ import org.dpl4j.run.RunDirectory;
 import org.dpl4j.run.RunIdentity;
 import org.dpl4j.search.SearchJob;
 import org.dpl4j.search.SearchSettings;
-import org.dpl4j.training.EvalResult;
+import org.dpl4j.training.TestMetrics;
 import org.dpl4j.training.TrainJob;
 import org.dpl4j.training.TrainSettings;
 import org.dpl4j.util.Progress;
@@ -89,9 +89,7 @@ public final class Pipeline {
 
     private void train(String method, DataSpec spec, PromptConfig cfg, TrainSettings s, Path dir, ResultsTable table,
             NDManager parent, String command) throws IOException {
-        Map<String, Object> m = new TrainJob(clip, modelPath, progress, log).run(method, spec, cfg, s, new RunDirectory(dir), parent, command);
-        Object test = m.get("test");
-        double top1 = test instanceof EvalResult r ? r.top1() : ((Number) ((Map<?, ?>) test).get("top1")).doubleValue();
-        table.add(new ResultsTable.Row(spec.dataset(), method, spec.seed(), top1));
+        TestMetrics m = new TrainJob(clip, modelPath, progress, log).run(method, spec, cfg, s, new RunDirectory(dir), parent, command);
+        table.add(new ResultsTable.Row(spec.dataset(), method, spec.seed(), m.test().top1()));
     }
 }

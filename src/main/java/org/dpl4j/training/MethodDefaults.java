@@ -32,7 +32,6 @@ public final class MethodDefaults {
     }
 
     private static TrainSettings with(TrainSettings d, int epochs, int batch, float lr) {
-        return new TrainSettings(epochs, batch, lr, d.momentum(), d.weightDecay(), d.warmupEpochs(), d.warmupLr(), d.initStd(),
-                CoCoOp.TEMPLATE, d.distillWeight(), d.seed(), d.workers(), d.evalBatch(), d.badImages());
+        return d.toBuilder().epochs(epochs).batchSize(batch).lr(lr).textInput(CoCoOp.TEMPLATE).build();
     }
 }

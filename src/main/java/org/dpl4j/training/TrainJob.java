@@ -63,7 +63,7 @@ public final class TrainJob {
         return Templates.resolve(textInput, name);
     }
 
-    public Map<String, Object> run(String method, DataSpec spec, PromptConfig config, TrainSettings s, RunDirectory run,
+    public TestMetrics run(String method, DataSpec spec, PromptConfig config, TrainSettings s, RunDirectory run,
             NDManager parent, String command) throws IOException {
         Optional<ZeroShotBaseline> zeroShot = ZeroShotBaseline.named(method);
         if (zeroShot.isPresent()) {
@@ -93,18 +93,16 @@ public final class TrainJob {
             NDArray teacher = s.distillWeight() > 0 ? teacherText(data.classNames(), m) : null;
             new PromptTrainer(clip, s, progress, log).train(prompts, data, texts, teacher, run, m);
             prompts.save(run.file(RunDirectory.PROMPTS));
-            Map<String, Object> metrics = testMetrics(spec, data, d -> evaluate(prompts, d, s, m), log);
+            TestMetrics metrics = testMetrics(spec, data, d -> evaluate(prompts, d, s, m), log);
             run.writeJson(RunDirectory.FINAL, metrics);
             return metrics;
         }
     }
 
     /** The final metrics a finished run recorded. */
-    static Map<String, Object> finished(RunDirectory run, Consumer<String> log) throws IOException {
+    static TestMetrics finished(RunDirectory run, Consumer<String> log) throws IOException {
         log.accept("already complete: " + run.dir());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> done = Json.PRETTY.convertValue(run.readJson(RunDirectory.FINAL), Map.class);
-        return done;
+        return run.readJson(RunDirectory.FINAL, TestMetrics.class);
     }
 
     /** Test-split accuracy of a classifier on a dataset's classes. */
@@ -117,19 +115,16 @@ public final class TrainJob {
      * The protocol's final metrics: {@code test}, the test split of {@code data}; under base-to-new
      * also {@code new}, the new classes' test split, and their {@code harmonicMean}.
      */
-    static Map<String, Object> testMetrics(DataSpec spec, DatasetSplits data, TestSplitEvaluation eval, Consumer<String> log)
+    static TestMetrics testMetrics(DataSpec spec, DatasetSplits data, TestSplitEvaluation eval, Consumer<String> log)
             throws IOException {
-        Map<String, Object> metrics = new LinkedHashMap<>();
         EvalResult test = eval.evaluate(data);
-        metrics.put("test", test);
         log.accept(String.format("test top-1 %.2f%%  macro %.2f%%  (%d images)", test.top1(), test.macro(), test.images()));
-        if (spec.subsample().equals("base")) {
-            EvalResult nr = eval.evaluate(spec.withSubsample("new").loadForEval());
-            metrics.put("new", nr);
-            metrics.put("harmonicMean", EvalResult.harmonicMean(test.top1(), nr.top1()));
-            log.accept(String.format("new classes top-1 %.2f%%  harmonic mean %.2f", nr.top1(), EvalResult.harmonicMean(test.top1(), nr.top1())));
+        if (!spec.subsample().equals("base")) {
+            return TestMetrics.of(test);
         }
-        return metrics;
+        TestMetrics b2n = TestMetrics.baseToNew(test, eval.evaluate(spec.withSubsample("new").loadForEval()));
+        log.accept(String.format("new classes top-1 %.2f%%  harmonic mean %.2f", b2n.newClasses().top1(), b2n.harmonicMean()));
+        return b2n;
     }
 
     /** Test-split accuracy of prompts on a dataset's classes (text features computed once). */

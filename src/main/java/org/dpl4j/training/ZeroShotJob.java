@@ -51,7 +51,7 @@ public final class ZeroShotJob {
      * Evaluates {@code baseline} on the test split of {@code spec} (its shots and seed only name the
      * protocol slot: nothing is drawn or trained) into {@code run}, labelled {@code method}.
      */
-    public Map<String, Object> run(ZeroShotBaseline baseline, String method, DataSpec spec, int evalBatch,
+    public TestMetrics run(ZeroShotBaseline baseline, String method, DataSpec spec, int evalBatch,
             BadSamplePolicy badImages, RunDirectory run, NDManager parent, String command) throws IOException {
         if (run.has(RunDirectory.RUN)) {
             RunIdentity.ZEROSHOT.read(run, RunIdentity.OTHER_FOLDER);
@@ -66,7 +66,7 @@ public final class ZeroShotJob {
                 new Settings(baseline.textFeatures(), templates, evalBatch, badImages), ModelRef.of(modelPath, clip), command));
         log.accept(String.format("zero-shot %s on %s (%d classes): %s%s", method, data.name(), data.numClasses(),
                 baseline.textFeatures(), templates.size() == 1 ? ", \"" + templates.get(0) + "\"" : ""));
-        Map<String, Object> metrics = TrainJob.testMetrics(spec, data, d -> {
+        TestMetrics metrics = TrainJob.testMetrics(spec, data, d -> {
             try (NDManager m = parent.newSubManager();
                     ZeroShotClassifier c = classifier(baseline, data.name(), d.classNames(), evalBatch, m)) {
                 // the protocol's zero-shot column is CoOp's ZeroshotCLIP, which tests through Dassl like DPL

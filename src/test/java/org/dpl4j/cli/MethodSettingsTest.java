@@ -31,13 +31,13 @@ class MethodSettingsTest {
     @Test
     void publishedDefaultsPerMethod() {
         TrainOptions o = parse(REQUIRED);
-        TrainSettings cocoop = o.settings(1, "cocoop");
+        TrainSettings cocoop = o.settings(1, "cocoop", new LoaderOptions());
         assertThat(new Object[] {cocoop.lr(), cocoop.batchSize(), cocoop.epochs(), cocoop.textInput()})
                 .containsExactly(0.002f, 1, 10, "a photo of a {}.");
-        TrainSettings maple = o.settings(1, "maple");
+        TrainSettings maple = o.settings(1, "maple", new LoaderOptions());
         assertThat(new Object[] {maple.lr(), maple.batchSize(), maple.epochs(), maple.textInput()})
                 .containsExactly(0.0035f, 4, 5, "a photo of a {}.");
-        TrainSettings dpl = o.settings(1, "dpl");
+        TrainSettings dpl = o.settings(1, "dpl", new LoaderOptions());
         assertThat(new Object[] {dpl.lr(), dpl.batchSize(), dpl.epochs(), dpl.textInput()})
                 .containsExactly(TrainSettings.defaults().lr(), 4, 40, "ensemble");
         for (TrainSettings s : new TrainSettings[] {cocoop, maple}) {
@@ -49,10 +49,10 @@ class MethodSettingsTest {
     @Test
     void givenOptionsOverrideEveryMethodButTheFixedTextInput() {
         TrainOptions o = parse(with("--epochs", "15", "--lr", "0.01", "--text-input", "default"));
-        TrainSettings cocoop = o.settings(3, "cocoop");
+        TrainSettings cocoop = o.settings(3, "cocoop", new LoaderOptions());
         assertThat(new Object[] {cocoop.epochs(), cocoop.lr(), cocoop.batchSize(), cocoop.seed(), cocoop.textInput()})
                 .containsExactly(15, 0.01f, 1, 3L, "a photo of a {}.");
-        assertThat(o.settings(3, "ivlp").textInput()).isEqualTo("default");
+        assertThat(o.settings(3, "ivlp", new LoaderOptions()).textInput()).isEqualTo("default");
         assertThatThrownBy(() -> o.checkTextInput("maple")).hasMessageStartingWith("--text-input: maple");
         o.checkTextInput("coop");
     }

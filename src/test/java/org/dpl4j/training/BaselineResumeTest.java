@@ -49,14 +49,14 @@ class BaselineResumeTest {
         try (NDManager m = NDManager.newBaseManager(); ClipModel clip = ClipModel.load(model, null, m)) {
             var cfg = Presets.resolve(method, clip.config());
             RunDirectory straight = new RunDirectory(tmp.resolve("straight"));
-            Map<String, Object> full = new TrainJob(clip, model, Progress.NONE, x -> {}).run(method, spec, cfg, s, straight, m, "test");
+            TestMetrics full = new TrainJob(clip, model, Progress.NONE, x -> {}).run(method, spec, cfg, s, straight, m, "test");
 
             RunDirectory killed = new RunDirectory(tmp.resolve("killed"));
             TrainAndSearchTest.InterruptAfter.epochs(2, () -> new TrainJob(clip, model, Progress.NONE,
                     TrainAndSearchTest.InterruptAfter.logger(2)).run(method, spec, cfg, s, killed, m, "test"));
             assertThat(Safetensors.metadata(killed.file(RunDirectory.CHECKPOINT)).get("epoch")).isEqualTo("1");
             List<String> resumedLog = new ArrayList<>();
-            Map<String, Object> resumed = new TrainJob(clip, model, Progress.NONE, resumedLog::add)
+            TestMetrics resumed = new TrainJob(clip, model, Progress.NONE, resumedLog::add)
                     .run(method, spec, cfg, s, killed, m, "test");
             assertThat(resumedLog).anyMatch(l -> l.startsWith("resuming train after epoch 2 "));
             assertThat(RunFiles.epochsLogged(resumedLog, "")).containsExactly("3/3");
@@ -70,7 +70,7 @@ class BaselineResumeTest {
                 assertThat(back.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)).isEqualTo(method);
                 EvalResult again = new TrainJob(clip, model, Progress.NONE, x -> {})
                         .evaluate(back, spec.load(), run.settings(), m);
-                assertThat(again.top1()).isEqualTo(((EvalResult) full.get("test")).top1());
+                assertThat(again.top1()).isEqualTo(full.test().top1());
             }
         }
     }
