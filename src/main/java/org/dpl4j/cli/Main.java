@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             SearchCommand.class,
             EvalCommand.class,
             PredictCommand.class,
+            ExportCommand.class,
             RunCommand.class,
             BenchCommand.class,
             ZeroShotCommand.class,

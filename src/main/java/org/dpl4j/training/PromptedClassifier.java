@@ -26,11 +26,32 @@ public final class PromptedClassifier implements ImageClassifier, AutoCloseable 
         this.clip = clip;
         this.manager = parent.newSubManager();
         this.imageAttention = prompts == null ? BlockAttention.PLAIN : prompts.attention(Branch.IMAGE);
+        this.textT = scaledTranspose(classFeatures(clip, prompts, texts, manager), clip);
+        this.resolution = clip.config().imageResolution();
+    }
+
+    /**
+     * A classifier over class text features computed before (an exported bundle's): {@code features}
+     * (C, E) as {@link #classFeatures} gives them; they are copied, the caller keeps its array.
+     */
+    public PromptedClassifier(ClipModel clip, BlockAttention imageAttention, NDArray features, NDManager parent) {
+        this.clip = clip;
+        this.manager = parent.newSubManager();
+        this.imageAttention = imageAttention;
+        this.textT = scaledTranspose(Ops.into(manager, features), clip);
+        this.resolution = clip.config().imageResolution();
+    }
+
+    /** The L2-normalised class text features (C, E) of the prompted text encoder, in {@code manager}. */
+    public static NDArray classFeatures(ClipModel clip, DeepPrompts prompts, ClassTexts texts, NDManager manager) {
         BlockAttention ta = prompts == null ? BlockAttention.PLAIN : prompts.attention(Branch.TEXT);
         NDArray t = clip.text().encodeEmbeddings(manager, texts.input(manager, prompts == null ? null : prompts.context()),
                 texts.eot(), ta, true);
-        this.textT = Ops.mul(ClipModel.normalize(t).transpose(), clip.scale()).stopGradient();
-        this.resolution = clip.config().imageResolution();
+        return ClipModel.normalize(t).stopGradient();
+    }
+
+    private static NDArray scaledTranspose(NDArray features, ClipModel clip) {
+        return Ops.mul(features.transpose(), clip.scale()).stopGradient();
     }
 
     /** Logits (B, C) of a batch of preprocessed images; everything is allocated in {@code scope}. */
