@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             PredictCommand.class,
             ExportCommand.class,
+            ServeCommand.class,
+            LoadTestCommand.class,
             RunCommand.class,
             BenchCommand.class,
             ZeroShotCommand.class,
