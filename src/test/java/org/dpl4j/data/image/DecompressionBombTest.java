@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.dpl4j.data.BadSampleException;
 import org.dpl4j.data.BadSamplePolicy;
 import org.dpl4j.data.Batch;
 import org.dpl4j.data.BatchLoader;
@@ -43,7 +44,7 @@ class DecompressionBombTest {
     }
 
     @Test
-    void theTrainingLoaderSkipsTheBombAndKeepsTheGoodImages() throws Exception {
+    void theTrainingLoaderRefusesTheBombAsABadImage() throws Exception {
         Path good = Files.write(tmp.resolve("good.png"), BombPng.bytes(40, 16));
         Path bomb = Files.write(tmp.resolve("bomb.png"), BombPng.bytes(30000, 30000));
         List<Sample> samples = List.of(new Sample(good, 0, "a"), new Sample(bomb, 1, "b"), new Sample(good, 0, "a"));
@@ -54,6 +55,12 @@ class DecompressionBombTest {
             it.forEachRemaining(batches::add);
             assertThat(it.skippedCount()).isEqualTo(1);
             assertThat(batches).extracting(Batch::size).containsExactly(2);
+        }
+        try (BatchLoader l = BatchLoader.builder(samples, SampleTransforms.train(16)).batchSize(2).workers(1).shuffle(false)
+                .onBadSample(BadSamplePolicy.FAIL).build();
+                BatchLoader.Epoch it = l.epoch(0)) {
+            assertThatThrownBy(() -> it.forEachRemaining(b -> { })).isInstanceOf(BadSampleException.class)
+                    .hasMessageContaining(bomb.toString()).hasRootCauseInstanceOf(ImageTooLargeException.class);
         }
     }
 }
