@@ -59,6 +59,10 @@ final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--clients", split = ",", defaultValue = "1,8,32", description = "concurrent clients (default: ${DEFAULT-VALUE})")
     List<Integer> clients;
 
+    @Option(names = "--library-images", defaultValue = "16",
+            description = "images classified one per call through the library first, for comparison; 0 skips (default: ${DEFAULT-VALUE})")
+    int libraryImages;
+
     @Option(names = "--warmup", defaultValue = "8", description = "untimed requests before each level (default: ${DEFAULT-VALUE})")
     int warmup;
 
@@ -70,7 +74,9 @@ final class LoadTestCommand implements Callable<Integer> {
             System.out.printf("model: %s, %d classes, resolution %d; %d distinct images from %s%n",
                     source.randomVitB16 ? "random ViT-B/16" : source.bundle, classifier.labels().size(),
                     classifier.info().preprocessing().resolution(), sample.size(), images);
-            perImage(classifier, sample);
+            if (libraryImages > 0) {
+                perImage(classifier, sample, libraryImages);
+            }
             try (ClassifyServer server = ClassifyServer.start(classifier, serve.settings("127.0.0.1", 0))) {
                 LoadTest test = new LoadTest(server, sample);
                 System.out.printf("%7s %8s %6s %9s %9s %9s %9s  %s%n", "clients", "requests", "failed", "images/s", "p50 ms",
@@ -97,8 +103,7 @@ final class LoadTestCommand implements Callable<Integer> {
     }
 
     /** The library, one image per call on one thread (what {@code predict} does per image, model already loaded). */
-    private void perImage(Classifier classifier, List<byte[]> sample) throws Exception {
-        int n = Math.min(requests, Math.max(sample.size(), 8));
+    private static void perImage(Classifier classifier, List<byte[]> sample, int n) throws Exception {
         classifier.classify(sample.get(0), 1);
         Benchmark.resetPeakRss();
         long[] t = new long[n];
