@@ -187,7 +187,7 @@ public final class Benchmark {
      * Restarts the peak-RSS count (Linux: {@code clear_refs} 5 resets VmHWM), so each row reports
      * its own peak; where that is not possible the peak stays process-wide.
      */
-    static void resetPeakRss() {
+    public static void resetPeakRss() {
         try {
             Files.writeString(Path.of("/proc/self/clear_refs"), "5");
         } catch (IOException | UnsupportedOperationException e) {

@@ -159,9 +159,17 @@ public final class DeepPrompts implements PromptLearner {
 
     @Override
     public Scorer freeze(ClipModel clip, ClassTexts texts, NDManager m) {
-        NDArray t = clip.text().encodeEmbeddings(m, texts.input(m, context), texts.eot(), attention(Branch.TEXT), true);
         BlockAttention image = attention(Branch.IMAGE);
-        return Scorer.fixedText(clip, t, images -> clip.image().encode(images, image));
+        return Scorer.fixedText(clip, textFeatures(clip, texts, m), images -> clip.image().encode(images, image));
+    }
+
+    /**
+     * The L2-normalised class text features (C, E) of the prompted text encoder with the current
+     * values, outside autograd, in {@code m}: the constants an exported bundle stores.
+     */
+    public NDArray textFeatures(ClipModel clip, ClassTexts texts, NDManager m) {
+        NDArray t = clip.text().encodeEmbeddings(m, texts.input(m, context), texts.eot(), attention(Branch.TEXT), true);
+        return ClipModel.normalize(t).stopGradient();
     }
 
     @Override

@@ -4,8 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.dpl4j.data.Batch;
+import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.Ops;
 import org.dpl4j.prompts.ClassTexts;
+import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptLearner;
 
 /**
@@ -22,6 +25,17 @@ public final class PromptedClassifier implements ImageClassifier, AutoCloseable 
     public PromptedClassifier(ClipModel clip, PromptLearner prompts, ClassTexts texts, NDManager parent) {
         this.manager = parent.newSubManager();
         this.scorer = prompts.freeze(clip, texts, manager);
+        this.resolution = clip.config().imageResolution();
+    }
+
+    /**
+     * A classifier over class text features computed before (an exported bundle's): {@code features}
+     * (C, E) as {@link DeepPrompts#textFeatures} gives them; they are copied, the caller keeps its array.
+     */
+    public PromptedClassifier(ClipModel clip, BlockAttention imageAttention, NDArray features, NDManager parent) {
+        this.manager = parent.newSubManager();
+        this.scorer = PromptLearner.Scorer.fixedText(clip, Ops.into(manager, features),
+                images -> clip.image().encode(images, imageAttention));
         this.resolution = clip.config().imageResolution();
     }
 

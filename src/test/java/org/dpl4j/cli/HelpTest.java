@@ -26,7 +26,7 @@ class HelpTest {
 
     /** Every command's help renders cleanly: picocli warns on stderr about an unescaped % and the like. */
     @ParameterizedTest
-    @CsvSource({"zeroshot", "embed", "search", "train", "eval", "predict", "run", "bench", "report", "demo"})
+    @CsvSource({"zeroshot", "embed", "search", "train", "eval", "predict", "export", "serve", "loadtest", "run", "bench", "report", "demo"})
     void everyHelpRendersWithoutWarnings(String command) {
         Cli.Result r = Cli.run(command, "--help");
         assertThat(r.exitCode()).isZero();

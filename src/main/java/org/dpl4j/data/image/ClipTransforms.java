@@ -27,6 +27,16 @@ public final class ClipTransforms {
 
     private ClipTransforms() {}
 
+    /** The per-channel normalisation mean (R, G, B), a copy. */
+    public static float[] mean() {
+        return MEAN.clone();
+    }
+
+    /** The per-channel normalisation standard deviation (R, G, B), a copy. */
+    public static float[] std() {
+        return STD.clone();
+    }
+
     /** Deterministic evaluation transform: bicubic resize of the shorter side, centre crop, normalise. */
     public static float[] test(BufferedImage img, int size) {
         requirePositive(size);

@@ -44,6 +44,17 @@ public enum DecodeOrder {
         };
     }
 
+    /**
+     * An image decoded elsewhere (a library caller's {@link BufferedImage}, an upload) in the mode
+     * {@link ClipTransforms} should resize it in, as {@link #decode} would give it for a file.
+     */
+    public BufferedImage prepare(BufferedImage decoded) {
+        return switch (this) {
+            case DASSL -> ImageDecoder.toRgb(decoded);
+            case OPENAI -> decoded;
+        };
+    }
+
     /** What this order does, in words (recorded in run.json). */
     public String description() {
         return description;

@@ -1,6 +1,7 @@
 package org.dpl4j.data.image;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Reads image files (PNG, JPEG incl. CMYK/YCCK and progressive, GIF, BMP) into 8-bit RGB.
@@ -28,6 +30,13 @@ import javax.imageio.stream.ImageInputStream;
  * safe to call from many decoding threads at once.
  */
 public final class ImageDecoder {
+    /**
+     * The most pixels a file may declare, checked from its header before decoding: Pillow's
+     * {@code DecompressionBombError} threshold ({@code 2 * MAX_IMAGE_PIXELS}, 2 × 89,478,485), so the
+     * training data loader refuses the files the reference pipeline refuses.
+     */
+    public static final long MAX_PIXELS = 2L * 89_478_485;
+
     private ImageDecoder() {}
 
     /**
@@ -38,7 +47,7 @@ public final class ImageDecoder {
      *     truncated/corrupt
      */
     public static BufferedImage readRgb(Path file) throws InvalidImageException {
-        return Pixels.of(read(file)).toRgbImage();
+        return toRgb(read(file));
     }
 
     /**
@@ -49,9 +58,14 @@ public final class ImageDecoder {
      * images nearest-neighbour, which the transforms can only reproduce when they see the alpha channel
      * or the palette. For opaque non-palette files it gives the same transform output as {@link #readRgb}.
      *
-     * @throws InvalidImageException as {@link #readRgb}
+     * @throws InvalidImageException as {@link #readRgb}; {@link ImageTooLargeException} above {@link #MAX_PIXELS}
      */
     public static BufferedImage read(Path file) throws InvalidImageException {
+        return read(file, MAX_PIXELS);
+    }
+
+    /** As {@link #read(Path)}, refusing images whose header declares more than {@code maxPixels} pixels. */
+    public static BufferedImage read(Path file, long maxPixels) throws InvalidImageException {
         if (!Files.exists(file)) {
             throw new InvalidImageException(file, "no such file");
         }
@@ -59,36 +73,76 @@ public final class ImageDecoder {
             throw new InvalidImageException(file, "not a regular file");
         }
         try (ImageInputStream in = new FileImageInputStream(file.toFile())) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new InvalidImageException(file, "unknown or unsupported image format");
-            }
-            ImageReader reader = readers.next();
-            try {
-                return readFirstFrame(file, reader, in);
-            } finally {
-                reader.dispose();
-            }
-        } catch (InvalidImageException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            // RuntimeException: decoders throw e.g. ArrayIndexOutOfBounds or IllegalArgument on bad data.
-            throw new InvalidImageException(file, "corrupt or truncated image data (" + describe(e) + ")", e);
+            return decode(in, file, file.toString(), maxPixels);
+        } catch (IOException e) {
+            throw invalid(e, file, file.toString());
         }
     }
 
-    private static BufferedImage readFirstFrame(Path file, ImageReader reader, ImageInputStream in) throws IOException {
+    /**
+     * Decodes the first frame of an image held in memory (an upload), as {@link #read(Path)};
+     * {@code source} names it in error messages.
+     *
+     * @throws ImageTooLargeException when the header declares more than {@code maxPixels} pixels
+     * @throws InvalidImageException when the bytes are not a known image format, or corrupt
+     */
+    public static BufferedImage read(byte[] data, String source, long maxPixels) throws InvalidImageException {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
+            return decode(in, null, source, maxPixels);
+        } catch (IOException e) {
+            throw invalid(e, null, source);
+        }
+    }
+
+    /** A decoded image made 8-bit RGB the way Pillow's {@code convert("RGB")} does (see {@link Pixels}). */
+    public static BufferedImage toRgb(BufferedImage img) {
+        return Pixels.of(img).toRgbImage();
+    }
+
+    private static BufferedImage decode(ImageInputStream in, Path file, String source, long maxPixels) throws IOException {
+        try {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new InvalidImageException(file, source, "unknown or unsupported image format", null);
+            }
+            ImageReader reader = readers.next();
+            try {
+                return readFirstFrame(file, source, reader, in, maxPixels);
+            } finally {
+                reader.dispose();
+            }
+        } catch (RuntimeException e) {
+            // decoders throw e.g. ArrayIndexOutOfBounds or IllegalArgument on bad data
+            throw invalid(e, file, source);
+        }
+    }
+
+    private static InvalidImageException invalid(Exception e, Path file, String source) {
+        if (e instanceof InvalidImageException i) {
+            return i;
+        }
+        return new InvalidImageException(file, source, "corrupt or truncated image data (" + describe(e) + ")", e);
+    }
+
+    private static BufferedImage readFirstFrame(Path file, String source, ImageReader reader, ImageInputStream in,
+            long maxPixels) throws IOException {
         List<String> warnings = new ArrayList<>();
-        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        reader.addIIOReadWarningListener((src, warning) -> warnings.add(warning));
         reader.setInput(in, true, true);
+        // the header alone gives the size: refuse a decompression bomb before the decoder allocates its raster
+        int w = reader.getWidth(0);
+        int h = reader.getHeight(0);
+        if ((long) w * h > maxPixels) {
+            throw new ImageTooLargeException(file, source, w, h, maxPixels);
+        }
         BufferedImage img = reader.read(0);
-        for (String w : warnings) {
-            if (isTruncation(w)) {
-                throw new InvalidImageException(file, "truncated image data (" + w + ")");
+        for (String warning : warnings) {
+            if (isTruncation(warning)) {
+                throw new InvalidImageException(file, source, "truncated image data (" + warning + ")", null);
             }
         }
         if (img == null || img.getWidth() <= 0 || img.getHeight() <= 0) {
-            throw new InvalidImageException(file, "no image data");
+            throw new InvalidImageException(file, source, "no image data", null);
         }
         return img;
     }

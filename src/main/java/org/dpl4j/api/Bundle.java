@@ -1,0 +1,322 @@
+package org.dpl4j.api;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.dpl4j.data.SampleTransforms;
+import org.dpl4j.data.image.ClipTransforms;
+import org.dpl4j.model.Branch;
+import org.dpl4j.model.ClipConfig;
+import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.ClipWeights;
+import org.dpl4j.model.RandomWeights;
+import org.dpl4j.model.io.Safetensors;
+import org.dpl4j.model.io.WeightSchema;
+import org.dpl4j.prompts.ClassTexts;
+import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.prompts.PromptLearner;
+import org.dpl4j.prompts.PromptConfig;
+import org.dpl4j.run.Checksums;
+import org.dpl4j.run.Json;
+import org.dpl4j.run.RunDirectory;
+import org.dpl4j.training.TrainJob;
+import org.dpl4j.training.TrainedRun;
+import org.dpl4j.util.Version;
+
+/**
+ * Everything a trained classifier needs at inference, in memory: the CLIP, the image prompts and the
+ * class text features. Once prompts are trained the text side is constant, so the features are
+ * computed once (from a run) and stored (in a bundle file); per image only the image encoder runs.
+ *
+ * <p>A bundle file is one safetensors file, written atomically: the {@value #FEATURES} (C, E), the
+ * image prompts ({@code prompt.image.<layer>}), with {@code --with-model} the CLIP weights under
+ * {@value #MODEL_PREFIX}, and a {@link BundleInfo} as JSON in the header metadata.
+ */
+public final class Bundle implements AutoCloseable {
+    /** L2-normalised class text features (C, E), rows in {@link BundleInfo#classNames()} order. */
+    public static final String FEATURES = "class_text_features";
+    public static final String MODEL_PREFIX = "clip.";
+    private static final String IMAGE_PROMPT_PREFIX = "prompt." + Branch.IMAGE.key() + ".";
+
+    private final BundleInfo info;
+    private final NDManager manager;
+    private final ClipModel clip;
+    private final DeepPrompts prompts;
+    private final NDArray features;
+
+    private Bundle(BundleInfo info, NDManager manager, ClipModel clip, DeepPrompts prompts, NDArray features) {
+        this.info = info;
+        this.manager = manager;
+        this.clip = clip;
+        this.prompts = prompts;
+        this.features = features;
+        // inference only: no autograd graph through the prompts on the serving threads
+        prompts.parameters().values().forEach(p -> p.setRequiresGradient(false));
+    }
+
+    /**
+     * A finished train run: its CLIP (checked against the SHA-256 in run.json), prompts, and the class
+     * features its text encoder gives. {@code model} replaces the recorded model path when not null.
+     */
+    public static Bundle fromRun(Path runDir, Path model, NDManager parent) throws IOException {
+        TrainedRun run = TrainedRun.read(runDir);
+        JsonNode recorded = run.dir().readJson(RunDirectory.RUN);
+        Path modelPath = model != null ? model : run.modelPath();
+        String sha = checkModel(modelPath, recorded.path("model").path("sha256").asText(""),
+                "run " + runDir + " was trained with", run.modelPath());
+        NDManager m = parent.newSubManager();
+        try {
+            ClipModel clip = run.loadModel(model, m);
+            PromptLearner learned = run.loadPrompts(clip, m);
+            if (!(learned instanceof DeepPrompts prompts)) {
+                String method = recorded.path("method").asText("");
+                learned.close();
+                throw new IllegalArgumentException("run " + runDir + ": " + method + " cannot be exported yet; bundles hold"
+                        + " deep-prompt layouts (dpl, coop, vpt, ivlp, uniform) whose class text features are constants");
+            }
+            NDArray features;
+            try (NDManager scope = m.newSubManager()) {
+                ClassTexts texts = prompts.texts(clip, run.classNames(),
+                        TrainJob.templates(run.settings().textInput(), run.dataset()), scope);
+                features = prompts.textFeatures(clip, texts, scope);
+                features.attach(m);
+            }
+            BundleInfo info = new BundleInfo(BundleInfo.FORMAT, BundleInfo.VERSION, runDir.toAbsolutePath().toString(),
+                    run.dataset(), recorded.path("method").asText(""), run.classNames(), prompts.config(), clip.scale(),
+                    preprocessing(clip.config()),
+                    new BundleInfo.Model(modelPath.toAbsolutePath().toString(), sha, clip.config(), false, null),
+                    Instant.now().toString(), Version.get());
+            return new Bundle(info, m, clip, prompts, features);
+        } catch (IOException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Reads a bundle file. Without embedded weights the CLIP is loaded from {@code model} (or the
+     * recorded path) and must have the recorded SHA-256; embedded weights must match theirs.
+     */
+    public static Bundle read(Path file, Path model, NDManager parent) throws IOException {
+        BundleInfo info = readInfo(file);
+        NDManager m = parent.newSubManager();
+        try {
+            Map<String, NDArray> tensors = Safetensors.read(file, m);
+            ClipConfig cfg = info.model().config();
+            ClipModel clip;
+            if (info.model().embedded()) {
+                if (model != null) {
+                    throw new IOException("bundle " + file + " carries its model; --model is only for bundles exported without --with-model");
+                }
+                clip = ClipModel.of(m.newSubManager(), embeddedWeights(file, info, tensors));
+            } else {
+                Path p = model != null ? model : Path.of(info.model().path());
+                checkModel(p, info.model().sha256(), "bundle " + file + " was exported with", Path.of(info.model().path()));
+                clip = ClipModel.load(p, cfg, m);
+            }
+            NDArray features = tensors.get(FEATURES);
+            Shape expected = new Shape(info.classNames().size(), cfg.embedDim());
+            if (features == null || !features.getShape().equals(expected)) {
+                throw new IOException("bundle " + file + ": tensor " + FEATURES + " is "
+                        + (features == null ? "missing" : features.getShape().toString()) + ", expected " + expected);
+            }
+            Map<String, NDArray> imagePrompts = new LinkedHashMap<>();
+            tensors.forEach((name, t) -> {
+                if (name.startsWith(IMAGE_PROMPT_PREFIX)) {
+                    imagePrompts.put(name, t);
+                }
+            });
+            DeepPrompts prompts;
+            try {
+                prompts = DeepPrompts.of(imagePrompts, cfg, m);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("bundle " + file + ": " + e.getMessage(), e);
+            }
+            return new Bundle(info, m, clip, prompts, features);
+        } catch (IOException | RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /** The bundle metadata of {@code file}, without reading its tensors. */
+    public static BundleInfo readInfo(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("bundle not found: " + file + (Files.isDirectory(file) ? " is a folder (a run? use it as a run)" : ""));
+        }
+        String json;
+        try {
+            json = Safetensors.metadata(file).get(BundleInfo.KEY);
+        } catch (IOException e) {
+            throw new IOException(file + ": not a dpl4j bundle (" + e.getMessage() + ")", e);
+        }
+        if (json == null) {
+            throw new IOException(file + ": not a dpl4j bundle (no " + BundleInfo.KEY + " metadata; make one with dpl4j export)");
+        }
+        BundleInfo info;
+        try {
+            info = Json.LINE.readValue(json, BundleInfo.class);
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + ": bundle metadata is not valid: " + e.getOriginalMessage(), e);
+        }
+        if (!BundleInfo.FORMAT.equals(info.format()) || info.version() != BundleInfo.VERSION) {
+            throw new IOException(file + ": bundle format " + info.format() + " v" + info.version() + ", this dpl4j reads "
+                    + BundleInfo.FORMAT + " v" + BundleInfo.VERSION);
+        }
+        if (!SampleTransforms.PROMPT_LEARNING.name().equals(info.preprocessing().decodeOrder())) {
+            throw new IOException(file + ": preprocessing.decodeOrder " + info.preprocessing().decodeOrder()
+                    + " is not supported (only " + SampleTransforms.PROMPT_LEARNING.name() + ")");
+        }
+        return info;
+    }
+
+    /**
+     * Random CLIP weights, prompts and unit class features of the given dimensions: for load tests
+     * at a real model's size (ViT-B/16) without its weights; the answers mean nothing.
+     */
+    public static Bundle random(ClipConfig cfg, PromptConfig layout, int classes, long seed, NDManager parent) {
+        NDManager m = parent.newSubManager();
+        ClipModel clip = RandomWeights.model(cfg, m, seed);
+        DeepPrompts prompts = DeepPrompts.init(layout, cfg, m, 0.02f, seed);
+        NDArray features = ClipModel.normalize(m.randomNormal(new Shape(classes, cfg.embedDim())));
+        List<String> names = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            names.add("class " + c);
+        }
+        BundleInfo info = new BundleInfo(BundleInfo.FORMAT, BundleInfo.VERSION, "random weights (seed " + seed + ")", "none",
+                "random", names, layout, clip.scale(), preprocessing(cfg), new BundleInfo.Model("random", "", cfg, true, ""),
+                Instant.now().toString(), Version.get());
+        return new Bundle(info, m, clip, prompts, features);
+    }
+
+    /** Writes this bundle to {@code out} atomically; {@code withModel} embeds the CLIP weights. */
+    public void write(Path out, boolean withModel) throws IOException {
+        if (Files.isDirectory(out)) {
+            throw new IOException("--out " + out + " is a folder; a bundle is one file");
+        }
+        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        tensors.put(FEATURES, features);
+        prompts.parameters().forEach((name, t) -> {
+            if (name.startsWith(IMAGE_PROMPT_PREFIX)) {
+                tensors.put(name, t);
+            }
+        });
+        BundleInfo written = info;
+        if (withModel) {
+            Map<String, NDArray> weights = new TreeMap<>(clip.weights().tensors());
+            weights.forEach((name, t) -> tensors.put(MODEL_PREFIX + name, t));
+            BundleInfo.Model m = info.model();
+            written = withModel(info, new BundleInfo.Model(m.path(), m.sha256(), m.config(), true, sha256(weights)));
+        }
+        Safetensors.write(out, tensors, Map.of(BundleInfo.KEY, Json.LINE.writeValueAsString(written)));
+    }
+
+    private static BundleInfo withModel(BundleInfo i, BundleInfo.Model model) {
+        return new BundleInfo(i.format(), i.version(), i.sourceRun(), i.dataset(), i.method(), i.classNames(), i.layout(),
+                i.logitScale(), i.preprocessing(), model, i.created(), i.dpl4jVersion());
+    }
+
+    public BundleInfo info() {
+        return info;
+    }
+
+    ClipModel clip() {
+        return clip;
+    }
+
+    DeepPrompts prompts() {
+        return prompts;
+    }
+
+    NDArray features() {
+        return features;
+    }
+
+    NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public void close() {
+        prompts.close();
+        clip.close();
+        manager.close();
+    }
+
+    private static BundleInfo.Preprocessing preprocessing(ClipConfig cfg) {
+        int r = cfg.imageResolution();
+        return new BundleInfo.Preprocessing(r, SampleTransforms.PROMPT_LEARNING.name(),
+                "bicubic (Pillow, antialiased) of the shorter side to " + r, "centre " + r + "x" + r,
+                ClipTransforms.mean(), ClipTransforms.std());
+    }
+
+    /**
+     * Hashes {@code model} and compares it with {@code expected} (skipped when nothing was recorded);
+     * returns the hash. The error names both files and both hashes.
+     */
+    private static String checkModel(Path model, String expected, String what, Path recordedPath) throws IOException {
+        if (!Files.exists(model)) {
+            throw new IOException(what + " model " + recordedPath + ", which no longer exists"
+                    + (model.equals(recordedPath) ? "" : " (nor does " + model + ")") + "; pass --model");
+        }
+        String actual = Checksums.sha256(model);
+        if (!expected.isEmpty() && !expected.equals(actual)) {
+            throw new IOException(what + " model " + recordedPath + " (SHA-256 " + expected + "), but " + model
+                    + " has SHA-256 " + actual + "; pass --model with the model it was made with");
+        }
+        return actual;
+    }
+
+    private static ClipWeights embeddedWeights(Path file, BundleInfo info, Map<String, NDArray> tensors) throws IOException {
+        Map<String, NDArray> weights = new TreeMap<>();
+        tensors.forEach((name, t) -> {
+            if (name.startsWith(MODEL_PREFIX)) {
+                weights.put(name.substring(MODEL_PREFIX.length()), t);
+            }
+        });
+        ClipConfig cfg = info.model().config();
+        for (Map.Entry<String, Shape> e : WeightSchema.expected(cfg).entrySet()) {
+            NDArray t = weights.get(e.getKey());
+            if (t == null || !t.getShape().equals(e.getValue())) {
+                throw new IOException("bundle " + file + ": embedded tensor " + MODEL_PREFIX + e.getKey() + " is "
+                        + (t == null ? "missing" : t.getShape().toString()) + ", expected " + e.getValue());
+            }
+        }
+        String actual = sha256(weights);
+        if (!actual.equals(info.model().embeddedSha256())) {
+            throw new IOException("bundle " + file + ": the embedded model's SHA-256 is " + actual + ", the bundle records "
+                    + info.model().embeddedSha256() + " (the file is damaged)");
+        }
+        return new ClipWeights(cfg, weights, null, file);
+    }
+
+    /** SHA-256 over each tensor's name and little-endian bytes, in name order. */
+    static String sha256(Map<String, NDArray> tensors) {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (Map.Entry<String, NDArray> e : new TreeMap<>(tensors).entrySet()) {
+            md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
+            md.update(e.getValue().toByteArray());
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+}
