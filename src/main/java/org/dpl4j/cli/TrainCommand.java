@@ -11,6 +11,7 @@ import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.Presets;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.run.RunLock;
 import org.dpl4j.training.TrainJob;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -65,9 +66,11 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (NDManager m = engine.manager(); ClipModel clip = model.load(m)) {
             PromptConfig cfg = layout.resolve(clip.config());
-            Map<String, Object> metrics = new TrainJob(clip, model.model, engine.progress(), Logs.stderr(engine.quiet))
+            // two processes given the same --out take turns: the second waits, then finds the run finished
+            Map<String, Object> metrics = RunLock.holding(out, "dpl4j train", Logs.stderr(engine.quiet), () -> new TrainJob(clip,
+                    model.model, engine.progress(), Logs.stderr(engine.quiet))
                     .run(layout.method(), data.spec(), cfg, train.settings(data.seed), new RunDirectory(out), m,
-                            Logs.commandLine("train", spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
+                            Logs.commandLine("train", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))));
             System.out.println(Json.PRETTY.writeValueAsString(metrics));
         }
         return 0;
