@@ -44,7 +44,7 @@ public final class Main {
     /**
      * Users get one line naming what went wrong; {@code DPL4J_DEBUG=1} shows the stack trace.
      */
-    private static int oneLineError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    static int oneLineError(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         PrintWriter err = cmd.getErr();
         if (System.getenv("DPL4J_DEBUG") != null) {
             e.printStackTrace(err);

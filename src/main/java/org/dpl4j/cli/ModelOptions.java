@@ -38,7 +38,12 @@ final class ModelOptions {
     }
 
     ClipModel load(NDManager manager) throws IOException {
-        return ClipModel.load(model, config == null ? null : readConfig(), manager);
+        return ClipModel.load(model, override(), manager);
+    }
+
+    /** The --model-config override, or null. */
+    ClipConfig override() throws IOException {
+        return config == null ? null : readConfig();
     }
 
     private ClipConfig readConfig() throws IOException {

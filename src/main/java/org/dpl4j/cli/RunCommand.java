@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.protocol.Pipeline;
+import org.dpl4j.protocol.ResultsTable;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.training.MethodDefaults;
 import org.dpl4j.training.TrainSettings;
@@ -63,15 +64,39 @@ final class RunCommand implements Callable<Integer> {
         return out;
     }
 
+    /** Runs a plan's units and returns the results table: in this process, or as Spark tasks ({@link SparkMain}). */
+    @FunctionalInterface
+    interface Runner {
+        ResultsTable run(RunCommand options, String command) throws Exception;
+    }
+
+    private final Runner runner;
+
+    RunCommand() {
+        this(RunCommand::runHere);
+    }
+
+    RunCommand(Runner runner) {
+        this.runner = runner;
+    }
+
     @Override
     public Integer call() throws Exception {
-        try (NDManager m = engine.manager(); ClipModel clip = model.load(m)) {
-            Pipeline.Plan plan = new Pipeline.Plan(datasets, root, shots, seeds, subsample, baselines,
-                    search.settings(1, loader), train.settings(1, loader), methodSettings());
-            var table = new Pipeline(clip, model.model, engine.progress(), Logs.stderr(engine.quiet)).run(plan, new RunDirectory(out), m,
-                    Logs.commandLine("run", spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
-            System.out.print(table.format());
-        }
+        String command = Logs.commandLine("run", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]));
+        System.out.print(runner.run(this, command).format());
         return 0;
+    }
+
+    /** The plan the options describe; settings seeds are set per unit. */
+    Pipeline.Plan plan() {
+        return new Pipeline.Plan(datasets, root, shots, seeds, subsample, baselines,
+                search.settings(1, loader), train.settings(1, loader), methodSettings());
+    }
+
+    private static ResultsTable runHere(RunCommand o, String command) throws Exception {
+        try (NDManager m = o.engine.manager(); ClipModel clip = o.model.load(m)) {
+            return new Pipeline(clip, o.model.model, o.engine.progress(), Logs.stderr(o.engine.quiet))
+                    .run(o.plan(), new RunDirectory(o.out), m, command);
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.run.RunLock;
 import org.dpl4j.search.SearchJob;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,9 +32,11 @@ final class SearchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (NDManager m = engine.manager(); ClipModel clip = model.load(m)) {
-            PromptConfig cfg = new SearchJob(clip, model.model, engine.progress(), Logs.stderr(engine.quiet))
+            // two processes given the same --out take turns: the second waits, then finds the search finished
+            PromptConfig cfg = RunLock.holding(out, "dpl4j search", Logs.stderr(engine.quiet), () -> new SearchJob(clip, model.model,
+                    engine.progress(), Logs.stderr(engine.quiet))
                     .run(data.spec(), search.settings(data.seed, loader), new RunDirectory(out), m,
-                            Logs.commandLine("search", spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
+                            Logs.commandLine("search", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))));
             System.out.println(cfg.toJson());
         }
         return 0;

@@ -12,6 +12,7 @@ import org.dpl4j.prompts.Presets;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.training.TestMetrics;
+import org.dpl4j.run.RunLock;
 import org.dpl4j.training.TrainJob;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -68,9 +69,11 @@ final class TrainCommand implements Callable<Integer> {
         try (NDManager m = engine.manager(); ClipModel clip = model.load(m)) {
             train.checkTextInput(layout.method());
             PromptConfig cfg = layout.resolve(clip.config());
-            TestMetrics metrics = new TrainJob(clip, model.model, engine.progress(), Logs.stderr(engine.quiet))
+            // two processes given the same --out take turns: the second waits, then finds the run finished
+            TestMetrics metrics = RunLock.holding(out, "dpl4j train", Logs.stderr(engine.quiet), () -> new TrainJob(clip,
+                    model.model, engine.progress(), Logs.stderr(engine.quiet))
                     .run(layout.method(), data.spec(), cfg, train.settings(data.seed, layout.method(), loader), new RunDirectory(out), m,
-                            Logs.commandLine("train", spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
+                            Logs.commandLine("train", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))));
             System.out.println(Json.PRETTY.writeValueAsString(metrics));
         }
         return 0;

@@ -3,9 +3,11 @@ package org.dpl4j.protocol;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.dpl4j.data.DataSpec;
 import org.dpl4j.model.ClipModel;
@@ -13,6 +15,7 @@ import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.Presets;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.run.RunIdentity;
+import org.dpl4j.run.RunLock;
 import org.dpl4j.search.SearchJob;
 import org.dpl4j.search.SearchSettings;
 import org.dpl4j.training.TestMetrics;
@@ -25,7 +28,8 @@ import org.dpl4j.util.Progress;
  * evaluate, next to zero-shot CLIP and the named baseline presets trained the same way; then a
  * results table. Every stage lives in its own run directory
  * ({@code out/<dataset>/seed<S>/<method>}) and is skipped when complete or resumed from its
- * checkpoint, so an interrupted pipeline picks up where it stopped.
+ * checkpoint, so an interrupted pipeline picks up where it stopped. The {@link Unit}s are public so
+ * that another scheduler (Spark) can run them, each with the same job code and run directory.
  */
 public final class Pipeline {
     /**
@@ -49,47 +53,153 @@ public final class Pipeline {
     private final Path modelPath;
     private final Progress.Factory progress;
     private final Consumer<String> log;
+    private final String attempt;
 
     public Pipeline(ClipModel clip, Path modelPath, Progress.Factory progress, Consumer<String> log) {
+        this(clip, modelPath, progress, log, "dpl4j run");
+    }
+
+    /** @param attempt names this process or task attempt in the run directories' locks ({@link RunLock}) */
+    public Pipeline(ClipModel clip, Path modelPath, Progress.Factory progress, Consumer<String> log, String attempt) {
         this.clip = clip;
         this.modelPath = modelPath;
         this.progress = progress;
         this.log = log;
+        this.attempt = attempt;
     }
 
-    public ResultsTable run(Plan plan, RunDirectory out, NDManager parent, String command) throws IOException {
+    /** Which job a unit runs. */
+    public enum Stage {
+        /** A named baseline preset or zero-shot CLIP, trained and evaluated like DPL. */
+        BASELINE,
+        /** DPL's search; its configuration is the {@link #DPL} unit's input. */
+        SEARCH,
+        /** DPL's train stage on the configuration the same dataset and seed's search found. */
+        DPL
+    }
+
+    /**
+     * One unit of the protocol: a stage for one dataset and seed in its own run directory. Units of
+     * one dataset and seed depend on nothing but that a {@link Stage#DPL} unit needs its
+     * {@link #searchOf search}'s configuration.
+     */
+    public record Unit(String dataset, long seed, String method, Stage stage) implements java.io.Serializable {
+        /** The run directory under the pipeline's output folder. */
+        public Path dir(Path out) {
+            return out.resolve(dataset).resolve("seed" + seed).resolve(stage == Stage.SEARCH ? "search" : method);
+        }
+
+        /** The search whose configuration a {@link Stage#DPL} unit trains. */
+        public Unit searchOf() {
+            return new Unit(dataset, seed, "dpl", Stage.SEARCH);
+        }
+
+        @Override
+        public String toString() {
+            return dataset + "/seed" + seed + "/" + (stage == Stage.SEARCH ? "search" : method);
+        }
+    }
+
+    /** Every unit of a plan, in the order {@link #run} runs them (baselines, search, DPL per dataset and seed). */
+    public static List<Unit> units(Plan plan) {
+        List<Unit> units = new ArrayList<>();
+        for (String dataset : plan.datasets()) {
+            for (long seed : plan.seeds()) {
+                for (String b : new java.util.LinkedHashSet<>(plan.baselines())) { // a name given twice runs once
+                    units.add(new Unit(dataset, seed, b, Stage.BASELINE));
+                }
+                units.add(new Unit(dataset, seed, "dpl", Stage.SEARCH));
+                units.add(new Unit(dataset, seed, "dpl", Stage.DPL));
+            }
+        }
+        return units;
+    }
+
+    /** Fails unless {@code out} can hold a pipeline (it must not be a run directory itself). */
+    public static void checkFolder(RunDirectory out) throws IOException {
         if (out.has(RunDirectory.RUN)) {
             throw new IOException(out.file(RunDirectory.RUN) + " records " + RunIdentity.describe(out.readJson(RunDirectory.RUN))
                     + ", but a pipeline needs a folder of its own; " + RunIdentity.OTHER_FOLDER);
         }
-        // every baseline resolved before the first one trains: a typo must not cost a finished stage
+    }
+
+    /** The plan's baseline presets by name; every one resolved before the first trains, so a typo costs no finished stage. */
+    public Map<String, PromptConfig> baselines(Plan plan) {
         Map<String, PromptConfig> baselines = new LinkedHashMap<>();
         for (String b : plan.baselines()) {
             baselines.put(b, Presets.resolve(b, clip.config()));
         }
+        return baselines;
+    }
+
+    public ResultsTable run(Plan plan, RunDirectory out, NDManager parent, String command) throws IOException {
+        checkFolder(out);
+        Map<String, PromptConfig> baselines = baselines(plan);
         out.create();
         ResultsTable table = new ResultsTable();
-        for (String dataset : plan.datasets()) {
-            for (long seed : plan.seeds()) {
-                DataSpec spec = new DataSpec(dataset, plan.root(), plan.shots(), seed, plan.subsample());
-                Path base = out.dir().resolve(dataset).resolve("seed" + seed);
-                for (Map.Entry<String, PromptConfig> b : baselines.entrySet()) {
-                    train(b.getKey(), spec, b.getValue(), plan.train(b.getKey()).withSeed(seed), base.resolve(b.getKey()), table, parent,
-                            command);
+        PromptConfig searched = null;
+        for (Unit u : units(plan)) {
+            switch (u.stage()) {
+                case BASELINE -> table.add(train(plan, u, baselines.get(u.method()), out.dir(), parent, command));
+                case SEARCH -> searched = search(plan, u, out.dir(), parent, command);
+                case DPL -> {
+                    table.add(train(plan, u, searched, out.dir(), parent, command));
+                    table.write(out);
                 }
-                PromptConfig searched = new SearchJob(clip, modelPath, progress, log)
-                        .run(spec, plan.search().withSeed(seed), new RunDirectory(base.resolve("search")), parent, command);
-                train("dpl", spec, searched, plan.train().withSeed(seed), base.resolve("dpl"), table, parent, command);
-                table.write(out);
             }
         }
         log.accept("\n" + table.format());
         return table;
     }
 
-    private void train(String method, DataSpec spec, PromptConfig cfg, TrainSettings s, Path dir, ResultsTable table,
-            NDManager parent, String command) throws IOException {
-        TestMetrics m = new TrainJob(clip, modelPath, progress, log).run(method, spec, cfg, s, new RunDirectory(dir), parent, command);
-        table.add(new ResultsTable.Row(spec.dataset(), method, spec.seed(), m.test().top1()));
+    /** Runs (or resumes, or reads back) a {@link Stage#SEARCH} unit under its run directory's lock; the configuration found. */
+    public PromptConfig search(Plan plan, Unit u, Path out, NDManager parent, String command) throws IOException {
+        Path dir = u.dir(out);
+        return locked(dir, () -> new SearchJob(clip, modelPath, progress, log)
+                .run(spec(plan, u), plan.search().withSeed(u.seed()), new RunDirectory(dir), parent, command));
+    }
+
+    /**
+     * Runs (or resumes, or reads back) a {@link Stage#BASELINE} or {@link Stage#DPL} unit under its
+     * run directory's lock; its row of the results table.
+     */
+    public ResultsTable.Row train(Plan plan, Unit u, PromptConfig cfg, Path out, NDManager parent, String command)
+            throws IOException {
+        Path dir = u.dir(out);
+        TestMetrics m = locked(dir, () -> new TrainJob(clip, modelPath, progress, log)
+                .run(u.method(), spec(plan, u), cfg, plan.train(u.method()).withSeed(u.seed()), new RunDirectory(dir), parent,
+                        command));
+        return new ResultsTable.Row(u.dataset(), u.method(), u.seed(), m.test().top1());
+    }
+
+    private static DataSpec spec(Plan plan, Unit u) {
+        return new DataSpec(u.dataset(), plan.root(), plan.shots(), u.seed(), plan.subsample());
+    }
+
+    /**
+     * Units of one process compute one at a time: DJL's autograd is process-wide (one gradient
+     * collector at a time, and opening one zeroes every gradient in the process), so two units
+     * training in one JVM (Spark tasks of one executor) would corrupt each other's steps.
+     */
+    private static final ReentrantLock COMPUTE = new ReentrantLock();
+
+    /**
+     * Runs a job holding its run directory's lock, so no other attempt writes the run at the same
+     * time, and then the process's {@link #COMPUTE} lock.
+     */
+    private <T> T locked(Path dir, RunLock.Job<T> job) throws IOException {
+        return RunLock.holding(dir, attempt, log, () -> {
+            try {
+                COMPUTE.lockInterruptibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while waiting for another unit of this process");
+            }
+            try {
+                return job.run();
+            } finally {
+                COMPUTE.unlock();
+            }
+        });
     }
 }

@@ -45,6 +45,28 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Creates {@code target} with {@code content} unless it exists, in one step: the bytes go to a
+     * temporary file that is then hard-linked as the target (link creation is atomic and fails on
+     * an existing name, also on NFS), so a reader never sees the file half-written and of two
+     * callers racing for one name exactly one wins.
+     *
+     * @return false when {@code target} already existed (nothing written)
+     */
+    public static boolean createExclusively(Path target, String content) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        try {
+            write(tmp, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
+            Files.createLink(target, tmp);
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
     public static void writeString(Path target, String content) throws IOException {
         write(target, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
     }

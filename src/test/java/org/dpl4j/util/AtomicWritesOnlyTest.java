@@ -42,6 +42,9 @@ class AtomicWritesOnlyTest {
             new Allowed("org/dpl4j/bench/Benchmark.java", "Files.writeString(Path.of(\"/proc/self/clear_refs\"), \"5\")",
                     "a Linux kernel control file, not a file the project produces: writing 5 resets the peak-RSS counter,"
                             + " and /proc accepts no renamed file"),
+            new Allowed("org/dpl4j/run/RunLock.java", "Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE)",
+                    "renames a stale lock aside, writing nothing: the rename is the atomic takeover step (of two waiters"
+                            + " only one finds the file); locks themselves are created by AtomicFiles.createExclusively"),
             new Allowed("org/dpl4j/report/Png.java", "ImageIO.write(img, \"png\", out)",
                     "encodes into an in-memory ByteArrayOutputStream for a data URI; the report page that embeds it is"
                             + " written by AtomicFiles"));

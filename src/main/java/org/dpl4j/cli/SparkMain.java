@@ -1,0 +1,55 @@
+package org.dpl4j.cli;
+
+import ai.djl.ndarray.NDManager;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.dpl4j.model.ClipModel;
+import org.dpl4j.protocol.Pipeline;
+import org.dpl4j.protocol.ResultsTable;
+import org.dpl4j.run.RunDirectory;
+import org.dpl4j.spark.SharedFolder;
+import org.dpl4j.spark.SparkPipeline;
+import org.dpl4j.spark.Work;
+import org.dpl4j.util.EngineSetup;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The Spark entry point: {@code spark-submit --class org.dpl4j.cli.SparkMain dpl4j.jar run …} takes
+ * exactly the options of {@code dpl4j run} (the same {@link RunCommand}) and runs its units as
+ * Spark tasks ({@link SparkPipeline}). The master and resources come from spark-submit; without
+ * one ({@code java -cp …}), it runs in local mode on all cores.
+ */
+@Command(name = "dpl4j-spark", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "The DPL protocol (dpl4j run) as Apache Spark tasks; run directories under --out must be on a"
+                + " filesystem every executor mounts at the same path.")
+public final class SparkMain {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns its exit code (tests call this). */
+    public static int run(String... args) {
+        EngineSetup.offline();
+        SparkPipeline.quietLogs();
+        CommandLine cli = new CommandLine(new SparkMain()).addSubcommand("run", new RunCommand(SparkMain::runOnSpark));
+        cli.setExecutionExceptionHandler(Main::oneLineError);
+        return cli.execute(args);
+    }
+
+    static ResultsTable runOnSpark(RunCommand o, String command) throws Exception {
+        Pipeline.checkFolder(new RunDirectory(o.out));
+        // the driver loads the model once: a wrong path or preset fails here, before any task is submitted
+        try (NDManager m = o.engine.manager(); ClipModel clip = o.model.load(m)) {
+            new Pipeline(clip, o.model.model, o.engine.progress(), Logs.stderr(o.engine.quiet)).baselines(o.plan());
+        }
+        Work w = Work.of(o.plan(), o.model.model.toAbsolutePath(), o.model.override(), o.engine.device, o.out, command);
+        SparkConf conf = new SparkConf().setAppName("dpl4j run").setIfMissing("spark.master", "local[*]")
+                // resumed runs must be bit-identical (see the launcher): MKL's gemm otherwise varies with alignment
+                .setIfMissing("spark.executorEnv.MKL_CBWR", "AUTO,STRICT");
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            return new SparkPipeline(sc, Logs.stderr(o.engine.quiet)).run(w, SharedFolder.FILES).table();
+        }
+    }
+}
