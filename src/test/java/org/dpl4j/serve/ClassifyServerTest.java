@@ -48,6 +48,8 @@ class ClassifyServerTest {
     static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     ClassifyServer server;
+    /** The gate of the test's encoder, opened after each test so a failed assertion cannot leave a batch (and close()) waiting. */
+    Gate gate;
 
     @BeforeAll
     static void bundle() throws IOException {
@@ -67,6 +69,9 @@ class ClassifyServerTest {
 
     @AfterEach
     void stop() {
+        if (gate != null) {
+            gate.open.countDown();
+        }
         if (server != null) {
             server.close();
         }
@@ -196,7 +201,7 @@ class ClassifyServerTest {
 
     @Test
     void aFullQueueAnswers503WithRetryAfterAndTheServerRecovers() throws Exception {
-        Gate gate = new Gate();
+        gate = new Gate();
         server = new ClassifyServer(classifier, settings().withBatching(1, 0, 1), gate);
         CompletableFuture<HttpResponse<String>> running = postAsync("/v1/classify", jpeg, "image/jpeg");
         gate.entered.acquire(); // the encoder holds the first image
@@ -216,7 +221,7 @@ class ClassifyServerTest {
 
     @Test
     void imagesWaitingTogetherRunAsOneBatch() throws Exception {
-        Gate gate = new Gate();
+        gate = new Gate();
         server = new ClassifyServer(classifier, settings().withBatching(4, 0, 16), gate);
         CompletableFuture<HttpResponse<String>> first = postAsync("/v1/classify", jpeg, "image/jpeg");
         gate.entered.acquire();
@@ -237,7 +242,7 @@ class ClassifyServerTest {
 
     @Test
     void shutdownFinishesTheRequestInFlightAndThenRefusesConnections() throws Exception {
-        Gate gate = new Gate();
+        gate = new Gate();
         server = new ClassifyServer(classifier, settings(), gate);
         int port = server.port();
         CompletableFuture<HttpResponse<String>> inFlight = postAsync("/v1/classify", jpeg, "image/jpeg");
