@@ -170,7 +170,7 @@ public final class BilevelSearch {
         float loss = StepRunner.chunkedStep(m, scope -> textFeatures(scope, texts, tt), (scope, txt, from, to) -> {
             int[] part = Arrays.copyOfRange(vl, from, to);
             NDArray logits = logits(scope, vb, from, to, txt, ti);
-            hits[0] += correct(logits, part);
+            hits[0] += Losses.correct(logits, part);
             return Losses.crossEntropy(logits, part);
         }, vl.length, AlphaChunks.size(clip.config(), vl.length), net.alphaParameters(), adam, s.alphaLr());
         return new StepOutcome(loss, hits[0]);
@@ -183,7 +183,7 @@ public final class BilevelSearch {
         int[] hits = new int[1];
         float loss = StepRunner.step(m, scope -> {
             NDArray logits = logits(scope, tb, 0, tb.labels().length, textFeatures(scope, texts, tt), ti);
-            hits[0] = correct(logits, tb.labels());
+            hits[0] = Losses.correct(logits, tb.labels());
             return Losses.crossEntropy(logits, tb.labels());
         }, net.promptParameters(), sgd, lr);
         return new StepOutcome(loss, hits[0]);
@@ -200,17 +200,6 @@ public final class BilevelSearch {
         float[] pixels = from == 0 && to == b.labels().length ? b.pixels() : Arrays.copyOfRange(b.pixels(), from * per, to * per);
         NDArray images = scope.create(pixels, new Shape(to - from, 3, res, res));
         return clip.logits(clip.image().encode(images, ti), textFeatures);
-    }
-
-    private static int correct(NDArray logits, int[] labels) {
-        long[] pred = logits.argMax(1).toLongArray();
-        int c = 0;
-        for (int i = 0; i < pred.length; i++) {
-            if (pred[i] == labels[i]) {
-                c++;
-            }
-        }
-        return c;
     }
 
     /** Endless val batches: pass after pass over the val split, or always the first batch. */

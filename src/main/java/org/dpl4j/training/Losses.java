@@ -31,4 +31,16 @@ public final class Losses {
         NDArray logPt = teacherLogits.logSoftmax(1).stopGradient();
         return Ops.div(logPt.exp().mul(logPt.sub(logPs)).sum(), studentLogits.size());
     }
+
+    /** How many rows of {@code logits} have their largest value at the row's label (the batch's correct predictions). */
+    public static int correct(NDArray logits, int[] labels) {
+        long[] pred = logits.argMax(1).toLongArray();
+        int c = 0;
+        for (int i = 0; i < pred.length; i++) {
+            if (pred[i] == labels[i]) {
+                c++;
+            }
+        }
+        return c;
+    }
 }

@@ -94,7 +94,7 @@ public final class PromptTrainer {
                             int[] hits = new int[1];
                             float loss = StepRunner.step(parent, scope -> {
                                 NDArray logits = prompts.logits(clip, scope, images(scope, b), texts);
-                                hits[0] = countCorrect(logits, b.labels());
+                                hits[0] = Losses.correct(logits, b.labels());
                                 NDArray l = Losses.crossEntropy(logits, b.labels());
                                 if (teacher != null && settings.distillWeight() > 0) {
                                     NDArray tl = teacherLogits(scope, b, teacher);
@@ -128,16 +128,5 @@ public final class PromptTrainer {
     private NDArray teacherLogits(NDManager scope, Batch b, NDArray teacherTextT) {
         NDArray f = clip.image().encode(images(scope, b), BlockAttention.PLAIN).stopGradient();
         return Ops.mul(ClipModel.normalize(f).matMul(teacherTextT), clip.scale());
-    }
-
-    static int countCorrect(NDArray logits, int[] labels) {
-        long[] pred = logits.argMax(1).toLongArray();
-        int c = 0;
-        for (int i = 0; i < pred.length; i++) {
-            if (pred[i] == labels[i]) {
-                c++;
-            }
-        }
-        return c;
     }
 }
