@@ -69,7 +69,7 @@ public final class Classifier implements AutoCloseable {
      * must still be the recorded one.
      */
     public static Classifier load(Path runOrBundle, Path model) throws IOException {
-        EngineSetup.offline();
+        EngineSetup.configure();
         NDManager engine = NDManager.newBaseManager();
         try {
             Bundle b = Files.isDirectory(runOrBundle) ? Bundle.fromRun(runOrBundle, model, engine)

@@ -68,7 +68,7 @@ final class LoadTestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EngineSetup.offline();
+        EngineSetup.configure();
         List<byte[]> sample = readImages();
         try (NDManager engine = NDManager.newBaseManager(); Classifier classifier = load(engine)) {
             System.out.printf("model: %s, %d classes, resolution %d; %d distinct images from %s%n",

@@ -35,7 +35,7 @@ public final class Main {
 
     /** Runs the CLI and returns its exit code (tests call this). */
     public static int run(String... args) {
-        EngineSetup.offline();
+        EngineSetup.configure();
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(Main::oneLineError);
         return cli.execute(args);

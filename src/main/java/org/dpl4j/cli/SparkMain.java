@@ -31,7 +31,7 @@ public final class SparkMain {
 
     /** Runs the CLI and returns its exit code (tests call this). */
     public static int run(String... args) {
-        EngineSetup.offline();
+        EngineSetup.configure();
         SparkPipeline.quietLogs();
         CommandLine cli = new CommandLine(new SparkMain()).addSubcommand("run", new RunCommand(SparkMain::runOnSpark));
         cli.setExecutionExceptionHandler(Main::oneLineError);

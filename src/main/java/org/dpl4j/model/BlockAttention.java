@@ -1,6 +1,6 @@
 package org.dpl4j.model;
 
-import ai.djl.ndarray.NDArray;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * How a block's frozen self-attention is computed: plain CLIP, with one deep prompt as extra
@@ -17,7 +17,7 @@ public interface BlockAttention {
      * @param w the block's frozen weights
      * @param mask additive (L, L) causal mask for the text branch, null for images
      */
-    NDArray attend(int layer, NDArray x, NDArray h, BlockWeights w, NDArray mask);
+    Tensor attend(int layer, Tensor x, Tensor h, BlockWeights w, Tensor mask);
 
     /** Vanilla CLIP attention. */
     BlockAttention PLAIN = (layer, x, h, w, mask) -> AttentionMath.plain(h, w, mask);

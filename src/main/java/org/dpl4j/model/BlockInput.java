@@ -1,6 +1,6 @@
 package org.dpl4j.model;
 
-import ai.djl.ndarray.NDArray;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * What a block receives as its input tokens. Methods that carry prompts in the residual stream
@@ -11,7 +11,7 @@ import ai.djl.ndarray.NDArray;
 public interface BlockInput {
 
     /** @return the tokens block {@code layer} (0-based) runs on, given the previous block's output {@code x} (B, L, W) */
-    NDArray before(int layer, NDArray x);
+    Tensor before(int layer, Tensor x);
 
     BlockInput UNCHANGED = (layer, x) -> x;
 }

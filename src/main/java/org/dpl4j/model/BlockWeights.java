@@ -1,37 +1,40 @@
 package org.dpl4j.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
+import org.bytedeco.pytorch.Tensor;
+import org.dpl4j.tensor.Owned;
 
 /**
  * The frozen weights of one residual attention block, with the linear maps pre-transposed so
- * that every product reads {@code activation.matMul(weightT)}: the activation is the left
- * operand, so results live in the caller's per-step memory scope, never in the model's.
+ * that every product reads {@code activation.matmul(weightT)}, as open_clip's
+ * {@code x @ W.T} does.
  */
 public record BlockWeights(
         int width,
         int heads,
-        NDArray ln1Gamma,
-        NDArray ln1Beta,
-        NDArray inProjT,
-        NDArray inProjBias,
-        NDArray qProjT,
-        NDArray qProjBias,
-        NDArray kvProjT,
-        NDArray kvProjBias,
-        NDArray outProjT,
-        NDArray outProjBias,
-        NDArray ln2Gamma,
-        NDArray ln2Beta,
-        NDArray fcT,
-        NDArray fcBias,
-        NDArray projT,
-        NDArray projBias) {
+        Tensor ln1Gamma,
+        Tensor ln1Beta,
+        Tensor inProjT,
+        Tensor inProjBias,
+        Tensor qProjT,
+        Tensor qProjBias,
+        Tensor kvProjT,
+        Tensor kvProjBias,
+        Tensor outProjT,
+        Tensor outProjBias,
+        Tensor ln2Gamma,
+        Tensor ln2Beta,
+        Tensor fcT,
+        Tensor fcBias,
+        Tensor projT,
+        Tensor projBias) {
 
-    /** Reads block {@code prefix} (e.g. {@code visual.transformer.resblocks.3.}) from the weights. */
-    public static BlockWeights of(ClipWeights w, String prefix, int width, int heads) {
-        NDArray inT = w.get(prefix + "attn.in_proj_weight").transpose();
-        NDArray inB = w.get(prefix + "attn.in_proj_bias");
+    /**
+     * Reads block {@code prefix} (e.g. {@code visual.transformer.resblocks.3.}) from the weights;
+     * the transposed and sliced views it makes belong to {@code owner}.
+     */
+    public static BlockWeights of(ClipWeights w, String prefix, int width, int heads, Owned owner) {
+        Tensor inT = owner.own(w.get(prefix + "attn.in_proj_weight").t());
+        Tensor inB = w.get(prefix + "attn.in_proj_bias");
         return new BlockWeights(
                 width,
                 heads,
@@ -39,17 +42,17 @@ public record BlockWeights(
                 w.get(prefix + "ln_1.bias"),
                 inT,
                 inB,
-                inT.get(new NDIndex(":, :{}", width)),
-                inB.get(new NDIndex(":{}", width)),
-                inT.get(new NDIndex(":, {}:", width)),
-                inB.get(new NDIndex("{}:", width)),
-                w.get(prefix + "attn.out_proj.weight").transpose(),
+                owner.own(inT.narrow(1, 0, width)),
+                owner.own(inB.narrow(0, 0, width)),
+                owner.own(inT.narrow(1, width, 2L * width)),
+                owner.own(inB.narrow(0, width, 2L * width)),
+                owner.own(w.get(prefix + "attn.out_proj.weight").t()),
                 w.get(prefix + "attn.out_proj.bias"),
                 w.get(prefix + "ln_2.weight"),
                 w.get(prefix + "ln_2.bias"),
-                w.get(prefix + "mlp.c_fc.weight").transpose(),
+                owner.own(w.get(prefix + "mlp.c_fc.weight").t()),
                 w.get(prefix + "mlp.c_fc.bias"),
-                w.get(prefix + "mlp.c_proj.weight").transpose(),
+                owner.own(w.get(prefix + "mlp.c_proj.weight").t()),
                 w.get(prefix + "mlp.c_proj.bias"));
     }
 

@@ -1,44 +1,86 @@
 package org.dpl4j.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.model.io.ClipLoader;
+import org.dpl4j.tensor.Owned;
+import org.dpl4j.tensor.Placement;
+import org.dpl4j.tensor.Precision;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
 
 /**
- * A frozen CLIP: both encoders over weights held by a manager this object owns. Nothing here
- * requires gradients, so autograd only records what trainable prompts touch.
+ * A frozen CLIP: both encoders over weights this object owns, on one device and in one precision.
+ * Nothing here requires gradients, so autograd only records what trainable prompts touch.
  */
 public final class ClipModel implements AutoCloseable {
-    private final NDManager manager;
+    private final Owned owned;
     private final ClipWeights weights;
+    private final Placement placement;
+    private final Device device;
     private final TextEncoder text;
     private final ImageEncoder image;
-    private final NDArray logitScale;
+    private final float scale;
 
-    private ClipModel(NDManager manager, ClipWeights weights) {
-        this.manager = manager;
+    private ClipModel(Owned owned, ClipWeights weights, Placement placement) {
+        this.owned = owned;
         this.weights = weights;
-        this.text = new TextEncoder(weights);
-        this.image = new ImageEncoder(weights);
-        this.logitScale = weights.get("logit_scale");
+        this.placement = placement;
+        this.device = owned.own(placement.torchDevice());
+        this.text = new TextEncoder(weights, owned);
+        this.image = new ImageEncoder(weights, owned);
+        this.scale = (float) Math.exp(Tensors.item(weights.get("logit_scale")));
     }
 
-    /** Loads any supported format; {@code config} overrides the dims found in the files (may be null). */
-    public static ClipModel load(Path path, ClipConfig config, NDManager parent) throws IOException {
-        NDManager m = parent.newSubManager();
-        try {
-            return new ClipModel(m, ClipLoader.load(path, config, m));
+    /** Loads any supported format on the CPU in fp32; {@code config} overrides the dims found in the files (may be null). */
+    public static ClipModel load(Path path, ClipConfig config) throws IOException {
+        return load(path, config, Placement.CPU_FP32);
+    }
+
+    /** Loads any supported format onto {@code placement}'s device, weights in its precision. */
+    public static ClipModel load(Path path, ClipConfig config, Placement placement) throws IOException {
+        Owned owned = new Owned();
+        try (Scope s = Scope.open()) {
+            ClipWeights raw = ClipLoader.load(path, config);
+            return new ClipModel(owned, place(raw, placement, owned), placement);
         } catch (IOException | RuntimeException e) {
-            m.close();
+            owned.close();
             throw e;
         }
     }
 
-    /** Wraps weights already loaded into {@code manager}; closing the model closes the manager. */
-    public static ClipModel of(NDManager manager, ClipWeights weights) {
-        return new ClipModel(manager, weights);
+    /** Wraps weights as they are (their device and dtype); the model takes a reference to each. */
+    public static ClipModel of(ClipWeights weights) {
+        Owned owned = new Owned();
+        weights.tensors().values().forEach(owned::own);
+        Tensor any = weights.get("logit_scale");
+        Precision p = weights.get("visual.proj").scalar_type() == ScalarType.BFloat16 ? Precision.BF16 : Precision.FP32;
+        return new ClipModel(owned, weights, new Placement(org.dpl4j.tensor.DeviceSpec.of(any.device()), p));
+    }
+
+    /**
+     * The weights moved to the placement: in bf16 mode every matrix and embedding is bf16, while
+     * LayerNorm parameters and the logit scale stay fp32 (LayerNorm runs in fp32 anyway).
+     */
+    static ClipWeights place(ClipWeights w, Placement placement, Owned owned) {
+        Device d = placement.torchDevice();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : w.tensors().entrySet()) {
+            String name = e.getKey();
+            boolean keepFp32 = name.equals("logit_scale") || name.contains("ln_") || name.startsWith("ln_");
+            ScalarType type = keepFp32 ? ScalarType.Float : placement.precision().type();
+            Tensor t = e.getValue();
+            if (t.scalar_type() != type || !t.device().is_cpu() || !d.is_cpu()) {
+                t = t.to(d, type);
+            }
+            out.put(name, owned.own(t));
+        }
+        return new ClipWeights(w.config(), out, w.format(), w.source());
     }
 
     public ClipConfig config() {
@@ -57,29 +99,34 @@ public final class ClipModel implements AutoCloseable {
         return image;
     }
 
-    public NDManager manager() {
-        return manager;
+    public Placement placement() {
+        return placement;
+    }
+
+    /** The device every tensor of this model (and of a step that uses it) lives on. */
+    public Device device() {
+        return device;
     }
 
     /** {@code exp(logit_scale)} as a float. */
     public float scale() {
-        return (float) Math.exp(logitScale.getFloat());
+        return scale;
     }
 
-    /** {@code exp(logit_scale) · cos(image, text)}: (B, E) × (C, E) → (B, C). */
-    public NDArray logits(NDArray imageFeatures, NDArray textFeatures) {
-        NDArray i = normalize(imageFeatures);
-        NDArray t = normalize(textFeatures);
-        return Ops.mul(i.matMul(t.transpose()), scale());
+    /** {@code exp(logit_scale) · cos(image, text)}: (B, E) × (C, E) → (B, C), in fp32. */
+    public Tensor logits(Tensor imageFeatures, Tensor textFeatures) {
+        Tensor i = normalize(imageFeatures.to(ScalarType.Float));
+        Tensor t = normalize(textFeatures.to(ScalarType.Float));
+        return Ops.mul(i.matmul(t.t()), scale);
     }
 
     /** Row-wise L2 normalisation. */
-    public static NDArray normalize(NDArray x) {
-        return x.div(x.norm(new int[] {-1}, true));
+    public static Tensor normalize(Tensor x) {
+        return x.div(x.norm(new org.bytedeco.pytorch.ScalarOptional(new org.bytedeco.pytorch.Scalar(2.0)), new long[] {-1}, true));
     }
 
     @Override
     public void close() {
-        manager.close();
+        owned.close();
     }
 }

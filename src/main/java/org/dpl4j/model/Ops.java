@@ -1,109 +1,88 @@
 package org.dpl4j.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.norm.LayerNorm;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.dpl4j.tensor.Tensors;
 
-/** Small tensor helpers shared by the encoders; inputs come first so results stay in their scope. */
+/**
+ * The few tensor helpers the encoders share. Results are created in the calling thread's
+ * {@link org.dpl4j.tensor.Scope}; weights and prompts are plain operands.
+ */
 public final class Ops {
     /** OpenAI CLIP's LayerNorm epsilon. */
     public static final float LN_EPS = 1e-5f;
 
     private Ops() {}
 
-    public static NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta) {
-        return LayerNorm.layerNorm(x, new Shape(gamma.getShape().get(0)), gamma, beta, LN_EPS).singletonOrThrow();
+    /**
+     * LayerNorm over the last dimension with CLIP's epsilon. Statistics are computed in fp32 even
+     * when {@code x} is bf16 (OpenAI's {@code LayerNorm} subclass does the same for fp16), and the
+     * result is returned in {@code x}'s dtype.
+     */
+    public static Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta) {
+        long[] normalized = {gamma.size(0)};
+        if (x.scalar_type() == ScalarType.Float) {
+            return torch.layer_norm(x, normalized, new TensorOptional(gamma), new TensorOptional(beta), LN_EPS, false);
+        }
+        Tensor y = torch.layer_norm(x.to(ScalarType.Float), normalized, new TensorOptional(gamma.to(ScalarType.Float)),
+                new TensorOptional(beta.to(ScalarType.Float)), LN_EPS, false);
+        return y.to(x.scalar_type());
     }
 
     /** x · sigmoid(1.702 x), the activation OpenAI CLIP was trained with. */
-    public static NDArray quickGelu(NDArray x) {
-        return x.mul(Activation.sigmoid(mul(x, 1.702f)));
+    public static Tensor quickGelu(Tensor x) {
+        return x.mul(x.mul(new Scalar(1.702f)).sigmoid());
+    }
+
+    /** {@code x · s}; the scalar is copied into the autograd graph by value. */
+    public static Tensor mul(Tensor x, float s) {
+        return x.mul(new Scalar(s));
+    }
+
+    public static Tensor div(Tensor x, float s) {
+        return x.div(new Scalar(s));
     }
 
     /**
-     * {@code x · s} with a scalar whose storage PyTorch owns. Never use DJL's {@code mul(Number)}
-     * (or div/add/sub with a Number) on a path autograd records: DJL wraps the number in a
-     * direct buffer without copying ({@code from_blob}) and closes it right after the op, but
-     * autograd saves that scalar for backward; once the GC frees the buffer, backward reads
-     * whatever reuses the memory, giving sporadic gradients of 1e18..1e36 or NaN.
+     * {@code x @ wT + b}. In bf16 mode the frozen weights are bf16 while prompts are fp32: the
+     * operand is cast to the weights' dtype (differentiably), as autocast would.
      */
-    public static NDArray mul(NDArray x, float s) {
-        try (NDArray c = scalar(x, s)) {
-            return x.mul(c);
-        }
+    public static Tensor affine(Tensor x, Tensor wT, Tensor b) {
+        return matmul(x, wT).add(b);
     }
 
-    /** {@code x / s}; see {@link #mul(NDArray, float)} for why the scalar must be owned. */
-    public static NDArray div(NDArray x, float s) {
-        try (NDArray c = scalar(x, s)) {
-            return x.div(c);
-        }
-    }
-
-    /**
-     * A 0-d tensor of {@code like}'s type and device allocated by PyTorch ({@code torch::full}),
-     * so autograd may keep it after the Java handle is closed.
-     */
-    public static NDArray scalar(NDArray like, float s) {
-        return like.getManager().full(new Shape(), s, like.getDataType(), like.getDevice());
+    /** {@code a @ b} with {@code a} cast to {@code b}'s dtype when they differ. */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        return (a.scalar_type() == b.scalar_type() ? a : a.to(b.scalar_type())).matmul(b);
     }
 
     /** (B, L, W) → (B, H, L, W/H). */
-    public static NDArray splitHeads(NDArray x, int heads) {
-        Shape s = x.getShape();
-        return x.reshape(s.get(0), s.get(1), heads, s.get(2) / heads).transpose(0, 2, 1, 3);
+    public static Tensor splitHeads(Tensor x, int heads) {
+        long[] s = Tensors.shape(x);
+        return x.reshape(s[0], s[1], heads, s[2] / heads).permute(0, 2, 1, 3);
     }
 
     /** (B, H, L, d) → (B, L, H·d). */
-    public static NDArray mergeHeads(NDArray x) {
-        Shape s = x.getShape();
-        return x.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), s.get(1) * s.get(3));
+    public static Tensor mergeHeads(Tensor x) {
+        long[] s = Tensors.shape(x);
+        return x.permute(0, 2, 1, 3).reshape(s[0], s[2], s[1] * s[3]);
     }
 
-    /**
-     * Copies a long-lived array (a prompt or an alpha) into the scope of {@code like} through a
-     * differentiable add, so everything derived from it is freed with the step's manager while
-     * gradients still reach the original.
-     */
-    public static NDArray inScopeOf(NDArray like, NDArray param) {
-        return into(like.getManager(), param);
-    }
-
-    /**
-     * A copy of an array made from Java data whose storage PyTorch owns. DJL's {@code create}
-     * wraps a direct buffer without copying; autograd may read such a tensor (saved for backward)
-     * after the buffer is gone, which shows up as sporadic garbage gradients.
-     */
-    public static NDArray owned(NDArray fromJava) {
-        NDArray c = fromJava.duplicate();
-        fromJava.close();
-        return c;
-    }
-
-    /** Every element, for in-place copies through {@code index_put_}. */
-    private static final NDIndex ALL = new NDIndex("...");
-
-    /**
-     * Overwrites {@code target} in place with {@code source} (broadcast). Never use DJL's
-     * {@code set(Buffer)}/{@code set(float[])}/{@code copyTo}: on CPU they re-point the tensor
-     * at a temporary Java buffer ({@code set_} with {@code from_blob}) instead of copying, so the
-     * tensor's storage is freed by the next GC and later writes corrupt the native heap.
-     */
-    public static void copyInto(NDArray target, NDArray source) {
-        target.set(ALL, source);
-    }
-
-    /** Fills {@code target} with {@code value} in place, NaN and inf included (unlike subtracting). */
-    public static void fill(NDArray target, float value) {
-        try (NDArray v = scalar(target, value)) {
-            copyInto(target, v);
+    /** Overwrites {@code target} in place with {@code source} (broadcast), outside autograd. */
+    public static void copyInto(Tensor target, Tensor source) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            target.copy_(source);
         }
     }
 
-    /** {@code param} as a (differentiable) copy owned by {@code scope}. */
-    public static NDArray into(ai.djl.ndarray.NDManager scope, NDArray param) {
-        return scope.zeros(param.getShape(), param.getDataType(), param.getDevice()).add(param);
+    /** Fills {@code target} with {@code value} in place, NaN and inf included, outside autograd. */
+    public static void fill(Tensor target, float value) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            target.fill_(new Scalar(value));
+        }
     }
 }

@@ -1,11 +1,11 @@
 package org.dpl4j.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.io.WeightSchema;
+import org.dpl4j.tensor.Shape;
+import org.dpl4j.tensor.Tensors;
 
 /**
  * Randomly initialised CLIP weights of any dimensions (as open_clip initialises a fresh model:
@@ -14,19 +14,20 @@ import org.dpl4j.model.io.WeightSchema;
 public final class RandomWeights {
     private RandomWeights() {}
 
-    public static Map<String, NDArray> create(ClipConfig cfg, NDManager manager, long seed) {
+    /** fp32 CPU tensors; the caller owns them (a {@link ClipModel} made {@link ClipModel#of of} them does). */
+    public static Map<String, Tensor> create(ClipConfig cfg, long seed) {
         java.util.Random rng = new java.util.Random(seed);
-        Map<String, NDArray> out = new LinkedHashMap<>();
+        Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, Shape> e : WeightSchema.expected(cfg).entrySet()) {
             String name = e.getKey();
             Shape s = e.getValue();
-            NDArray a;
+            Tensor a;
             if (name.equals("logit_scale")) {
-                a = manager.create((float) Math.log(1 / 0.07));
+                a = Tensors.floats(new float[] {(float) Math.log(1 / 0.07)});
             } else if (name.contains("ln_") && name.endsWith(".weight")) {
-                a = manager.ones(s);
+                a = Tensors.ones(null, s.dims());
             } else if (name.endsWith(".bias")) {
-                a = manager.zeros(s);
+                a = Tensors.zeros(null, s.dims());
             } else {
                 long fanIn = s.dimension() >= 2 ? s.size() / s.get(0) : s.get(0);
                 double std = name.contains("embedding") && !name.contains("positional") ? 0.02
@@ -35,15 +36,14 @@ public final class RandomWeights {
                 for (int i = 0; i < v.length; i++) {
                     v[i] = (float) (rng.nextGaussian() * std);
                 }
-                a = manager.create(v, s);
+                a = Tensors.floats(v, s.dims());
             }
             out.put(name, a);
         }
         return out;
     }
 
-    public static ClipModel model(ClipConfig cfg, NDManager parent, long seed) {
-        NDManager m = parent.newSubManager();
-        return ClipModel.of(m, new ClipWeights(cfg, create(cfg, m, seed), null, null));
+    public static ClipModel model(ClipConfig cfg, long seed) {
+        return ClipModel.of(new ClipWeights(cfg, create(cfg, seed), null, null));
     }
 }

@@ -1,11 +1,10 @@
 package org.dpl4j.prompts;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.Ops;
 
@@ -16,46 +15,51 @@ import org.dpl4j.model.Ops;
  * {@link CoCoOp} (prompts conditioned on each image) and {@link MaPLe} (prompts replacing tokens
  * of the residual stream, vision prompts coupled to text prompts). Training, checkpoints and
  * evaluation only see this interface.
+ *
+ * <p>Tensors a method returns are made in the caller's current {@link org.dpl4j.tensor.Scope};
+ * its parameters are its own (closed by {@link #close()}).
  */
 public interface PromptLearner extends AutoCloseable {
 
     /** The learnable tensors by name, in a stable order (checkpoints and optimiser state use these names). */
-    Map<String, NDArray> parameters();
+    Map<String, Tensor> parameters();
 
     /** The frozen text input this method reads for {@code classNames} ({@code templates}: the run's text input). */
-    ClassTexts texts(ClipModel clip, List<String> classNames, List<String> templates, NDManager manager);
+    ClassTexts texts(ClipModel clip, List<String> classNames, List<String> templates);
 
-    /** Logits (B, C) of images (B, 3, R, R) against {@code texts}, recorded by autograd; intermediates in {@code scope}. */
-    NDArray logits(ClipModel clip, NDManager scope, NDArray images, ClassTexts texts);
+    /** Logits (B, C) of images (B, 3, R, R) against {@code texts}, recorded by autograd. */
+    Tensor logits(ClipModel clip, Tensor images, ClassTexts texts);
 
     /**
      * A scorer for evaluation with the current values: whatever does not depend on the image
-     * (the class text features, where the method allows) is computed once, in {@code manager}.
+     * (the class text features, where the method allows) is computed once, in the caller's scope,
+     * without autograd.
      */
-    Scorer freeze(ClipModel clip, ClassTexts texts, NDManager manager);
+    Scorer freeze(ClipModel clip, ClassTexts texts);
 
     void save(Path file) throws IOException;
 
     /** Learned scalars: the total size of {@link #parameters()}. */
     default long trainableParameters() {
-        return parameters().values().stream().mapToLong(a -> a.getShape().size()).sum();
+        return parameters().values().stream().mapToLong(Tensor::numel).sum();
     }
 
     @Override
     void close();
 
-    /** Logits (B, C) of a batch of images, every intermediate in {@code scope}. */
+    /** Logits (B, C) of a batch of images, in the caller's scope. Callers run it under a {@code NoGradGuard}. */
     @FunctionalInterface
     interface Scorer {
-        NDArray logits(NDManager scope, NDArray images);
+        Tensor logits(Tensor images);
 
         /**
          * Scores against class text features computed once: {@code exp(logit_scale)·cos} of the
          * image features {@code image} gives and {@code textFeatures} (C, E), kept out of autograd.
          */
-        static Scorer fixedText(ClipModel clip, NDArray textFeatures, java.util.function.UnaryOperator<NDArray> image) {
-            NDArray textT = Ops.mul(ClipModel.normalize(textFeatures).transpose(), clip.scale()).stopGradient();
-            return (scope, images) -> ClipModel.normalize(image.apply(images)).matMul(textT);
+        static Scorer fixedText(ClipModel clip, Tensor textFeatures, java.util.function.UnaryOperator<Tensor> image) {
+            Tensor textT = Ops.mul(ClipModel.normalize(textFeatures.to(org.bytedeco.pytorch.global.torch.ScalarType.Float)).t(),
+                    clip.scale()).detach();
+            return images -> ClipModel.normalize(image.apply(images).to(org.bytedeco.pytorch.global.torch.ScalarType.Float)).matmul(textT);
         }
     }
 }

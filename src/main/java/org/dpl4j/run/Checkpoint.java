@@ -1,27 +1,27 @@
 package org.dpl4j.run;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.Ops;
 import org.dpl4j.model.io.Safetensors;
+import org.dpl4j.tensor.Shape;
 
 /**
  * Parameters and optimiser state at the end of an epoch, in one atomically written safetensors
  * file: tensors {@code param.<name>} and {@code opt.<optimiser>.<name>}, metadata {@code epoch}.
  */
-public record Checkpoint(int epoch, Map<String, NDArray> params, Map<String, Map<String, NDArray>> optimizers,
+public record Checkpoint(int epoch, Map<String, Tensor> params, Map<String, Map<String, Tensor>> optimizers,
         Map<String, String> extra) {
 
-    public Checkpoint(int epoch, Map<String, NDArray> params, Map<String, Map<String, NDArray>> optimizers) {
+    public Checkpoint(int epoch, Map<String, Tensor> params, Map<String, Map<String, Tensor>> optimizers) {
         this(epoch, params, optimizers, Map.of());
     }
 
     public void save(Path file) throws IOException {
-        Map<String, NDArray> all = new LinkedHashMap<>();
+        Map<String, Tensor> all = new LinkedHashMap<>();
         params.forEach((k, v) -> all.put("param." + k, v));
         optimizers.forEach((opt, state) -> state.forEach((k, v) -> all.put("opt." + opt + "." + k, v)));
         Map<String, String> meta = new LinkedHashMap<>(extra);
@@ -29,14 +29,15 @@ public record Checkpoint(int epoch, Map<String, NDArray> params, Map<String, Map
         Safetensors.write(file, all, meta);
     }
 
-    public static Checkpoint load(Path file, NDManager manager) throws IOException {
+    /** CPU tensors in the caller's scope. */
+    public static Checkpoint load(Path file) throws IOException {
         Map<String, String> meta = Safetensors.metadata(file);
         if (!meta.containsKey("epoch")) {
             throw new IOException(file + ": not a dpl4j checkpoint (no epoch in its metadata)");
         }
-        Map<String, NDArray> params = new LinkedHashMap<>();
-        Map<String, Map<String, NDArray>> opts = new LinkedHashMap<>();
-        Safetensors.read(file, manager).forEach((k, v) -> {
+        Map<String, Tensor> params = new LinkedHashMap<>();
+        Map<String, Map<String, Tensor>> opts = new LinkedHashMap<>();
+        Safetensors.read(file).forEach((k, v) -> {
             if (k.startsWith("param.")) {
                 params.put(k.substring(6), v);
             } else if (k.startsWith("opt.")) {
@@ -49,14 +50,14 @@ public record Checkpoint(int epoch, Map<String, NDArray> params, Map<String, Map
     }
 
     /** Copies checkpointed values into live parameters (names must match). */
-    public void restoreInto(Map<String, NDArray> live, String what) {
-        for (Map.Entry<String, NDArray> e : live.entrySet()) {
-            NDArray saved = params.get(e.getKey());
-            if (saved == null || !saved.getShape().equals(e.getValue().getShape())) {
+    public void restoreInto(Map<String, Tensor> live, String what) {
+        for (Map.Entry<String, Tensor> e : live.entrySet()) {
+            Tensor saved = params.get(e.getKey());
+            if (saved == null || !Shape.of(saved).equals(Shape.of(e.getValue()))) {
                 throw new IllegalStateException("checkpoint does not match this run's " + what + ": tensor " + e.getKey()
-                        + (saved == null ? " is missing" : " has shape " + saved.getShape()));
+                        + (saved == null ? " is missing" : " has shape " + Shape.of(saved)));
             }
-            Ops.copyInto(e.getValue(), saved); // a real copy: DJL's set(float[]) would alias a temporary buffer
+            Ops.copyInto(e.getValue(), saved); // in place, onto the live tensor's device
         }
     }
 }

@@ -1,7 +1,6 @@
 package org.dpl4j.training;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.Batch;
 
 /**
@@ -10,6 +9,6 @@ import org.dpl4j.data.Batch;
  */
 public interface ImageClassifier {
 
-    /** Logits (B, C) of a batch of images; every intermediate is allocated in {@code scope}. */
-    NDArray logits(NDManager scope, Batch batch);
+    /** Logits (B, C) of a batch of images, in the caller's scope (the evaluator opens one per batch). */
+    Tensor logits(Batch batch);
 }

@@ -1,20 +1,21 @@
 package org.dpl4j.testutil;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.dpl4j.model.ClipConfig;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.io.Safetensors;
+import org.dpl4j.tensor.Shape;
+import org.dpl4j.tensor.Tensors;
 
 /** Reads the golden reference tensors of {@code ../shared/golden} and compares results with them. */
 public final class Golden {
     private Golden() {}
 
-    public static Map<String, NDArray> tensors(String file, NDManager manager) throws IOException {
-        return Safetensors.read(Shared.require("golden/" + file), manager);
+    public static Map<String, Tensor> tensors(String file) throws IOException {
+        return Safetensors.read(Shared.require("golden/" + file));
     }
 
     public static Map<String, String> metadata(String file) throws IOException {
@@ -26,23 +27,23 @@ public final class Golden {
     }
 
     /** Largest absolute element-wise difference (shapes must agree). */
-    public static float maxAbsDiff(NDArray actual, NDArray expected) {
-        if (!actual.getShape().equals(expected.getShape())) {
-            throw new AssertionError("shape " + actual.getShape() + " != expected " + expected.getShape());
+    public static float maxAbsDiff(Tensor actual, Tensor expected) {
+        if (!Shape.of(actual).equals(Shape.of(expected))) {
+            throw new AssertionError("shape " + Shape.of(actual) + " != expected " + Shape.of(expected));
         }
-        return actual.sub(expected).abs().max().getFloat();
+        return Tensors.item(actual.to(org.bytedeco.pytorch.global.torch.ScalarType.Float).sub(expected).abs().max());
     }
 
     /** max |a - e| / max(max |e|, tiny): the relative error used for gradients. */
-    public static float maxRelDiff(NDArray actual, NDArray expected) {
-        float scale = Math.max(expected.abs().max().getFloat(), 1e-12f);
+    public static float maxRelDiff(Tensor actual, Tensor expected) {
+        float scale = Math.max(Tensors.item(expected.abs().max()), 1e-12f);
         return maxAbsDiff(actual, expected) / scale;
     }
 
-    public static long[][] tokens(NDArray t) {
-        long[] flat = t.toLongArray();
-        int n = (int) t.getShape().get(0);
-        int len = (int) t.getShape().get(1);
+    public static long[][] tokens(Tensor t) {
+        long[] flat = Tensors.toLongs(t);
+        int n = (int) t.size(0);
+        int len = (int) t.size(1);
         long[][] out = new long[n][len];
         for (int i = 0; i < n; i++) {
             System.arraycopy(flat, i * len, out[i], 0, len);

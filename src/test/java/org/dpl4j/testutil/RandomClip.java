@@ -1,6 +1,5 @@
 package org.dpl4j.testutil;
 
-import ai.djl.ndarray.NDManager;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.RandomWeights;
@@ -9,8 +8,8 @@ import org.dpl4j.model.RandomWeights;
 public final class RandomClip {
     private RandomClip() {}
 
-    public static ClipModel create(ClipConfig cfg, NDManager parent, long seed) {
-        return RandomWeights.model(cfg, parent, seed);
+    public static ClipModel create(ClipConfig cfg, long seed) {
+        return RandomWeights.model(cfg, seed);
     }
 
     /** Rows of [SOT, random ids, EOT, 0...] with varied lengths. */

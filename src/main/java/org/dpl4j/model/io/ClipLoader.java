@@ -1,27 +1,28 @@
 package org.dpl4j.model.io;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.nn.ParameterList;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.dpl4j.model.ClipConfig;
+import org.bytedeco.pytorch.JitModule;
+import org.bytedeco.pytorch.NamedTensor;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.bytedeco.pytorch.named_parameter_iterator;
+import org.bytedeco.pytorch.named_parameter_list;
 import org.dpl4j.model.ClipWeights;
+import org.dpl4j.tensor.Torch;
 
 /**
  * Loads CLIP weights from any of the three formats (detected from the path), converts them to
- * fp32 OpenAI names, and validates names and shapes against the config.
+ * fp32 OpenAI names, and validates names and shapes against the config. The tensors are CPU
+ * tensors made in the caller's scope; {@link org.dpl4j.model.ClipModel#load} places and owns them.
  */
 public final class ClipLoader {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,16 +30,15 @@ public final class ClipLoader {
     private ClipLoader() {}
 
     /** Loads {@code path}; dims come from {@code override} when given, else from the files. */
-    public static ClipWeights load(Path path, ClipConfig override, NDManager manager) throws IOException {
+    public static ClipWeights load(Path path, ClipConfig override) throws IOException {
         if (!Files.exists(path)) {
             throw new IOException("model not found: " + path);
         }
         ModelFormat format = detect(path);
         Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
         String source = path.toString();
-        NDManager raw = manager.newSubManager();
-        try {
-            Map<String, NDArray> sd;
+        {
+            Map<String, Tensor> sd;
             ClipConfig config = override;
             switch (format) {
                 case HUGGINGFACE -> {
@@ -52,12 +52,12 @@ public final class ClipLoader {
                     if (config == null) {
                         config = HuggingFaceNames.config(cfg, dir.resolve("config.json").toString());
                     }
-                    sd = HuggingFaceNames.toOpenAi(Safetensors.read(weights, raw));
+                    sd = HuggingFaceNames.toOpenAi(Safetensors.read(weights));
                 }
                 case OPENAI_SAFETENSORS -> {
                     Path weights = Files.isDirectory(path) ? path.resolve("model.safetensors") : path;
                     source = weights.toString();
-                    sd = Safetensors.read(weights, raw);
+                    sd = Safetensors.read(weights);
                     if (HuggingFaceNames.isHuggingFace(sd)) {
                         throw new WeightFormatException(source + ": Hugging Face tensor names; pass the folder "
                                 + "that holds its config.json instead");
@@ -67,7 +67,7 @@ public final class ClipLoader {
                     }
                 }
                 case OPENAI_TORCHSCRIPT -> {
-                    sd = readTorchScript(path, raw);
+                    sd = readTorchScript(path);
                     if (config == null) {
                         config = readOwnConfig(siblingConfig(path));
                     }
@@ -78,18 +78,15 @@ public final class ClipLoader {
                 config = ConfigInference.infer(sd, source);
             }
             WeightSchema.validate(sd, config, source);
-            Map<String, NDArray> fp32 = new LinkedHashMap<>();
-            for (Map.Entry<String, NDArray> e : sd.entrySet()) {
-                NDArray a = e.getValue().toType(DataType.FLOAT32, true);
+            Map<String, Tensor> fp32 = new LinkedHashMap<>();
+            for (Map.Entry<String, Tensor> e : sd.entrySet()) {
+                Tensor a = e.getValue().to(ScalarType.Float);
                 if (WeightSchema.expected(config).get(e.getKey()).dimension() == 0) {
                     a = a.reshape();
                 }
-                a.attach(manager);
                 fp32.put(e.getKey(), a);
             }
             return new ClipWeights(config, fp32, format, path);
-        } finally {
-            raw.close();
         }
     }
 
@@ -142,19 +139,23 @@ public final class ClipLoader {
         }
     }
 
-    private static Map<String, NDArray> readTorchScript(Path path, NDManager manager) throws IOException {
-        PtSymbolBlock module;
-        try (InputStream in = Files.newInputStream(path)) {
-            module = JniUtils.loadModule((PtNDManager) manager, in, false, false);
+    private static Map<String, Tensor> readTorchScript(Path path) throws IOException {
+        Torch.init();
+        JitModule module;
+        try {
+            module = torch.load(path.toAbsolutePath().toString());
         } catch (RuntimeException e) {
             throw new WeightFormatException(path + ": not a TorchScript archive (OpenAI's released .pt);"
                     + " plain pickled state dicts are not supported, convert them to .safetensors", e);
         }
         try {
-            Map<String, NDArray> sd = new LinkedHashMap<>();
-            ParameterList params = module.getParameters();
+            Map<String, Tensor> sd = new LinkedHashMap<>();
+            named_parameter_list params = module.named_parameters(true);
             // copy out of the module so that closing it frees the TorchScript graph
-            params.forEach(p -> sd.put(p.getKey(), p.getValue().getArray().toType(DataType.FLOAT32, true)));
+            for (named_parameter_iterator it = params.begin(); it.notEquals(params.end()); it = it.increment()) {
+                NamedTensor p = it.access();
+                sd.put(p.name().getString(), p.value().detach().to(ScalarType.Float).clone());
+            }
             return sd;
         } finally {
             module.close();

@@ -1,6 +1,7 @@
 package org.dpl4j.model.io;
 
-import ai.djl.ndarray.NDArray;
+import org.bytedeco.pytorch.Tensor;
+import org.dpl4j.tensor.Tensors;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,7 +17,7 @@ final class ConfigInference {
 
     private ConfigInference() {}
 
-    static ClipConfig infer(Map<String, NDArray> sd, String source) {
+    static ClipConfig infer(Map<String, Tensor> sd, String source) {
         if (!sd.containsKey("visual.proj")) {
             throw new WeightFormatException(source + ": no tensor visual.proj; only ViT CLIP models are supported"
                     + (sd.containsKey("visual.layer1.0.conv1.weight") ? " (this looks like a ResNet CLIP)" : ""));
@@ -40,15 +41,15 @@ final class ConfigInference {
                 countBlocks(sd, TEXT_BLOCK));
     }
 
-    private static long[] shape(Map<String, NDArray> sd, String name, String source) {
-        NDArray a = sd.get(name);
+    private static long[] shape(Map<String, Tensor> sd, String name, String source) {
+        Tensor a = sd.get(name);
         if (a == null) {
             throw new WeightFormatException(source + ": missing tensor " + name);
         }
-        return a.getShape().getShape();
+        return Tensors.shape(a);
     }
 
-    private static int countBlocks(Map<String, NDArray> sd, Pattern p) {
+    private static int countBlocks(Map<String, Tensor> sd, Pattern p) {
         int max = -1;
         for (String k : sd.keySet()) {
             Matcher m = p.matcher(k);

@@ -1,9 +1,8 @@
 package org.dpl4j.model.io;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.bytedeco.pytorch.Tensor;
+import org.dpl4j.tensor.Tensors;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -45,7 +44,7 @@ final class HuggingFaceNames {
 
     private HuggingFaceNames() {}
 
-    static boolean isHuggingFace(Map<String, NDArray> sd) {
+    static boolean isHuggingFace(Map<String, Tensor> sd) {
         return sd.keySet().stream().anyMatch(k -> k.startsWith("text_model.") || k.startsWith("vision_model."));
     }
 
@@ -76,22 +75,22 @@ final class HuggingFaceNames {
     }
 
     /** Returns an OpenAI-named map; unknown HF tensors are kept under their name so validation reports them. */
-    static Map<String, NDArray> toOpenAi(Map<String, NDArray> hf) {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        Map<String, NDArray[]> qkvW = new LinkedHashMap<>();
-        Map<String, NDArray[]> qkvB = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : hf.entrySet()) {
+    static Map<String, Tensor> toOpenAi(Map<String, Tensor> hf) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        Map<String, Tensor[]> qkvW = new LinkedHashMap<>();
+        Map<String, Tensor[]> qkvB = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : hf.entrySet()) {
             String k = e.getKey();
-            NDArray a = e.getValue();
+            Tensor a = e.getValue();
             if (k.endsWith("position_ids")) {
                 continue; // a buffer, not a weight
             }
             if (TOP.containsKey(k)) {
                 out.put(TOP.get(k), a);
             } else if (k.equals("text_projection.weight")) {
-                out.put("text_projection", a.transpose());
+                out.put("text_projection", a.t().contiguous());
             } else if (k.equals("visual_projection.weight")) {
-                out.put("visual.proj", a.transpose());
+                out.put("visual.proj", a.t().contiguous());
             } else {
                 Matcher m = LAYER.matcher(k);
                 if (!m.matches()) {
@@ -103,8 +102,8 @@ final class HuggingFaceNames {
                 int qkv = part.startsWith("self_attn.q_proj.") ? 0 : part.startsWith("self_attn.k_proj.") ? 1
                         : part.startsWith("self_attn.v_proj.") ? 2 : -1;
                 if (qkv >= 0) {
-                    Map<String, NDArray[]> target = part.endsWith(".weight") ? qkvW : qkvB;
-                    target.computeIfAbsent(prefix, p -> new NDArray[3])[qkv] = a;
+                    Map<String, Tensor[]> target = part.endsWith(".weight") ? qkvW : qkvB;
+                    target.computeIfAbsent(prefix, p -> new Tensor[3])[qkv] = a;
                 } else if (LAYER_PARTS.containsKey(part)) {
                     out.put(prefix + LAYER_PARTS.get(part), a);
                 } else {
@@ -117,16 +116,16 @@ final class HuggingFaceNames {
         return out;
     }
 
-    private static void joinQkv(Map<String, NDArray[]> parts, String name, Map<String, NDArray> out) {
-        for (Map.Entry<String, NDArray[]> e : parts.entrySet()) {
-            NDArray[] p = e.getValue();
+    private static void joinQkv(Map<String, Tensor[]> parts, String name, Map<String, Tensor> out) {
+        for (Map.Entry<String, Tensor[]> e : parts.entrySet()) {
+            Tensor[] p = e.getValue();
             for (int i = 0; i < 3; i++) {
                 if (p[i] == null) {
                     throw new WeightFormatException("missing tensor for " + e.getKey() + name + " ("
                             + "qkv".charAt(i) + "_proj)");
                 }
             }
-            out.put(e.getKey() + name, NDArrays.concat(new NDList(p), 0));
+            out.put(e.getKey() + name, Tensors.cat(java.util.List.of(p), 0));
         }
     }
 }

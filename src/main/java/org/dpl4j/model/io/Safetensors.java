@@ -1,50 +1,93 @@
 package org.dpl4j.model.io;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.dpl4j.tensor.Tensors;
 import org.dpl4j.util.AtomicFiles;
 
 /**
- * safetensors files: tensors are decoded by DJL ({@link NDList#decode}); the small JSON header is
- * read here too because DJL drops its {@code __metadata__} (prompt lengths, texts...), and writing
- * goes through here so the metadata can be kept and the file is replaced atomically.
+ * safetensors files: the JSON header is parsed with Jackson (metadata included), each tensor's
+ * bytes are copied from a memory map into a tensor libtorch owns, and writing replaces the file
+ * atomically.
  */
 public final class Safetensors {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Safetensors() {}
 
-    /** All tensors by name, in file order, attached to {@code manager}. */
-    public static Map<String, NDArray> read(Path file, NDManager manager) throws IOException {
+    /** All tensors by name, in file order, as CPU tensors in their stored dtype. */
+    public static Map<String, Tensor> read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("no such file: " + file);
         }
-        NDList list;
-        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
-            list = NDList.decode(manager, in);
-        } catch (RuntimeException e) {
-            throw new IOException("not a readable safetensors file: " + file + " (" + e.getMessage() + ")", e);
-        }
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        for (NDArray a : list) {
-            out.put(a.getName(), a);
+        JsonNode header = header(file);
+        long dataStart = 8 + headerLength(file);
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            Iterator<Map.Entry<String, JsonNode>> it = header.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                String name = e.getKey();
+                if (name.equals("__metadata__")) {
+                    continue;
+                }
+                JsonNode info = e.getValue();
+                ScalarType type = scalarType(info.path("dtype").asText(), name, file);
+                JsonNode shapeNode = info.path("shape");
+                long[] shape = new long[shapeNode.size()];
+                long numel = 1;
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = shapeNode.get(i).asLong();
+                    numel *= shape[i];
+                }
+                JsonNode off = info.path("data_offsets");
+                long from = off.path(0).asLong(-1);
+                long to = off.path(1).asLong(-1);
+                long bytes = numel * elementSize(type);
+                if (from < 0 || to < from || to - from != bytes || dataStart + to > size) {
+                    throw new IOException("not a readable safetensors file: " + file + " (tensor " + name
+                            + ": offsets " + off + " do not match its shape " + shapeNode + " and dtype, or lie past the end)");
+                }
+                out.put(name, copy(ch, dataStart + from, bytes, type, shape));
+            }
         }
         return out;
+    }
+
+    private static Tensor copy(FileChannel ch, long position, long bytes, ScalarType type, long[] shape) throws IOException {
+        if (bytes == 0) {
+            return torch.empty(shape, new TensorOptions(type), new org.bytedeco.pytorch.MemoryFormatOptional());
+        }
+        MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, position, bytes);
+        try (BytePointer bp = new BytePointer(map)) {
+            return torch.from_blob(bp, shape, new TensorOptions(type)).clone();
+        }
+    }
+
+    private static long headerLength(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
+            return ByteBuffer.wrap(in.readNBytes(8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        }
     }
 
     /** The string metadata of the header ({@code __metadata__}), empty when there is none. */
@@ -79,19 +122,20 @@ public final class Safetensors {
      * Writes tensors (fp32, fp16, int64, int32 or uint8) with optional string metadata,
      * atomically. Names are kept in the given order.
      */
-    public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata) throws IOException {
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         Map<String, Object> header = new LinkedHashMap<>();
         if (metadata != null && !metadata.isEmpty()) {
             header.put("__metadata__", new TreeMap<>(metadata));
         }
         long offset = 0;
         Map<String, byte[]> data = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
-            NDArray a = e.getValue();
-            byte[] bytes = toLittleEndianBytes(a);
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            Tensor a = e.getValue();
+            String dtype = dtypeName(a.scalar_type(), e.getKey());
+            byte[] bytes = Tensors.toBytes(a);
             Map<String, Object> info = new LinkedHashMap<>();
-            info.put("dtype", dtypeName(a.getDataType(), e.getKey()));
-            info.put("shape", a.getShape().getShape());
+            info.put("dtype", dtype);
+            info.put("shape", Tensors.shape(a));
             info.put("data_offsets", new long[] {offset, offset + bytes.length});
             header.put(e.getKey(), info);
             data.put(e.getKey(), bytes);
@@ -113,25 +157,45 @@ public final class Safetensors {
         });
     }
 
-    private static byte[] toLittleEndianBytes(NDArray a) {
-        ByteBuffer bb = a.toByteBuffer();
-        byte[] out = new byte[bb.remaining()];
-        bb.duplicate().order(ByteOrder.nativeOrder()).get(out);
+    private static String dtypeName(ScalarType t, String name) {
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             throw new UnsupportedOperationException("big-endian hosts are not supported");
         }
-        return out;
+        return switch (t) {
+            case Float -> "F32";
+            case Half -> "F16";
+            case BFloat16 -> "BF16";
+            case Long -> "I64";
+            case Int -> "I32";
+            case Byte -> "U8";
+            case Double -> "F64";
+            default -> throw new IllegalArgumentException("cannot write tensor " + name + " of type " + t);
+        };
     }
 
-    private static String dtypeName(DataType t, String name) {
+    private static ScalarType scalarType(String dtype, String name, Path file) throws IOException {
+        return switch (dtype) {
+            case "F32" -> ScalarType.Float;
+            case "F16" -> ScalarType.Half;
+            case "BF16" -> ScalarType.BFloat16;
+            case "I64" -> ScalarType.Long;
+            case "I32" -> ScalarType.Int;
+            case "U8" -> ScalarType.Byte;
+            case "F64" -> ScalarType.Double;
+            case "BOOL" -> ScalarType.Bool;
+            case "I8" -> ScalarType.Char;
+            case "I16" -> ScalarType.Short;
+            default -> throw new IOException("not a readable safetensors file: " + file + " (tensor " + name
+                    + " has unsupported dtype " + dtype + ")");
+        };
+    }
+
+    private static long elementSize(ScalarType t) {
         return switch (t) {
-            case FLOAT32 -> "F32";
-            case FLOAT16 -> "F16";
-            case INT64 -> "I64";
-            case INT32 -> "I32";
-            case UINT8 -> "U8";
-            case FLOAT64 -> "F64";
-            default -> throw new IllegalArgumentException("cannot write tensor " + name + " of type " + t);
+            case Double, Long -> 8;
+            case Float, Int -> 4;
+            case Half, BFloat16, Short -> 2;
+            default -> 1;
         };
     }
 }

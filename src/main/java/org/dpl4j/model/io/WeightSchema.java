@@ -1,13 +1,13 @@
 package org.dpl4j.model.io;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipConfig;
+import org.dpl4j.tensor.Shape;
 
 /**
  * The tensors an OpenAI-named CLIP state dict must hold for a given config, with their shapes.
@@ -63,7 +63,7 @@ public final class WeightSchema {
      * Checks names and shapes; the message lists every missing, unexpected and mis-shaped tensor
      * (the first few of each), naming the source file.
      */
-    public static void validate(Map<String, NDArray> tensors, ClipConfig config, String source) {
+    public static void validate(Map<String, Tensor> tensors, ClipConfig config, String source) {
         Map<String, Shape> exp = expected(config);
         List<String> problems = new ArrayList<>();
         TreeSet<String> missing = new TreeSet<>(exp.keySet());
@@ -77,9 +77,9 @@ public final class WeightSchema {
             problems.add("unexpected tensor" + (extra.size() > 1 ? "s " : " ") + head(extra));
         }
         for (Map.Entry<String, Shape> e : exp.entrySet()) {
-            NDArray a = tensors.get(e.getKey());
-            if (a != null && !sameShape(a.getShape(), e.getValue())) {
-                problems.add("tensor " + e.getKey() + " has shape " + a.getShape() + ", expected " + e.getValue());
+            Tensor a = tensors.get(e.getKey());
+            if (a != null && !sameShape(Shape.of(a), e.getValue())) {
+                problems.add("tensor " + e.getKey() + " has shape " + Shape.of(a) + ", expected " + e.getValue());
             }
         }
         if (!problems.isEmpty()) {

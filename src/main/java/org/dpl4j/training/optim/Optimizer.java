@@ -1,34 +1,22 @@
 package org.dpl4j.training.optim;
 
-import ai.djl.ndarray.NDArray;
 import java.util.Map;
-import org.dpl4j.model.Ops;
+import org.bytedeco.pytorch.Tensor;
 
 /**
- * An in-place first-order optimiser over named parameters. DJL's own optimisers keep their
- * state private, which would make exact resume impossible; these expose it as named tensors
- * so a checkpoint can hold it.
+ * An in-place first-order optimiser over named parameters, with its state exposed as named
+ * tensors so that a checkpoint can hold it and a resumed run continues bit for bit. Gradients
+ * are passed in (from {@link org.dpl4j.tensor.Grads#of}), never read from {@code .grad}: nothing
+ * accumulates between steps, so there is nothing to zero.
  */
 public interface Optimizer {
 
-    /** Updates every parameter from its gradient at learning rate {@code lr}, then zeroes the gradients. */
-    void step(Map<String, NDArray> params, float lr);
+    /** Updates every parameter from {@code grads} (same names) at learning rate {@code lr}, outside autograd. */
+    void step(Map<String, Tensor> params, Map<String, Tensor> grads, float lr);
 
     /** Optimiser state as named tensors (copies), for checkpoints. */
-    Map<String, NDArray> state();
+    Map<String, Tensor> state();
 
     /** Restores a state produced by {@link #state()}. */
-    void load(Map<String, NDArray> state);
-
-    /**
-     * Zeroes the gradients of these parameters without updating them: a true fill, so NaN/inf
-     * left by a corrupt backward cannot survive into the next step (subtracting would keep them).
-     */
-    static void zeroGradients(Map<String, NDArray> params) {
-        for (NDArray p : params.values()) {
-            try (NDArray g = p.getGradient()) { // getGradient() hands out a new handle each call
-                Ops.fill(g, 0f);
-            }
-        }
-    }
+    void load(Map<String, Tensor> state);
 }

@@ -1,0 +1,83 @@
+package org.dpl4j.tensor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Loads the libtorch that ships in the JavaCPP jars, once per process, and reports what was
+ * loaded. JavaCPP extracts the bundled libraries to its cache and loads them by absolute path;
+ * {@code pathsFirst=false} keeps it from preferring a libtorch found on {@code LD_LIBRARY_PATH}
+ * or in the system (Debian's python3-torch, a conda env), whose ABI need not match the binding.
+ */
+public final class Torch {
+    private static volatile String loadedFrom;
+
+    private Torch() {}
+
+    /** Idempotent; every entry point calls it before the first tensor. */
+    public static synchronized void init() {
+        if (loadedFrom != null) {
+            return;
+        }
+        System.setProperty("org.bytedeco.javacpp.pathsFirst", "false");
+        // JavaCPP's own "maxBytes" bookkeeping only sees its allocations, not libtorch's; turn the
+        // GC nudges it does off so they do not stall steps for nothing
+        if (System.getProperty("org.bytedeco.javacpp.maxBytes") == null) {
+            System.setProperty("org.bytedeco.javacpp.maxBytes", "0");
+            System.setProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0");
+        }
+        loadedFrom = Loader.load(torch.class);
+    }
+
+    /** The JNI library JavaCPP loaded for libtorch (inside its cache of the bundled jars). */
+    public static String loadedFrom() {
+        init();
+        return loadedFrom;
+    }
+
+    /** Absolute paths of every libtorch/libc10 shared object mapped into this process. */
+    public static List<String> mappedTorchLibraries() {
+        init();
+        List<String> out = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+                int slash = line.indexOf('/');
+                if (slash < 0) {
+                    continue;
+                }
+                String path = line.substring(slash);
+                String name = path.substring(path.lastIndexOf('/') + 1);
+                if ((name.startsWith("libtorch") || name.startsWith("libc10")) && !out.contains(path)) {
+                    out.add(path);
+                }
+            }
+        } catch (IOException e) {
+            // not Linux: nothing to report
+        }
+        return out;
+    }
+
+    /** libtorch's intra-op threads for this process. */
+    public static void threads(int n) {
+        init();
+        if (n > 0) {
+            torch.set_num_threads(n);
+        }
+    }
+
+    public static int threads() {
+        init();
+        return torch.get_num_threads();
+    }
+
+    /** What libtorch's CPU kernels dispatch to ({@code AVX2}, {@code AVX512}...). */
+    public static String cpuCapability() {
+        init();
+        return torch.get_cpu_capability().getString();
+    }
+}
