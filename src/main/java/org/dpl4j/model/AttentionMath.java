@@ -12,6 +12,9 @@ import org.dpl4j.tensor.Tensors;
  * flash-attention trick), so a candidate costs O(L·n) on top of one shared attention instead of
  * a whole attention of its own. Row maxima are constants for autograd: the result does not
  * depend on them, so stopping their gradient is exact.
+ *
+ * <p>Precision: scores, their exponentials and the normalisers are fp32 in every mode; in bf16
+ * mode only the products with frozen-weight projections (Q, K, V, the prompt K/V) run in bf16.
  */
 public final class AttentionMath {
     private AttentionMath() {}
@@ -46,7 +49,7 @@ public final class AttentionMath {
     public static Tensor plain(Tensor h, BlockWeights w, Tensor mask) {
         Qkv t = qkv(h, w);
         Tensor s = scores(t, mask);
-        return outProj(s.softmax(-1).matmul(t.v()), w);
+        return outProj(Ops.matmul(s.softmax(-1), t.v()), w);
     }
 
     /**
@@ -60,7 +63,7 @@ public final class AttentionMath {
         Tensor mx = Tensors.max(s, -1, true).detach();
         Tensor e = s.sub(mx).exp();
         Tensor z = Tensors.sum(e, -1, true);
-        Tensor a = e.matmul(t.v());
+        Tensor a = Ops.matmul(e, t.v());
         Tensor mixed;
         if (weights == null) {
             if (candidates.size() != 1) {
@@ -82,17 +85,17 @@ public final class AttentionMath {
 
     /** {@code O_k = (f·A_x + E_k V_k) / (f·Z_x + rowsum E_k)} with the shared running maximum. */
     private static Tensor candidateOutput(Tensor q, Tensor mx, Tensor z, Tensor a, PromptKV p) {
-        Tensor sk = q.matmul(p.keys().transpose(2, 3)); // (B, H, L, n)
+        Tensor sk = Ops.fp32(Ops.matmul(q, p.keys().transpose(2, 3))); // (B, H, L, n)
         Tensor mk = org.bytedeco.pytorch.global.torch.maximum(mx, Tensors.max(sk, -1, true).detach());
         Tensor f = mx.sub(mk).exp();
         Tensor ek = sk.sub(mk).exp();
-        Tensor num = a.mul(f).add(ek.matmul(p.values()));
+        Tensor num = a.mul(f).add(Ops.matmul(ek, p.values()));
         Tensor den = z.mul(f).add(Tensors.sum(ek, -1, true));
         return num.div(den);
     }
 
     static Tensor scores(Qkv t, Tensor mask) {
-        Tensor s = t.q().matmul(t.k().transpose(2, 3));
+        Tensor s = Ops.fp32(t.q().matmul(t.k().transpose(2, 3)));
         return mask == null ? s : s.add(mask);
     }
 

@@ -59,7 +59,7 @@ public final class ClipModel implements AutoCloseable {
         Owned owned = new Owned();
         weights.tensors().values().forEach(owned::own);
         Tensor any = weights.get("logit_scale");
-        Precision p = weights.get("visual.proj").scalar_type() == ScalarType.BFloat16 ? Precision.BF16 : Precision.FP32;
+        Precision p = Tensors.is(weights.get("visual.proj"), ScalarType.BFloat16) ? Precision.BF16 : Precision.FP32;
         return new ClipModel(owned, weights, new Placement(org.dpl4j.tensor.DeviceSpec.of(any.device()), p));
     }
 
@@ -75,7 +75,7 @@ public final class ClipModel implements AutoCloseable {
             boolean keepFp32 = name.equals("logit_scale") || name.contains("ln_") || name.startsWith("ln_");
             ScalarType type = keepFp32 ? ScalarType.Float : placement.precision().type();
             Tensor t = e.getValue();
-            if (t.scalar_type() != type || !t.device().is_cpu() || !d.is_cpu()) {
+            if (!Tensors.is(t, type) || !t.device().is_cpu() || !d.is_cpu()) {
                 t = t.to(d, type);
             }
             out.put(name, owned.own(t));

@@ -59,7 +59,7 @@ public final class ImageEncoder {
         Tensor patches = Ops.matmul(images.reshape(b, 3, grid, patch, grid, patch)
                 .permute(0, 2, 4, 1, 3, 5)
                 .reshape(b, (long) grid * grid, 3L * patch * patch), patchT);
-        Tensor cls = classEmbedding.to(patches.scalar_type()).reshape(1, 1, -1).expand(b, 1, -1);
+        Tensor cls = classEmbedding.to(Tensors.dtype(patches)).reshape(1, 1, -1).expand(b, 1, -1);
         return Tensors.cat(List.of(cls, patches), 1).add(positional);
     }
 

@@ -25,12 +25,12 @@ public final class Ops {
      */
     public static Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta) {
         long[] normalized = {gamma.size(0)};
-        if (x.scalar_type() == ScalarType.Float) {
+        if (Tensors.is(x, ScalarType.Float)) {
             return torch.layer_norm(x, normalized, new TensorOptional(gamma), new TensorOptional(beta), LN_EPS, false);
         }
         Tensor y = torch.layer_norm(x.to(ScalarType.Float), normalized, new TensorOptional(gamma.to(ScalarType.Float)),
                 new TensorOptional(beta.to(ScalarType.Float)), LN_EPS, false);
-        return y.to(x.scalar_type());
+        return y.to(Tensors.dtype(x));
     }
 
     /** x · sigmoid(1.702 x), the activation OpenAI CLIP was trained with. */
@@ -57,7 +57,7 @@ public final class Ops {
 
     /** {@code a @ b} with {@code a} cast to {@code b}'s dtype when they differ. */
     public static Tensor matmul(Tensor a, Tensor b) {
-        return (a.scalar_type() == b.scalar_type() ? a : a.to(b.scalar_type())).matmul(b);
+        return (a.scalar_type().value == b.scalar_type().value ? a : a.to(Tensors.dtype(b))).matmul(b);
     }
 
     /** (B, L, W) → (B, H, L, W/H). */
@@ -70,6 +70,11 @@ public final class Ops {
     public static Tensor mergeHeads(Tensor x) {
         long[] s = Tensors.shape(x);
         return x.permute(0, 2, 1, 3).reshape(s[0], s[2], s[1] * s[3]);
+    }
+
+    /** {@code x} in fp32 (itself when it already is). */
+    public static Tensor fp32(Tensor x) {
+        return Tensors.is(x, ScalarType.Float) ? x : x.to(ScalarType.Float);
     }
 
     /** Overwrites {@code target} in place with {@code source} (broadcast), outside autograd. */

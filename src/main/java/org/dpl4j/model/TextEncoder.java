@@ -109,6 +109,6 @@ public final class TextEncoder {
             }
         }
         Tensor mask = Tensors.floats(v, like.device(), t, t);
-        return mask.scalar_type() == like.scalar_type() ? mask : mask.to(like.scalar_type());
+        return Tensors.is(mask, Tensors.dtype(like)) ? mask : mask.to(Tensors.dtype(like));
     }
 }

@@ -60,6 +60,25 @@ public final class Tensors {
         }
     }
 
+    /**
+     * The dtype of {@code t} as the canonical enum constant. The binding returns enum objects that
+     * carry only their {@code value} (ordinal 0, no name), so {@code ==}, {@code equals} and
+     * {@code switch} on {@code t.scalar_type()} silently fail: always go through this.
+     */
+    public static ScalarType dtype(Tensor t) {
+        int v = t.scalar_type().value;
+        for (ScalarType s : ScalarType.values()) {
+            if (s.value == v) {
+                return s;
+            }
+        }
+        throw new IllegalStateException("unknown scalar type " + v);
+    }
+
+    public static boolean is(Tensor t, ScalarType type) {
+        return t.scalar_type().value == type.value;
+    }
+
     /** A 0-d tensor with {@code like}'s type and device. */
     public static Tensor scalarLike(Tensor like, double value) {
         return torch.full(new long[0], new Scalar(value), like(like));
@@ -72,7 +91,7 @@ public final class Tensors {
 
     /** {@code t}'s dtype and device. */
     public static TensorOptions like(Tensor t) {
-        return new TensorOptions(t.scalar_type()).device(new org.bytedeco.pytorch.DeviceOptional(t.device()));
+        return new TensorOptions(dtype(t)).device(new org.bytedeco.pytorch.DeviceOptional(t.device()));
     }
 
     /** fp32 zeros on {@code device} (null: the CPU). */
@@ -111,7 +130,7 @@ public final class Tensors {
 
     /** The raw bytes of {@code t} (CPU, contiguous, in its own dtype), for writing files. */
     public static byte[] toBytes(Tensor t) {
-        Tensor c = t.device().is_cpu() ? t.contiguous() : t.to(new Device(torch.DeviceType.CPU), t.scalar_type()).contiguous();
+        Tensor c = t.device().is_cpu() ? t.contiguous() : t.to(new Device(torch.DeviceType.CPU), dtype(t)).contiguous();
         byte[] out = new byte[(int) c.nbytes()];
         if (out.length > 0) {
             new BytePointer(c.data_ptr()).capacity(out.length).get(out);
@@ -177,8 +196,8 @@ public final class Tensors {
     }
 
     private static Tensor cpuContiguous(Tensor t, ScalarType type) {
-        Tensor c = t.device().is_cpu() ? t : t.to(new Device(torch.DeviceType.CPU), t.scalar_type());
-        if (c.scalar_type() != type) {
+        Tensor c = t.device().is_cpu() ? t : t.to(new Device(torch.DeviceType.CPU), dtype(t));
+        if (!is(c, type)) {
             c = c.to(type);
         }
         return c.contiguous();

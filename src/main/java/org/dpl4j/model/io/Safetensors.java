@@ -131,7 +131,7 @@ public final class Safetensors {
         Map<String, byte[]> data = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             Tensor a = e.getValue();
-            String dtype = dtypeName(a.scalar_type(), e.getKey());
+            String dtype = dtypeName(Tensors.dtype(a), e.getKey());
             byte[] bytes = Tensors.toBytes(a);
             Map<String, Object> info = new LinkedHashMap<>();
             info.put("dtype", dtype);
