@@ -31,8 +31,33 @@ public final class Torch {
             System.setProperty("org.bytedeco.javacpp.maxBytes", "0");
             System.setProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0");
         }
+        preloadBundled();
         loadedFrom = Loader.load(torch.class);
     }
+
+    /**
+     * JavaCPP loads libtorch.so before libtorch_cpu.so; the dynamic linker then resolves
+     * libtorch.so's dependency on libtorch_cpu.so itself, and LD_LIBRARY_PATH comes before the
+     * bundled libraries' own RUNPATH, so a system libtorch on that path (Debian's python3-torch,
+     * a conda env) was loaded beside ours and the JVM crashed. Loading the bundled libraries
+     * bottom-up by absolute path first makes every later lookup by soname find ours.
+     */
+    private static void preloadBundled() {
+        String dir = "/org/bytedeco/pytorch/" + Loader.getPlatform() + "/";
+        for (String lib : BOTTOM_UP) {
+            try {
+                java.io.File f = Loader.cacheResource(dir + lib);
+                if (f != null) {
+                    System.load(f.getAbsolutePath());
+                }
+            } catch (IOException | UnsatisfiedLinkError e) {
+                // not in this build (the CUDA libraries in a CPU build): JavaCPP loads what it needs
+            }
+        }
+    }
+
+    private static final List<String> BOTTOM_UP = List.of("libgomp.so.1", "libc10.so", "libtorch_cpu.so",
+            "libc10_cuda.so", "libtorch_cuda.so", "libtorch.so");
 
     /** The JNI library JavaCPP loaded for libtorch (inside its cache of the bundled jars). */
     public static String loadedFrom() {
