@@ -1,8 +1,5 @@
 package org.dpl4j.api;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -17,7 +14,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.data.image.ClipTransforms;
 import org.dpl4j.model.Branch;
@@ -34,6 +34,11 @@ import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.run.Checksums;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.Owned;
+import org.dpl4j.tensor.Placement;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Shape;
+import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.TrainJob;
 import org.dpl4j.training.TrainedRun;
 import org.dpl4j.util.Version;
@@ -46,6 +51,9 @@ import org.dpl4j.util.Version;
  * <p>A bundle file is one safetensors file, written atomically: the {@value #FEATURES} (C, E), the
  * image prompts ({@code prompt.image.<layer>}), with {@code --with-model} the CLIP weights under
  * {@value #MODEL_PREFIX}, and a {@link BundleInfo} as JSON in the header metadata.
+ *
+ * <p>A bundle owns its CLIP, prompts and class features (native memory, freed by {@link #close()}),
+ * whatever scope it was made in.
  */
 public final class Bundle implements AutoCloseable {
     /** L2-normalised class text features (C, E), rows in {@link BundleInfo#classNames()} order. */
@@ -54,88 +62,92 @@ public final class Bundle implements AutoCloseable {
     private static final String IMAGE_PROMPT_PREFIX = "prompt." + Branch.IMAGE.key() + ".";
 
     private final BundleInfo info;
-    private final NDManager manager;
+    private final Owned owned;
     private final ClipModel clip;
     private final DeepPrompts prompts;
-    private final NDArray features;
+    private final Tensor features;
 
-    private Bundle(BundleInfo info, NDManager manager, ClipModel clip, DeepPrompts prompts, NDArray features) {
+    /** Takes over {@code clip} and {@code prompts}, and a reference to {@code features}. */
+    private Bundle(BundleInfo info, ClipModel clip, DeepPrompts prompts, Tensor features) {
         this.info = info;
-        this.manager = manager;
+        this.owned = new Owned();
         this.clip = clip;
         this.prompts = prompts;
-        this.features = features;
+        this.features = owned.own(features.detach());
         // inference only: no autograd graph through the prompts on the serving threads
-        prompts.parameters().values().forEach(p -> p.setRequiresGradient(false));
+        try (NoGradGuard g = new NoGradGuard()) {
+            prompts.parameters().values().forEach(p -> p.set_requires_grad(false));
+        }
     }
 
     /**
      * A finished train run: its CLIP (checked against the SHA-256 in run.json), prompts, and the class
      * features its text encoder gives. {@code model} replaces the recorded model path when not null.
      */
-    public static Bundle fromRun(Path runDir, Path model, NDManager parent) throws IOException {
+    public static Bundle fromRun(Path runDir, Path model, Placement placement) throws IOException {
         TrainedRun run = TrainedRun.read(runDir);
         JsonNode recorded = run.dir().readJson(RunDirectory.RUN);
         Path modelPath = model != null ? model : run.modelPath();
         String sha = checkModel(modelPath, recorded.path("model").path("sha256").asText(""),
                 "run " + runDir + " was trained with", run.modelPath());
-        NDManager m = parent.newSubManager();
-        try {
-            ClipModel clip = run.loadModel(model, m);
-            PromptLearner learned = run.loadPrompts(clip, m);
+        ClipModel clip = run.loadModel(model, placement);
+        PromptLearner learned = null;
+        try (Scope s = Scope.open()) {
+            learned = run.loadPrompts(clip);
             if (!(learned instanceof DeepPrompts prompts)) {
                 String method = recorded.path("method").asText("");
-                learned.close();
                 throw new IllegalArgumentException("run " + runDir + ": " + method + " cannot be exported yet; bundles hold"
                         + " deep-prompt layouts (dpl, coop, vpt, ivlp, uniform) whose class text features are constants");
             }
-            NDArray features;
-            try (NDManager scope = m.newSubManager()) {
+            Tensor features;
+            try (NoGradGuard g = new NoGradGuard()) {
                 ClassTexts texts = prompts.texts(clip, run.classNames(),
-                        TrainJob.templates(run.settings().textInput(), run.dataset()), scope);
-                features = prompts.textFeatures(clip, texts, scope);
-                features.attach(m);
+                        TrainJob.templates(run.settings().textInput(), run.dataset()));
+                features = prompts.textFeatures(clip, texts);
             }
             BundleInfo info = new BundleInfo(BundleInfo.FORMAT, BundleInfo.VERSION, runDir.toAbsolutePath().toString(),
                     run.dataset(), recorded.path("method").asText(""), run.classNames(), prompts.config(), clip.scale(),
                     preprocessing(clip.config()),
                     new BundleInfo.Model(modelPath.toAbsolutePath().toString(), sha, clip.config(), false, null),
                     Instant.now().toString(), Version.get());
-            return new Bundle(info, m, clip, prompts, features);
+            return new Bundle(info, clip, prompts, features);
         } catch (IOException | RuntimeException e) {
-            m.close();
+            if (learned != null) {
+                learned.close();
+            }
+            clip.close();
             throw e;
         }
     }
 
     /**
      * Reads a bundle file. Without embedded weights the CLIP is loaded from {@code model} (or the
-     * recorded path) and must have the recorded SHA-256; embedded weights must match theirs.
+     * recorded path) onto {@code placement} and must have the recorded SHA-256; embedded weights must
+     * match theirs and keep the device and precision they were exported in.
      */
-    public static Bundle read(Path file, Path model, NDManager parent) throws IOException {
+    public static Bundle read(Path file, Path model, Placement placement) throws IOException {
         BundleInfo info = readInfo(file);
-        NDManager m = parent.newSubManager();
-        try {
-            Map<String, NDArray> tensors = Safetensors.read(file, m);
+        ClipModel clip = null;
+        try (Scope s = Scope.open()) {
+            Map<String, Tensor> tensors = Safetensors.read(file);
             ClipConfig cfg = info.model().config();
-            ClipModel clip;
             if (info.model().embedded()) {
                 if (model != null) {
                     throw new IOException("bundle " + file + " carries its model; --model is only for bundles exported without --with-model");
                 }
-                clip = ClipModel.of(m.newSubManager(), embeddedWeights(file, info, tensors));
+                clip = ClipModel.of(embeddedWeights(file, info, tensors));
             } else {
                 Path p = model != null ? model : Path.of(info.model().path());
                 checkModel(p, info.model().sha256(), "bundle " + file + " was exported with", Path.of(info.model().path()));
-                clip = ClipModel.load(p, cfg, m);
+                clip = ClipModel.load(p, cfg, placement);
             }
-            NDArray features = tensors.get(FEATURES);
+            Tensor features = tensors.get(FEATURES);
             Shape expected = new Shape(info.classNames().size(), cfg.embedDim());
-            if (features == null || !features.getShape().equals(expected)) {
+            if (features == null || !Shape.of(features).equals(expected)) {
                 throw new IOException("bundle " + file + ": tensor " + FEATURES + " is "
-                        + (features == null ? "missing" : features.getShape().toString()) + ", expected " + expected);
+                        + (features == null ? "missing" : Shape.of(features).toString()) + ", expected " + expected);
             }
-            Map<String, NDArray> imagePrompts = new LinkedHashMap<>();
+            Map<String, Tensor> imagePrompts = new LinkedHashMap<>();
             tensors.forEach((name, t) -> {
                 if (name.startsWith(IMAGE_PROMPT_PREFIX)) {
                     imagePrompts.put(name, t);
@@ -143,13 +155,15 @@ public final class Bundle implements AutoCloseable {
             });
             DeepPrompts prompts;
             try {
-                prompts = DeepPrompts.of(imagePrompts, cfg, m);
+                prompts = DeepPrompts.of(imagePrompts, clip);
             } catch (IllegalArgumentException e) {
                 throw new IOException("bundle " + file + ": " + e.getMessage(), e);
             }
-            return new Bundle(info, m, clip, prompts, features);
+            return new Bundle(info, clip, prompts, features.to(clip.device(), Tensors.dtype(features)));
         } catch (IOException | RuntimeException e) {
-            m.close();
+            if (clip != null) {
+                clip.close();
+            }
             throw e;
         }
     }
@@ -189,19 +203,32 @@ public final class Bundle implements AutoCloseable {
      * Random CLIP weights, prompts and unit class features of the given dimensions: for load tests
      * at a real model's size (ViT-B/16) without its weights; the answers mean nothing.
      */
-    public static Bundle random(ClipConfig cfg, PromptConfig layout, int classes, long seed, NDManager parent) {
-        NDManager m = parent.newSubManager();
-        ClipModel clip = RandomWeights.model(cfg, m, seed);
-        DeepPrompts prompts = DeepPrompts.init(layout, cfg, m, 0.02f, seed);
-        NDArray features = ClipModel.normalize(m.randomNormal(new Shape(classes, cfg.embedDim())));
+    public static Bundle random(ClipConfig cfg, PromptConfig layout, int classes, long seed) {
+        ClipModel clip = RandomWeights.model(cfg, seed);
+        try (Scope s = Scope.open()) {
+            DeepPrompts prompts = DeepPrompts.init(layout, clip, 0.02f, seed);
+            Random rng = new Random(seed);
+            float[] v = new float[classes * cfg.embedDim()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) rng.nextGaussian();
+            }
+            Tensor features = ClipModel.normalize(Tensors.floats(v, clip.device(), classes, cfg.embedDim()));
+            return new Bundle(randomInfo(cfg, layout, classes, seed, clip.scale()), clip, prompts, features);
+        } catch (RuntimeException e) {
+            clip.close();
+            throw e;
+        }
+    }
+
+    private static BundleInfo randomInfo(ClipConfig cfg, PromptConfig layout, int classes, long seed, float scale) {
         List<String> names = new ArrayList<>();
         for (int c = 0; c < classes; c++) {
             names.add("class " + c);
         }
         BundleInfo info = new BundleInfo(BundleInfo.FORMAT, BundleInfo.VERSION, "random weights (seed " + seed + ")", "none",
-                "random", names, layout, clip.scale(), preprocessing(cfg), new BundleInfo.Model("random", "", cfg, true, ""),
+                "random", names, layout, scale, preprocessing(cfg), new BundleInfo.Model("random", "", cfg, true, ""),
                 Instant.now().toString(), Version.get());
-        return new Bundle(info, m, clip, prompts, features);
+        return info;
     }
 
     /** Writes this bundle to {@code out} atomically; {@code withModel} embeds the CLIP weights. */
@@ -209,7 +236,7 @@ public final class Bundle implements AutoCloseable {
         if (Files.isDirectory(out)) {
             throw new IOException("--out " + out + " is a folder; a bundle is one file");
         }
-        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
         tensors.put(FEATURES, features);
         prompts.parameters().forEach((name, t) -> {
             if (name.startsWith(IMAGE_PROMPT_PREFIX)) {
@@ -218,7 +245,7 @@ public final class Bundle implements AutoCloseable {
         });
         BundleInfo written = info;
         if (withModel) {
-            Map<String, NDArray> weights = new TreeMap<>(clip.weights().tensors());
+            Map<String, Tensor> weights = new TreeMap<>(clip.weights().tensors());
             weights.forEach((name, t) -> tensors.put(MODEL_PREFIX + name, t));
             BundleInfo.Model m = info.model();
             written = withModel(info, new BundleInfo.Model(m.path(), m.sha256(), m.config(), true, sha256(weights)));
@@ -243,19 +270,16 @@ public final class Bundle implements AutoCloseable {
         return prompts;
     }
 
-    NDArray features() {
+    /** The class text features (C, E), owned by this bundle. */
+    Tensor features() {
         return features;
-    }
-
-    NDManager manager() {
-        return manager;
     }
 
     @Override
     public void close() {
         prompts.close();
+        owned.close();
         clip.close();
-        manager.close();
     }
 
     private static BundleInfo.Preprocessing preprocessing(ClipConfig cfg) {
@@ -282,8 +306,8 @@ public final class Bundle implements AutoCloseable {
         return actual;
     }
 
-    private static ClipWeights embeddedWeights(Path file, BundleInfo info, Map<String, NDArray> tensors) throws IOException {
-        Map<String, NDArray> weights = new TreeMap<>();
+    private static ClipWeights embeddedWeights(Path file, BundleInfo info, Map<String, Tensor> tensors) throws IOException {
+        Map<String, Tensor> weights = new TreeMap<>();
         tensors.forEach((name, t) -> {
             if (name.startsWith(MODEL_PREFIX)) {
                 weights.put(name.substring(MODEL_PREFIX.length()), t);
@@ -291,10 +315,10 @@ public final class Bundle implements AutoCloseable {
         });
         ClipConfig cfg = info.model().config();
         for (Map.Entry<String, Shape> e : WeightSchema.expected(cfg).entrySet()) {
-            NDArray t = weights.get(e.getKey());
-            if (t == null || !t.getShape().equals(e.getValue())) {
+            Tensor t = weights.get(e.getKey());
+            if (t == null || !Shape.of(t).equals(e.getValue())) {
                 throw new IOException("bundle " + file + ": embedded tensor " + MODEL_PREFIX + e.getKey() + " is "
-                        + (t == null ? "missing" : t.getShape().toString()) + ", expected " + e.getValue());
+                        + (t == null ? "missing" : Shape.of(t).toString()) + ", expected " + e.getValue());
             }
         }
         String actual = sha256(weights);
@@ -306,16 +330,16 @@ public final class Bundle implements AutoCloseable {
     }
 
     /** SHA-256 over each tensor's name and little-endian bytes, in name order. */
-    static String sha256(Map<String, NDArray> tensors) {
+    static String sha256(Map<String, Tensor> tensors) {
         MessageDigest md;
         try {
             md = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        for (Map.Entry<String, NDArray> e : new TreeMap<>(tensors).entrySet()) {
+        for (Map.Entry<String, Tensor> e : new TreeMap<>(tensors).entrySet()) {
             md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
-            md.update(e.getValue().toByteArray());
+            md.update(Tensors.toBytes(e.getValue()));
         }
         return HexFormat.of().formatHex(md.digest());
     }

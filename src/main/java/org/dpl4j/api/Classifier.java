@@ -1,6 +1,5 @@
 package org.dpl4j.api;
 
-import ai.djl.ndarray.NDManager;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,13 +7,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.data.image.ClipTransforms;
 import org.dpl4j.data.image.DecodeOrder;
 import org.dpl4j.data.image.ImageDecoder;
 import org.dpl4j.data.image.InvalidImageException;
 import org.dpl4j.model.Branch;
+import org.dpl4j.tensor.CpuFeatures;
+import org.dpl4j.tensor.DeviceSpec;
+import org.dpl4j.tensor.Placement;
+import org.dpl4j.tensor.Precision;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.PromptedClassifier;
 import org.dpl4j.util.EngineSetup;
 
@@ -34,33 +41,40 @@ import org.dpl4j.util.EngineSetup;
  * the image encoder. Images are decoded and preprocessed exactly as {@code dpl4j predict} and the
  * evaluation do ({@link SampleTransforms#PROMPT_LEARNING}), so the answers are the same.
  *
- * <p>Thread-safe: decoding and preprocessing run on the caller's thread, concurrently; the encoder
- * runs one batch at a time (libtorch already uses every core for one batch). {@link #close()} waits
- * for a running batch, then frees the native memory; later calls throw {@link IllegalStateException}.
+ * <p>Thread-safe: decoding, preprocessing and the encoder run on the caller's thread, concurrently
+ * (each batch without autograd, its tensors freed when it is done; the frozen model, prompts and
+ * class features are only read). {@link #close()} waits for the batches running, then frees the
+ * native memory; later calls throw {@link IllegalStateException}.
  */
 public final class Classifier implements AutoCloseable {
     private static final DecodeOrder ORDER = SampleTransforms.PROMPT_LEARNING;
 
-    private final NDManager engine;
     private final Bundle bundle;
     private final PromptedClassifier forward;
     private final List<String> labels;
     private final int resolution;
-    private final ReentrantLock lock = new ReentrantLock();
+    /** Batches hold the read lock, {@link #close()} the write lock. */
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
-    private Classifier(NDManager engine, Bundle bundle) {
-        this.engine = engine;
+    private Classifier(Bundle bundle) {
         this.bundle = bundle;
-        this.forward = new PromptedClassifier(bundle.clip(), bundle.prompts().attention(Branch.IMAGE), bundle.features(),
-                bundle.manager());
+        this.forward = new PromptedClassifier(bundle.clip(), bundle.prompts().attention(Branch.IMAGE), bundle.features());
         this.labels = bundle.info().classNames();
         this.resolution = bundle.info().preprocessing().resolution();
     }
 
-    /** Loads a train run directory or a bundle file (from {@code dpl4j export}) on the CPU. */
+    /**
+     * Loads a train run directory or a bundle file (from {@code dpl4j export}) on the CPU, in the
+     * precision {@code --precision auto} chooses there ({@link #defaultPlacement()}).
+     */
     public static Classifier load(Path runOrBundle) throws IOException {
         return load(runOrBundle, null);
+    }
+
+    /** The CPU, bf16 where it has AMX-BF16 or AVX512-BF16, else fp32: what {@code dpl4j serve} uses by default. */
+    public static Placement defaultPlacement() {
+        return new Placement(DeviceSpec.CPU, Precision.resolve("auto", DeviceSpec.CPU, CpuFeatures.detect()));
     }
 
     /**
@@ -69,21 +83,28 @@ public final class Classifier implements AutoCloseable {
      * must still be the recorded one.
      */
     public static Classifier load(Path runOrBundle, Path model) throws IOException {
+        return load(runOrBundle, model, defaultPlacement());
+    }
+
+    /**
+     * As {@link #load(Path, Path)}, the model on {@code placement} (a bundle with embedded weights
+     * keeps the precision it was exported in).
+     */
+    public static Classifier load(Path runOrBundle, Path model, Placement placement) throws IOException {
         EngineSetup.configure();
-        NDManager engine = NDManager.newBaseManager();
-        try {
-            Bundle b = Files.isDirectory(runOrBundle) ? Bundle.fromRun(runOrBundle, model, engine)
-                    : Bundle.read(runOrBundle, model, engine);
-            return new Classifier(engine, b);
-        } catch (IOException | RuntimeException e) {
-            engine.close();
-            throw e;
-        }
+        Bundle b = Files.isDirectory(runOrBundle) ? Bundle.fromRun(runOrBundle, model, placement)
+                : Bundle.read(runOrBundle, model, placement);
+        return of(b);
     }
 
     /** A classifier over a bundle already in memory (e.g. {@link Bundle#random}); it takes the bundle over. */
     public static Classifier of(Bundle bundle) {
-        return new Classifier(null, bundle);
+        try {
+            return new Classifier(bundle);
+        } catch (RuntimeException e) {
+            bundle.close();
+            throw e;
+        }
     }
 
     /** The class names, in index order. */
@@ -151,16 +172,16 @@ public final class Classifier implements AutoCloseable {
             System.arraycopy(p, 0, pixels, i * size, size);
         }
         float[] flat;
-        lock.lock();
+        lock.readLock().lock();
         try {
             if (closed) {
                 throw new IllegalStateException("the classifier is closed");
             }
-            try (NDManager scope = bundle.manager().newSubManager()) {
-                flat = forward.logits(scope, pixels, n).softmax(1).toFloatArray();
+            try (Scope s = Scope.open(); NoGradGuard g = new NoGradGuard()) {
+                flat = Tensors.toFloats(forward.logits(pixels, n).softmax(1));
             }
         } finally {
-            lock.unlock();
+            lock.readLock().unlock();
         }
         float[][] out = new float[n][];
         int c = labels.size();
@@ -189,7 +210,7 @@ public final class Classifier implements AutoCloseable {
 
     @Override
     public void close() {
-        lock.lock();
+        lock.writeLock().lock();
         try {
             if (closed) {
                 return;
@@ -197,11 +218,8 @@ public final class Classifier implements AutoCloseable {
             closed = true;
             forward.close();
             bundle.close();
-            if (engine != null) {
-                engine.close();
-            }
         } finally {
-            lock.unlock();
+            lock.writeLock().unlock();
         }
     }
 }

@@ -1,13 +1,16 @@
 package org.dpl4j.cli;
 
-import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dpl4j.bench.Benchmark;
 import org.dpl4j.bench.MethodBench;
 import org.dpl4j.model.ClipConfig;
+import org.dpl4j.run.Json;
 import org.dpl4j.search.AlphaChunks;
 import org.dpl4j.search.AttentionMode;
+import org.dpl4j.tensor.Placement;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,39 +58,71 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--forward-only", description = "only time the image encoder's forward pass (seconds per image)")
     boolean forwardOnly;
 
+    @Option(names = "--json", description = "print the results as one JSON object instead of a table")
+    boolean json;
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
         ClipConfig cfg = tiny ? new ClipConfig(32, 32, 3, 64, 2, 8, 77, 49408, 64, 2, 3) : ClipConfig.vitB16();
         List<AttentionMode> modes = attention.stream().map(s -> AttentionMode.valueOf(s.toUpperCase(java.util.Locale.ROOT))).toList();
-        try (NDManager m = engine.manager()) {
-            double peak = Benchmark.matmulPeak(m);
-            System.out.printf("fp32 matmul peak (512x768x768): %.0f GFLOP/s%n", peak);
-            Benchmark b = new Benchmark(cfg, warmup, steps, s -> System.err.println("  " + s));
-            if (methods != null) {
-                List<MethodBench.Row> rows = new MethodBench(cfg, warmup, steps, s -> System.err.println("  " + s))
-                        .run(methods, classes.get(0), m);
-                System.out.printf("%-10s %12s %5s %7s %9s %9s%n", "method", "parameters", "batch", "classes", "s/step", "peak RSS");
-                for (MethodBench.Row r : rows) {
-                    System.out.printf("%-10s %,12d %5d %7d %9.2f %6.2f GB%n", r.method(), r.parameters(), r.batch(), r.classes(),
-                            r.secondsPerStep(), r.peakRssGb());
-                }
+        Placement placement = engine.placement();
+        if (methods != null) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("machine", Benchmark.Machine.detect());
+            result.put("device", placement.device().toString());
+            result.put("precision", placement.precision().label());
+            List<MethodBench.Row> rows = new MethodBench(cfg, placement, warmup, steps, s -> System.err.println("  " + s))
+                    .run(methods, classes.get(0));
+            result.put("methods", rows);
+            if (json) {
+                System.out.println(Json.PRETTY.writeValueAsString(result));
                 return 0;
             }
-            if (forwardOnly) {
-                System.out.printf("image encoder forward: %.3f s/image (batch 8)%n", b.imageForwardSeconds(8, m));
-                return 0;
+            System.out.printf("%s, %s%n", placement.device(), placement.precision().label());
+            System.out.printf("%-10s %12s %5s %7s %9s %9s%n", "method", "parameters", "batch", "classes", "s/step", "peak RSS");
+            for (MethodBench.Row r : rows) {
+                System.out.printf("%-10s %,12d %5d %7d %9.2f %6.2f GB%n", r.method(), r.parameters(), r.batch(), r.classes(),
+                        r.secondsPerStep(), r.peakRssGb());
             }
-            List<Benchmark.Row> rows = b.run(classes, modes, batch, valBatch, valChunk != null ? valChunk : AlphaChunks.size(cfg, valBatch), candidates, m);
-            System.out.printf("%-7s %-6s %7s %5s %9s %9s %8s %7s %9s %8s %9s%n",
-                    "stage", "attn", "classes", "batch", "s/step", "GFLOP", "GFLOP/s", "%peak", "ref s", "speedup", "peak RSS");
-            for (Benchmark.Row r : rows) {
-                System.out.printf("%-7s %-6s %7d %5d %9.2f %9.0f %8.0f %6.0f%% %9s %8s %6.2f GB%n", r.stage(), r.attention(), r.classes(),
-                        r.batch(), r.secondsPerStep(), r.gflopPerStep(), r.gflops(), 100 * r.gflops() / peak,
-                        r.referenceSeconds() == null ? "-" : String.format("%.1f", r.referenceSeconds()),
-                        r.referenceSeconds() == null ? "-" : String.format("%.1fx", r.referenceSeconds() / r.secondsPerStep()), r.peakRssGb());
-            }
-            System.out.println("peak RSS: the process's peak while timing that row (weights included)");
+            return 0;
         }
+        Benchmark b = new Benchmark(cfg, placement, warmup, steps, s -> System.err.println("  " + s));
+        if (forwardOnly) {
+            double s = b.imageForwardSeconds(8);
+            if (json) {
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("machine", Benchmark.Machine.detect());
+                result.put("device", placement.device().toString());
+                result.put("precision", placement.precision().label());
+                result.put("batch", 8);
+                result.put("image_forward_s_per_image", s);
+                System.out.println(Json.PRETTY.writeValueAsString(result));
+            } else {
+                System.out.printf("image encoder forward (%s, %s): %.3f s/image (batch 8)%n", placement.device(),
+                        placement.precision().label(), s);
+            }
+            return 0;
+        }
+        Benchmark.Report report = b.report(classes, modes, batch, valBatch, valChunk != null ? valChunk : AlphaChunks.size(cfg, valBatch),
+                candidates);
+        if (json) {
+            System.out.println(Json.PRETTY.writeValueAsString(report));
+            return 0;
+        }
+        Benchmark.Machine m = report.machine();
+        System.out.printf("%s (%s), libtorch %s kernels, %d threads; %s%n", m.cpuModel(), String.join(" ", m.cpuFlags()),
+                m.torchCpuCapability(), m.threads(), report.device());
+        report.matmulPeakGflops().forEach((p, g) -> System.out.printf("%s matmul peak (512x768x768): %.0f GFLOP/s%n", p, g));
+        System.out.printf("%-7s %-6s %7s %5s %-5s %9s %9s %8s %7s %9s%n",
+                "stage", "attn", "classes", "batch", "prec", "s/step", "GFLOP", "GFLOP/s", "%peak", "peak RSS");
+        for (Benchmark.Row r : report.rows()) {
+            Double peak = report.matmulPeakGflops().get(r.precision());
+            System.out.printf("%-7s %-6s %7d %5d %-5s %9.2f %9.0f %8.0f %6s %6.2f GB%n", r.stage(), r.attention(), r.classes(),
+                    r.batch(), r.precision(), r.secondsPerStep(), r.gflopPerStep(), r.gflopPerSecond(),
+                    peak == null ? "-" : String.format("%.0f%%", 100 * r.gflopPerSecond() / peak), r.peakRssGb());
+        }
+        System.out.println("%peak: of this machine's matmul peak in the row's precision; peak RSS: the process's peak while timing"
+                + " that row (weights included)");
         return 0;
     }
 }

@@ -1,6 +1,5 @@
 package org.dpl4j.cli;
 
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +73,7 @@ final class DemoCommand implements Callable<Integer> {
                 new DataSpec("imagefolder", dataDir.resolve("fashion_mnist"), shots, seed, "all"));
         ResultsTable table = new ResultsTable();
         StringBuilder configs = new StringBuilder();
-        try (NDManager m = engine.manager(); ClipModel clip = ClipModel.load(modelPath, null, m)) {
+        try (ClipModel clip = ClipModel.load(modelPath, null, engine.placement())) {
             TrainSettings ts = TrainSettings.defaults().toBuilder().epochs(epochs).seed(seed).textInput("default").build();
             SearchSettings ss = SearchSettings.defaults().withEpochs(searchEpochs).withSeed(seed);
             for (DataSpec spec : specs) {
@@ -83,12 +82,12 @@ final class DemoCommand implements Callable<Integer> {
                 TrainJob train = new TrainJob(clip, modelPath, engine.progress(), log);
                 for (String method : List.of("zeroshot", preset)) {
                     PromptConfig cfg = Presets.resolve(method, clip.config());
-                    double top1 = top1(train.run(method, spec, cfg, ts, new RunDirectory(dir.resolve(method)), m, "dpl4j demo"));
+                    double top1 = top1(train.run(method, spec, cfg, ts, new RunDirectory(dir.resolve(method)), "dpl4j demo"));
                     table.add(new ResultsTable.Row(name, method, seed, top1));
                 }
                 PromptConfig searched = new SearchJob(clip, modelPath, engine.progress(), log)
-                        .run(spec, ss, new RunDirectory(dir.resolve("search")), m, "dpl4j demo");
-                double top1 = top1(train.run("dpl", spec, searched, ts, new RunDirectory(dir.resolve("dpl")), m, "dpl4j demo"));
+                        .run(spec, ss, new RunDirectory(dir.resolve("search")), "dpl4j demo");
+                double top1 = top1(train.run("dpl", spec, searched, ts, new RunDirectory(dir.resolve("dpl")), "dpl4j demo"));
                 table.add(new ResultsTable.Row(name, "dpl", seed, top1));
                 configs.append(String.format("%-14s text  %s%n%-14s image %s%n", name, searched.text(), "", searched.image()));
             }

@@ -1,7 +1,5 @@
 package org.dpl4j.cli;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -12,11 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.BadSampleException;
 import org.dpl4j.data.image.DecodeOrder;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.io.Safetensors;
 import org.dpl4j.run.Json;
+import org.dpl4j.tensor.Scope;
 import org.dpl4j.training.FeatureExtractor;
 import org.dpl4j.util.Progress;
 import picocli.CommandLine.Command;
@@ -78,19 +78,19 @@ final class EmbedCommand implements Callable<Integer> {
             throw new IOException("--out is a folder: " + out);
         }
         model.check();
-        Map<String, NDArray> tensors = new LinkedHashMap<>();
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
         int dim;
-        try (NDManager m = engine.manager(); ClipModel clip = model.load(m)) {
+        try (Scope s = Scope.open(); ClipModel clip = model.load(engine.placement())) {
             dim = clip.config().embedDim();
             if (!texts.isEmpty()) {
                 try (Progress p = engine.progress().start("text features", texts.size())) {
-                    tensors.put("text_features", FeatureExtractor.texts(clip, texts, batch, m, p));
+                    tensors.put("text_features", FeatureExtractor.texts(clip, texts, batch, p));
                 }
             }
             if (!images.isEmpty()) {
                 try (Progress p = engine.progress().start("image features", images.size())) {
                     // Embeddings as OpenAI's clip.load preprocess gives them (the golden embedding cases).
-                    tensors.put("image_features", FeatureExtractor.images(clip, images, DecodeOrder.OPENAI, batch, m, p));
+                    tensors.put("image_features", FeatureExtractor.images(clip, images, DecodeOrder.OPENAI, batch, p));
                 } catch (BadSampleException e) {
                     throw new IOException(e.getCause().getMessage(), e);
                 }

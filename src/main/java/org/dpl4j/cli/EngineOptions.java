@@ -1,14 +1,22 @@
 package org.dpl4j.cli;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
+import org.dpl4j.tensor.CpuFeatures;
+import org.dpl4j.tensor.DeviceSpec;
+import org.dpl4j.tensor.Placement;
+import org.dpl4j.tensor.Precision;
+import org.dpl4j.tensor.Torch;
 import picocli.CommandLine.Option;
 
-/** Options every compute command takes: device and threads. */
+/** Options every compute command takes: device, precision and threads. */
 final class EngineOptions {
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu (gpu needs the CUDA natives: mvn -Pgpu). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "DEV",
+            description = "cpu, cuda or cuda:N (gpu is read as cuda; needs the CUDA natives: mvn -Pgpu). Default: ${DEFAULT-VALUE}.")
     String device;
+
+    @Option(names = "--precision", defaultValue = "auto", paramLabel = "P",
+            description = "fp32, bf16 or auto: the frozen CLIP weights' dtype (prompts, optimiser state, softmax and loss stay fp32);"
+                    + " auto is bf16 on a CUDA device or a CPU with AMX-BF16/AVX512-BF16, else fp32. Default: ${DEFAULT-VALUE}.")
+    String precision;
 
     @Option(names = "--threads", description = "intra-op threads (default: all cores)")
     Integer threads;
@@ -16,22 +24,21 @@ final class EngineOptions {
     @Option(names = {"-q", "--quiet"}, description = "no progress bars")
     boolean quiet;
 
-    NDManager manager() {
+    /**
+     * Where the model goes: the device and the resolved precision, checked (a CUDA device that is not
+     * there fails here, naming --device). Applies {@code --threads} first.
+     */
+    Placement placement() {
         if (threads != null) {
-            System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
-        }
-        Device d = switch (device.toLowerCase(java.util.Locale.ROOT)) {
-            case "cpu" -> Device.cpu();
-            case "gpu", "cuda" -> {
-                if (Engine.getInstance().getGpuCount() == 0) {
-                    throw new IllegalArgumentException("--device gpu: no CUDA device visible to PyTorch"
-                            + " (build with mvn -Pgpu for the CUDA natives)");
-                }
-                yield Device.gpu();
+            if (threads < 1) {
+                throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
             }
-            default -> throw new IllegalArgumentException("--device must be cpu or gpu, got " + device);
-        };
-        return NDManager.newBaseManager(d);
+            Torch.threads(threads);
+        }
+        DeviceSpec d = DeviceSpec.parse(device);
+        Placement p = new Placement(d, Precision.resolve(precision, d, CpuFeatures.detect()));
+        p.torchDevice(); // fails with one line naming --device when no such GPU is usable
+        return p;
     }
 
     org.dpl4j.util.Progress.Factory progress() {

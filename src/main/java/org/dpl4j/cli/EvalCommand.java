@@ -1,6 +1,5 @@
 package org.dpl4j.cli;
 
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,10 +42,10 @@ final class EvalCommand implements Callable<Integer> {
         TrainedRun r = TrainedRun.read(run);
         String ds = dataset != null ? dataset : r.dataset();
         DataSpec spec = new DataSpec(ds, root != null ? root : r.root(), 0, 1, subsample != null ? subsample : r.subsample());
-        try (NDManager m = engine.manager(); ClipModel clip = r.loadModel(model, m); PromptLearner prompts = r.loadPrompts(clip, m)) {
+        try (ClipModel clip = r.loadModel(model, engine.placement()); PromptLearner prompts = r.loadPrompts(clip)) {
             DatasetSplits data = spec.loadForEval();
             EvalResult res = new TrainJob(clip, r.modelPath(), engine.progress(), Logs.stderr(engine.quiet))
-                    .evaluate(prompts, data, r.settings(), m);
+                    .evaluate(prompts, data, r.settings());
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("dataset", data.name());
             out.put("subsample", spec.subsample());

@@ -1,6 +1,5 @@
 package org.dpl4j.cli;
 
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.dpl4j.api.Bundle;
@@ -29,7 +28,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (NDManager m = engine.manager(); Bundle b = Bundle.fromRun(run, model, m)) {
+        try (Bundle b = Bundle.fromRun(run, model, engine.placement())) {
             b.write(out, withModel);
             System.out.printf("wrote %s: %d classes, %s, model %s%s%n", out, b.info().classNames().size(), b.info().layout(),
                     b.info().model().path(), withModel ? " (embedded)" : "");

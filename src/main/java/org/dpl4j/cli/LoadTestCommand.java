@@ -1,6 +1,5 @@
 package org.dpl4j.cli;
 
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +30,7 @@ import picocli.CommandLine.Option;
                 + " the micro-batch sizes, for a fixed number of requests at each client count.")
 final class LoadTestCommand implements Callable<Integer> {
     @Mixin ServeOptions serve;
+    @Mixin EngineOptions engine;
 
     static final class Source {
         @Option(names = "--bundle", paramLabel = "FILE", description = "a bundle (or train run) to serve")
@@ -70,7 +70,7 @@ final class LoadTestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EngineSetup.configure();
         List<byte[]> sample = readImages();
-        try (NDManager engine = NDManager.newBaseManager(); Classifier classifier = load(engine)) {
+        try (Classifier classifier = load()) {
             System.out.printf("model: %s, %d classes, resolution %d; %d distinct images from %s%n",
                     source.randomVitB16 ? "random ViT-B/16" : source.bundle, classifier.labels().size(),
                     classifier.info().preprocessing().resolution(), sample.size(), images);
@@ -92,14 +92,15 @@ final class LoadTestCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Classifier load(NDManager engine) throws Exception {
+    /** The random model is made on the CPU in fp32; --device and --precision apply to a --bundle. */
+    private Classifier load() throws Exception {
         if (source.randomVitB16) {
             ClipConfig cfg = ClipConfig.vitB16();
             // image prompts of 4 tokens in every block: about what a DPL search keeps, the costlier end
             PromptConfig layout = new PromptConfig(Collections.nCopies(cfg.textLayers(), 0), Collections.nCopies(cfg.visionLayers(), 4));
-            return Classifier.of(Bundle.random(cfg, layout, classes, 1, engine));
+            return Classifier.of(Bundle.random(cfg, layout, classes, 1));
         }
-        return Classifier.load(source.bundle);
+        return Classifier.load(source.bundle, null, engine.placement());
     }
 
     /** The library, one image per call on one thread (what {@code predict} does per image, model already loaded). */

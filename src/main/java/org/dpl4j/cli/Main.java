@@ -70,7 +70,7 @@ public final class Main {
         @Override
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"dpl4j " + (v == null ? "dev" : v) + " (DJL 0.36, PyTorch 2.7.1)"};
+            return new String[] {"dpl4j " + (v == null ? "dev" : v) + " (libtorch 2.10.0, org.bytedeco:pytorch 2.10.0-1.5.13)"};
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.dpl4j.cli;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +8,7 @@ import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.run.Json;
+import org.dpl4j.tensor.Placement;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,8 +37,9 @@ final class ModelOptions {
         }
     }
 
-    ClipModel load(NDManager manager) throws IOException {
-        return ClipModel.load(model, override(), manager);
+    /** Loads the model onto {@code placement} (from {@link EngineOptions#placement()}). */
+    ClipModel load(Placement placement) throws IOException {
+        return ClipModel.load(model, override(), placement);
     }
 
     /** The --model-config override, or null. */

@@ -1,15 +1,16 @@
 package org.dpl4j.cli;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.data.image.ClipTransforms;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.PromptLearner;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.PromptedClassifier;
 import org.dpl4j.training.TrainJob;
 import org.dpl4j.training.TrainedRun;
@@ -38,15 +39,16 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrainedRun r = TrainedRun.read(run);
-        try (NDManager m = engine.manager(); ClipModel clip = r.loadModel(model, m); PromptLearner prompts = r.loadPrompts(clip, m)) {
-            ClassTexts texts = prompts.texts(clip, r.classNames(), TrainJob.templates(r.settings().textInput(), r.dataset()), m);
+        try (ClipModel clip = r.loadModel(model, engine.placement()); PromptLearner prompts = r.loadPrompts(clip);
+                Scope scope = Scope.open(); NoGradGuard g = new NoGradGuard()) {
+            ClassTexts texts = prompts.texts(clip, r.classNames(), TrainJob.templates(r.settings().textInput(), r.dataset()));
             int res = clip.config().imageResolution();
-            try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts, m)) {
+            try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts)) {
                 for (Path img : images) {
                     // The prompts were learnt on images decoded the DPL (Dassl) way; classify them the same way.
                     float[] px = ClipTransforms.test(SampleTransforms.PROMPT_LEARNING.decode(img), res);
-                    try (NDManager scope = m.newSubManager()) {
-                        float[] p = c.logits(scope, px, 1).softmax(1).toFloatArray();
+                    try (Scope step = Scope.open()) {
+                        float[] p = Tensors.toFloats(c.logits(px, 1).softmax(1));
                         Integer[] idx = new Integer[p.length];
                         for (int i = 0; i < idx.length; i++) {
                             idx[i] = i;

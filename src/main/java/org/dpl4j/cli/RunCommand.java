@@ -1,6 +1,5 @@
 package org.dpl4j.cli;
 
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,9 +93,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static ResultsTable runHere(RunCommand o, String command) throws Exception {
-        try (NDManager m = o.engine.manager(); ClipModel clip = o.model.load(m)) {
+        try (ClipModel clip = o.model.load(o.engine.placement())) {
             return new Pipeline(clip, o.model.model, o.engine.progress(), Logs.stderr(o.engine.quiet))
-                    .run(o.plan(), new RunDirectory(o.out), m, command);
+                    .run(o.plan(), new RunDirectory(o.out), command);
         }
     }
 }

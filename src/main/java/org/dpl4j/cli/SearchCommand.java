@@ -1,6 +1,5 @@
 package org.dpl4j.cli;
 
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.dpl4j.model.ClipModel;
@@ -31,11 +30,11 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (NDManager m = engine.manager(); ClipModel clip = model.load(m)) {
+        try (ClipModel clip = model.load(engine.placement())) {
             // two processes given the same --out take turns: the second waits, then finds the search finished
             PromptConfig cfg = RunLock.holding(out, "dpl4j search", Logs.stderr(engine.quiet), () -> new SearchJob(clip, model.model,
                     engine.progress(), Logs.stderr(engine.quiet))
-                    .run(data.spec(), search.settings(data.seed, loader), new RunDirectory(out), m,
+                    .run(data.spec(), search.settings(data.seed, loader), new RunDirectory(out),
                             Logs.commandLine("search", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))));
             System.out.println(cfg.toJson());
         }

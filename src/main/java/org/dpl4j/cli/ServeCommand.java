@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
                 + " Stops gracefully on Ctrl-C or SIGTERM, finishing requests in flight.")
 final class ServeCommand implements Callable<Integer> {
     @Mixin ServeOptions serve;
+    @Mixin EngineOptions engine;
 
     @Option(names = "--bundle", required = true, paramLabel = "FILE", description = "a bundle from dpl4j export (or a train run directory)")
     Path bundle;
@@ -32,7 +33,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // the JDK server has no read timeout by default: a client that declares a body and never sends it holds a thread
         System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "60"));
-        Classifier classifier = Classifier.load(bundle, model);
+        Classifier classifier = Classifier.load(bundle, model, engine.placement());
         ClassifyServer server;
         try {
             server = ClassifyServer.start(classifier, serve.settings(host, port));

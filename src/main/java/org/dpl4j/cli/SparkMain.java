@@ -1,6 +1,5 @@
 package org.dpl4j.cli;
 
-import ai.djl.ndarray.NDManager;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.dpl4j.model.ClipModel;
@@ -10,6 +9,7 @@ import org.dpl4j.run.RunDirectory;
 import org.dpl4j.spark.SharedFolder;
 import org.dpl4j.spark.SparkPipeline;
 import org.dpl4j.spark.Work;
+import org.dpl4j.tensor.Placement;
 import org.dpl4j.util.EngineSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,10 +41,11 @@ public final class SparkMain {
     static ResultsTable runOnSpark(RunCommand o, String command) throws Exception {
         Pipeline.checkFolder(new RunDirectory(o.out));
         // the driver loads the model once: a wrong path or preset fails here, before any task is submitted
-        try (NDManager m = o.engine.manager(); ClipModel clip = o.model.load(m)) {
+        Placement placement = o.engine.placement();
+        try (ClipModel clip = o.model.load(placement)) {
             new Pipeline(clip, o.model.model, o.engine.progress(), Logs.stderr(o.engine.quiet)).baselines(o.plan());
         }
-        Work w = Work.of(o.plan(), o.model.model.toAbsolutePath(), o.model.override(), o.engine.device, o.out, command);
+        Work w = Work.of(o.plan(), o.model.model.toAbsolutePath(), o.model.override(), placement, o.out, command);
         SparkConf conf = new SparkConf().setAppName("dpl4j run").setIfMissing("spark.master", "local[*]")
                 // resumed runs must be bit-identical (see the launcher): MKL's gemm otherwise varies with alignment
                 .setIfMissing("spark.executorEnv.MKL_CBWR", "AUTO,STRICT");

@@ -1,6 +1,5 @@
 package org.dpl4j.cli;
 
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -66,13 +65,13 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (NDManager m = engine.manager(); ClipModel clip = model.load(m)) {
+        try (ClipModel clip = model.load(engine.placement())) {
             train.checkTextInput(layout.method());
             PromptConfig cfg = layout.resolve(clip.config());
             // two processes given the same --out take turns: the second waits, then finds the run finished
             TestMetrics metrics = RunLock.holding(out, "dpl4j train", Logs.stderr(engine.quiet), () -> new TrainJob(clip,
                     model.model, engine.progress(), Logs.stderr(engine.quiet))
-                    .run(layout.method(), data.spec(), cfg, train.settings(data.seed, layout.method(), loader), new RunDirectory(out), m,
+                    .run(layout.method(), data.spec(), cfg, train.settings(data.seed, layout.method(), loader), new RunDirectory(out),
                             Logs.commandLine("train", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))));
             System.out.println(Json.PRETTY.writeValueAsString(metrics));
         }

@@ -1,6 +1,5 @@
 package org.dpl4j.cli;
 
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -72,14 +71,13 @@ final class ZeroShotCommand implements Callable<Integer> {
             throw new IOException(testSet.describe() + ": no test images");
         }
         ClassTally tally;
-        try (NDManager m = engine.manager();
-                ClipModel clip = model.load(m);
-                ZeroShotClassifier classifier = ZeroShotClassifier.build(clip, data.classNames(), templateList, batch, m,
+        try (ClipModel clip = model.load(engine.placement());
+                ZeroShotClassifier classifier = ZeroShotClassifier.build(clip, data.classNames(), templateList, batch,
                         engine.progress())) {
             // Zero-shot CLIP as OpenAI's clip.load preprocesses: its numbers are CLIP's, not a DPL run's.
             tally = Evaluator.tally(classifier, data.classNames(), data.test(), clip.config().imageResolution(),
                     DecodeOrder.OPENAI, batch,
-                    skipBadImages ? BadSamplePolicy.SKIP : BadSamplePolicy.FAIL, m, engine.progress());
+                    skipBadImages ? BadSamplePolicy.SKIP : BadSamplePolicy.FAIL, engine.progress());
         } catch (BadSampleException e) {
             throw new IOException(e.getCause().getMessage() + " (--skip-bad-images leaves such files out)", e);
         }

@@ -67,7 +67,7 @@ public final class ClipModel implements AutoCloseable {
      * The weights moved to the placement: in bf16 mode every matrix and embedding is bf16, while
      * LayerNorm parameters and the logit scale stay fp32 (LayerNorm runs in fp32 anyway).
      */
-    static ClipWeights place(ClipWeights w, Placement placement, Owned owned) {
+    public static ClipWeights place(ClipWeights w, Placement placement, Owned owned) {
         Device d = placement.torchDevice();
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : w.tensors().entrySet()) {

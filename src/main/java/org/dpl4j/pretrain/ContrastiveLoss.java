@@ -1,9 +1,11 @@
 package org.dpl4j.pretrain;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarOptional;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.Ops;
+import org.dpl4j.tensor.Tensors;
 
 /**
  * CLIP's symmetric contrastive loss over a batch of B image–caption pairs, with label-aware targets.
@@ -35,25 +37,26 @@ public final class ContrastiveLoss {
      * @param textFeatures (B, E), unnormalised; row i is the caption of image i
      * @param logitScale the scalar {@code logit_scale} parameter (log of the inverse temperature)
      * @param labels class of each pair, index-aligned with the features
-     * @return the scalar loss, in the manager of {@code imageFeatures}
+     * @return the scalar fp32 loss, in the caller's scope
      */
-    public static NDArray loss(NDArray imageFeatures, NDArray textFeatures, NDArray logitScale, int[] labels) {
-        long b = imageFeatures.getShape().get(0);
-        if (textFeatures.getShape().get(0) != b || labels.length != b) {
+    public static Tensor loss(Tensor imageFeatures, Tensor textFeatures, Tensor logitScale, int[] labels) {
+        long b = imageFeatures.size(0);
+        if (textFeatures.size(0) != b || labels.length != b) {
             throw new IllegalArgumentException("contrastive loss needs as many captions and labels as images: "
-                    + b + " images, " + textFeatures.getShape().get(0) + " captions, " + labels.length + " labels");
+                    + b + " images, " + textFeatures.size(0) + " captions, " + labels.length + " labels");
         }
-        NDArray logits = logits(imageFeatures, textFeatures, logitScale);
-        NDArray targets = logits.getManager().create(targets(labels), new Shape(b, b));
-        NDArray imageToText = logits.logSoftmax(1).mul(targets).sum().neg();
-        NDArray textToImage = logits.logSoftmax(0).mul(targets).sum().neg();
+        Tensor logits = logits(imageFeatures, textFeatures, logitScale);
+        Tensor targets = Tensors.floats(targets(labels), logits.device(), b, b);
+        Tensor imageToText = logits.log_softmax(1).mul(targets).sum().neg();
+        Tensor textToImage = logits.log_softmax(0).mul(targets).sum().neg();
         return Ops.div(imageToText.add(textToImage), 2f * b);
     }
 
-    /** {@code exp(min(logitScale, ln 100)) · cos}: (B, E) × (B, E) → (B, B), rows = images. */
-    public static NDArray logits(NDArray imageFeatures, NDArray textFeatures, NDArray logitScale) {
-        NDArray scale = logitScale.clip(-MAX_LOGIT_SCALE, MAX_LOGIT_SCALE).exp();
-        NDArray sims = ClipModel.normalize(imageFeatures).matMul(ClipModel.normalize(textFeatures).transpose());
+    /** {@code exp(min(logitScale, ln 100)) · cos}: (B, E) × (B, E) → (B, B) in fp32, rows = images. */
+    public static Tensor logits(Tensor imageFeatures, Tensor textFeatures, Tensor logitScale) {
+        Tensor scale = Ops.fp32(logitScale).clamp(new ScalarOptional(new Scalar(-MAX_LOGIT_SCALE)),
+                new ScalarOptional(new Scalar(MAX_LOGIT_SCALE))).exp();
+        Tensor sims = ClipModel.normalize(Ops.fp32(imageFeatures)).matmul(ClipModel.normalize(Ops.fp32(textFeatures)).t());
         return sims.mul(scale);
     }
 

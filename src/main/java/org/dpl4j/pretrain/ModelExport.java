@@ -1,23 +1,23 @@
 package org.dpl4j.pretrain;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.io.Safetensors;
 import org.dpl4j.model.io.WeightSchema;
 import org.dpl4j.run.Json;
+import org.dpl4j.tensor.Scope;
 import org.dpl4j.util.AtomicFiles;
 
 /**
  * Writes a CLIP as the project's own OpenAI-named format: {@code model.safetensors} (fp16, the
  * precision OpenAI releases CLIP in, half the size of fp32) and {@code config.json} (the
- * {@link ClipConfig} under OpenAI's names), which {@code ClipModel.load(folder, null, manager)}
+ * {@link ClipConfig} under OpenAI's names), which {@code ClipModel.load(folder, null)}
  * reads back. The state dict is checked against {@link WeightSchema} first, so a bad export fails
  * here, naming the tensor, rather than when someone loads it.
  */
@@ -28,17 +28,15 @@ public final class ModelExport {
     private ModelExport() {}
 
     /** Writes {@code stateDict} (fp32, OpenAI names) into {@code folder}; returns the weights file. */
-    public static Path write(Path folder, ClipConfig config, Map<String, NDArray> stateDict, Map<String, String> metadata)
+    public static Path write(Path folder, ClipConfig config, Map<String, Tensor> stateDict, Map<String, String> metadata)
             throws IOException {
         WeightSchema.validate(stateDict, config, "export to " + folder);
         Files.createDirectories(folder);
         Path weights = folder.resolve(WEIGHTS);
-        try (NDManager tmp = stateDict.values().iterator().next().getManager().newSubManager()) {
-            Map<String, NDArray> half = new LinkedHashMap<>();
+        try (Scope s = Scope.open()) {
+            Map<String, Tensor> half = new LinkedHashMap<>();
             for (String name : WeightSchema.expected(config).keySet()) {
-                NDArray h = stateDict.get(name).toType(DataType.FLOAT16, true);
-                h.attach(tmp);
-                half.put(name, h);
+                half.put(name, stateDict.get(name).detach().to(ScalarType.Half));
             }
             Safetensors.write(weights, half, metadata);
         }

@@ -1,6 +1,5 @@
 package org.dpl4j.pretrain;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,6 +11,7 @@ import org.dpl4j.data.SampleTransform;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.data.image.DecodeOrder;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.Torch;
 import org.dpl4j.util.EngineSetup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -76,7 +76,7 @@ public final class PretrainMain implements Callable<Integer> {
 
     /** As {@link #run(String...)}, with errors written to {@code err}. */
     static int run(java.io.PrintWriter err, String... args) {
-        EngineSetup.offline();
+        EngineSetup.configure();
         CommandLine cli = new CommandLine(new PretrainMain());
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -100,7 +100,7 @@ public final class PretrainMain implements Callable<Integer> {
         Instant start = Instant.now();
         Instant deadline = start.plus(Duration.ofMillis((long) (minutes * 60_000)));
         if (threads != null) {
-            System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
+            Torch.threads(threads);
         }
         PrintStream log = System.err;
         if (System.getenv("OMP_WAIT_POLICY") == null) {
@@ -122,31 +122,29 @@ public final class PretrainMain implements Callable<Integer> {
         // CLIP's own pre-training, not prompt learning: images as OpenAI's preprocess decodes them
         // (the order this command has always used, so its runs resume on the same inputs).
         SampleTransform transform = SampleTransforms.train(settings.model().imageResolution(), DecodeOrder.OPENAI);
-        try (NDManager manager = NDManager.newBaseManager()) {
-            if (benchmarkSteps != null || (epochs == null && recorded == null)) {
-                Pretrainer probe = new Pretrainer(settings, data, transform,
-                        org.dpl4j.util.Progress.NONE, log::println);
-                Pretrainer.StepTiming t = probe.benchmark(manager, 2, benchmarkSteps != null ? benchmarkSteps : 4);
-                log.printf("benchmark: %.2f s/step (%.2f s of it waiting for images) at batch %d, %d steps per epoch%n",
-                        t.secondsPerStep(), t.waitSecondsPerStep(), batchSize, probe.batchesPerEpoch());
-                if (benchmarkSteps != null) {
-                    return 0;
-                }
-                double left = Duration.between(Instant.now(), deadline).toMillis() / 1000.0;
-                EpochPlan plan = new EpochPlan(left, t.secondsPerStep(), probe.batchesPerEpoch(), 3.0);
-                planned = plan.epochs();
-                log.printf("plan: %d epochs of ~%.0f s in %.0f s left of the %.0f-minute budget%n", planned,
-                        plan.secondsPerEpoch(), left, minutes);
-                settings = settings.withEpochs(planned);
+        if (benchmarkSteps != null || (epochs == null && recorded == null)) {
+            Pretrainer probe = new Pretrainer(settings, data, transform,
+                    org.dpl4j.util.Progress.NONE, log::println);
+            Pretrainer.StepTiming t = probe.benchmark(2, benchmarkSteps != null ? benchmarkSteps : 4);
+            log.printf("benchmark: %.2f s/step (%.2f s of it waiting for images) at batch %d, %d steps per epoch%n",
+                    t.secondsPerStep(), t.waitSecondsPerStep(), batchSize, probe.batchesPerEpoch());
+            if (benchmarkSteps != null) {
+                return 0;
             }
-            Pretrainer trainer = new Pretrainer(settings, data, transform,
-                    LogProgress.factory(log, 30), log::println);
-            PretrainResult r = trainer.run(run, manager, deadline);
-            log.printf("%s after %d of %d steps in %.1f min; last epoch loss %.4f; model: %s%n",
-                    r.completed() ? "done" : "stopped", r.steps(), r.totalSteps(),
-                    Duration.between(start, Instant.now()).toMillis() / 60000.0, r.lastEpochLoss(), r.model());
-            return r.completed() ? 0 : 3;
+            double left = Duration.between(Instant.now(), deadline).toMillis() / 1000.0;
+            EpochPlan plan = new EpochPlan(left, t.secondsPerStep(), probe.batchesPerEpoch(), 3.0);
+            planned = plan.epochs();
+            log.printf("plan: %d epochs of ~%.0f s in %.0f s left of the %.0f-minute budget%n", planned,
+                    plan.secondsPerEpoch(), left, minutes);
+            settings = settings.withEpochs(planned);
         }
+        Pretrainer trainer = new Pretrainer(settings, data, transform,
+                LogProgress.factory(log, 30), log::println);
+        PretrainResult r = trainer.run(run, deadline);
+        log.printf("%s after %d of %d steps in %.1f min; last epoch loss %.4f; model: %s%n",
+                r.completed() ? "done" : "stopped", r.steps(), r.totalSteps(),
+                Duration.between(start, Instant.now()).toMillis() / 60000.0, r.lastEpochLoss(), r.model());
+        return r.completed() ? 0 : 3;
     }
 
     /** The epochs of the run already in {@code run}, so that running the same command again resumes it. */

@@ -1,8 +1,5 @@
 package org.dpl4j.pretrain;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -14,6 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.data.Batch;
 import org.dpl4j.data.BatchLoader;
 import org.dpl4j.data.Sample;
@@ -26,6 +28,8 @@ import org.dpl4j.run.Checkpoint;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.run.RunIdentity;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.StepRunner;
 import org.dpl4j.util.Progress;
 
@@ -99,15 +103,15 @@ public final class Pretrainer {
      * @param deadline when reached, the run checkpoints, exports what it has and returns with
      *     {@code completed = false}; null for none
      */
-    public PretrainResult run(RunDirectory run, NDManager parent, Instant deadline) throws IOException {
-        return run(run, parent, step -> deadline != null && Instant.now().isAfter(deadline));
+    public PretrainResult run(RunDirectory run, Instant deadline) throws IOException {
+        return run(run, step -> deadline != null && Instant.now().isAfter(deadline));
     }
 
     /**
-     * As {@link #run(RunDirectory, NDManager, Instant)}, stopping when {@code stopAfter} accepts the
+     * As {@link #run(RunDirectory, Instant)}, stopping when {@code stopAfter} accepts the
      * number of steps done (tested after every step; at an epoch's last step the epoch is finished first).
      */
-    PretrainResult run(RunDirectory run, NDManager parent, LongPredicate stopAfter) throws IOException {
+    PretrainResult run(RunDirectory run, LongPredicate stopAfter) throws IOException {
         int bpe = batchesPerEpoch();
         if (bpe == 0) {
             throw new IllegalArgumentException("only " + data.samples().size() + " training images, fewer than one batch of "
@@ -129,11 +133,10 @@ public final class Pretrainer {
             run.writeJson(RunDirectory.RUN, info);
         }
         long total = schedule.totalSteps();
-        try (NDManager m = parent.newSubManager(); BatchLoader loader = loader()) {
-            TrainableClip clip = TrainableClip.create(settings.model(), tokens, m, settings.seed());
-            GroupedAdamW opt = newOptimizer(m);
+        try (BatchLoader loader = loader(); TrainableClip clip = TrainableClip.create(settings.model(), tokens, settings.seed());
+                GroupedAdamW opt = newOptimizer()) {
             List<PretrainEpoch> history = new ArrayList<>();
-            Position pos = resuming ? resume(run, clip, opt, history, m) : new Position(0, 0, 0, 0);
+            Position pos = resuming ? resume(run, clip, opt, history) : new Position(0, 0, 0, 0);
             long step = pos.step();
             try (Progress bar = progress.start("pretrain", total)) {
                 bar.step(step, null);
@@ -152,7 +155,7 @@ public final class Pretrainer {
                         while (it.hasNext()) {
                             Batch b = it.next();
                             lr = schedule.lr(step);
-                            lossSum += trainStep(m, clip, opt, b, epoch, lr);
+                            lossSum += trainStep(clip, opt, b, epoch, lr);
                             batch++;
                             step++;
                             bar.step(1, String.format("epoch %d/%d loss %.3f lr %.1e", epoch + 1, settings.epochs(),
@@ -163,7 +166,7 @@ public final class Pretrainer {
                                 save(run, clip, opt, new Position(epoch, batch, step, lossSum));
                             }
                             if (more && stop) {
-                                return stopped(run, clip, m, history, step, total, epoch);
+                                return stopped(run, clip, history, step, total, epoch);
                             }
                             if (stop) {
                                 break;
@@ -173,7 +176,7 @@ public final class Pretrainer {
                     }
                     double secs = (System.nanoTime() - t0) / 1e9;
                     PretrainEpoch em = new PretrainEpoch(epoch + 1, step, lr, lossSum / Math.max(1, batch),
-                            Math.exp(clip.parameters().get(TrainableClip.LOGIT_SCALE).getFloat()), batch, secs, skipped);
+                            Math.exp(Tensors.item(clip.parameters().get(TrainableClip.LOGIT_SCALE))), batch, secs, skipped);
                     history.add(em);
                     // the log first, then the checkpoint, which is the commit point: resume drops log lines
                     // past it, so a kill between the two writes can neither lose nor duplicate an epoch
@@ -182,19 +185,19 @@ public final class Pretrainer {
                     log.accept(String.format("epoch %d/%d  step %d  lr %.2e  loss %.4f  scale %.1f  %.0fs", em.epoch(),
                             settings.epochs(), step, em.lr(), em.loss(), em.logitScale(), secs));
                     if (stop && epoch + 1 < settings.epochs()) {
-                        return stopped(run, clip, m, history, step, total, epoch + 1);
+                        return stopped(run, clip, history, step, total, epoch + 1);
                     }
                 }
             }
-            return finish(run, clip, m, history, step, total, true);
+            return finish(run, clip, history, step, total, true);
         }
     }
 
-    private PretrainResult stopped(RunDirectory run, TrainableClip clip, NDManager m, List<PretrainEpoch> history, long step,
-            long total, int epoch) throws IOException {
+    private PretrainResult stopped(RunDirectory run, TrainableClip clip, List<PretrainEpoch> history, long step, long total,
+            int epoch) throws IOException {
         log.accept(String.format("stopped at step %d of %d (epoch %d); checkpoint kept, run again with the same output"
                 + " folder to go on", step, total, epoch + 1));
-        return finish(run, clip, m, history, step, total, false);
+        return finish(run, clip, history, step, total, false);
     }
 
     /** Timing of the training step on real batches, measured by {@link #benchmark}. */
@@ -205,15 +208,14 @@ public final class Pretrainer {
      * ones, on throwaway weights; writes nothing. {@code waitSecondsPerStep} is the part spent waiting
      * for decoded images (data-bound when it is large).
      */
-    public StepTiming benchmark(NDManager parent, int warmup, int timed) {
+    public StepTiming benchmark(int warmup, int timed) {
         if (warmup + timed > batchesPerEpoch()) {
             throw new IllegalArgumentException("an epoch has only " + batchesPerEpoch() + " batches, fewer than "
                     + (warmup + timed));
         }
-        try (NDManager m = parent.newSubManager(); BatchLoader loader = loader();
-                BatchLoader.Epoch it = loader.epoch(0)) {
-            TrainableClip clip = TrainableClip.create(settings.model(), tokens, m, settings.seed());
-            GroupedAdamW opt = newOptimizer(m);
+        try (BatchLoader loader = loader(); BatchLoader.Epoch it = loader.epoch(0);
+                TrainableClip clip = TrainableClip.create(settings.model(), tokens, settings.seed());
+                GroupedAdamW opt = newOptimizer()) {
             WarmupCosine schedule = settings.schedule(batchesPerEpoch());
             long start = 0;
             long waited = 0;
@@ -225,13 +227,13 @@ public final class Pretrainer {
                 long w0 = System.nanoTime();
                 Batch b = it.next();
                 waited += System.nanoTime() - w0;
-                trainStep(m, clip, opt, b, 0, schedule.lr(s));
+                trainStep(clip, opt, b, 0, schedule.lr(s));
             }
             return new StepTiming((System.nanoTime() - start) / 1e9 / timed, waited / 1e9 / timed, timed);
         }
     }
 
-    private float trainStep(NDManager m, TrainableClip clip, GroupedAdamW opt, Batch b, int epoch, float lr) {
+    private float trainStep(TrainableClip clip, GroupedAdamW opt, Batch b, int epoch, float lr) {
         int[] templates = new int[b.size()];
         List<Sample> members = b.samples();
         for (int i = 0; i < templates.length; i++) {
@@ -239,14 +241,16 @@ public final class Pretrainer {
         }
         long[][] rows = tokens.rows(b.labels(), templates);
         int res = settings.model().imageResolution();
-        float loss = StepRunner.step(m, scope -> {
-            ClipModel model = clip.model(scope);
-            NDArray images = scope.create(b.pixels(), new Shape(b.size(), 3, res, res));
-            NDArray imageFeatures = model.image().encode(images, BlockAttention.PLAIN);
-            NDArray textFeatures = model.text().encode(scope, rows, BlockAttention.PLAIN);
-            return ContrastiveLoss.loss(imageFeatures, textFeatures, model.weights().get(TrainableClip.LOGIT_SCALE),
-                    b.labels());
-        }, clip.parameters(), opt, lr);
+        float loss;
+        try (Scope s = Scope.open(); ClipModel model = clip.model()) {
+            Tensor images = Tensors.floats(b.pixels(), model.device(), b.size(), 3, res, res);
+            loss = StepRunner.step(() -> {
+                Tensor imageFeatures = model.image().encode(images, BlockAttention.PLAIN);
+                Tensor textFeatures = model.text().encode(rows, BlockAttention.PLAIN);
+                return ContrastiveLoss.loss(imageFeatures, textFeatures, model.weights().get(TrainableClip.LOGIT_SCALE),
+                        b.labels());
+            }, clip.parameters(), opt, lr);
+        }
         clip.clampLogitScale();
         return loss;
     }
@@ -257,8 +261,8 @@ public final class Pretrainer {
                 .build();
     }
 
-    private GroupedAdamW newOptimizer(NDManager m) {
-        return new GroupedAdamW(m, PretrainSettings.BETA1, PretrainSettings.BETA2, PretrainSettings.EPS,
+    private GroupedAdamW newOptimizer() {
+        return new GroupedAdamW(PretrainSettings.BETA1, PretrainSettings.BETA2, PretrainSettings.EPS,
                 settings.weightDecay());
     }
 
@@ -266,33 +270,33 @@ public final class Pretrainer {
     private record Position(int epoch, int batch, long step, double lossSum) {}
 
     private void save(RunDirectory run, TrainableClip clip, GroupedAdamW opt, Position p) throws IOException {
-        try (NDManager tmp = clip.parameters().get(TrainableClip.LOGIT_SCALE).getManager().newSubManager()) {
-            Map<String, NDArray> position = new LinkedHashMap<>();
-            position.put("batch", tmp.create((long) p.batch()));
-            position.put("step", tmp.create(p.step()));
-            position.put("loss_sum", tmp.create(p.lossSum()));
-            Map<String, Map<String, NDArray>> groups = new LinkedHashMap<>();
+        try (Scope s = Scope.open()) {
+            Map<String, Tensor> position = new LinkedHashMap<>();
+            position.put("batch", Tensors.longs(new long[] {p.batch()}));
+            position.put("step", Tensors.longs(new long[] {p.step()}));
+            position.put("loss_sum", torch.full(new long[0], new Scalar(p.lossSum()), new TensorOptions(ScalarType.Double)));
+            Map<String, Map<String, Tensor>> groups = new LinkedHashMap<>();
             groups.put(OPTIMIZER, opt.state());
             groups.put(POSITION, position);
             new Checkpoint(p.epoch(), clip.parameters(), groups).save(run.file(RunDirectory.CHECKPOINT));
         }
     }
 
-    private Position resume(RunDirectory run, TrainableClip clip, GroupedAdamW opt, List<PretrainEpoch> history,
-            NDManager m) throws IOException {
+    private Position resume(RunDirectory run, TrainableClip clip, GroupedAdamW opt, List<PretrainEpoch> history)
+            throws IOException {
         Path file = run.file(RunDirectory.CHECKPOINT);
-        try (NDManager tmp = m.newSubManager()) {
-            Checkpoint ck = Checkpoint.load(file, tmp);
-            Map<String, NDArray> position = ck.optimizers().get(POSITION);
-            Map<String, NDArray> state = ck.optimizers().get(OPTIMIZER);
+        try (Scope s = Scope.open()) {
+            Checkpoint ck = Checkpoint.load(file);
+            Map<String, Tensor> position = ck.optimizers().get(POSITION);
+            Map<String, Tensor> state = ck.optimizers().get(OPTIMIZER);
             if (position == null || state == null || !position.keySet().containsAll(List.of("batch", "step", "loss_sum"))) {
                 throw new IOException(file + ": not a pre-training checkpoint (no " + POSITION + " or " + OPTIMIZER
                         + " state); use another output folder");
             }
             ck.restoreInto(clip.parameters(), "model (different model settings?)");
             opt.load(state);
-            Position p = new Position(ck.epoch(), (int) position.get("batch").toLongArray()[0],
-                    position.get("step").toLongArray()[0], position.get("loss_sum").toDoubleArray()[0]);
+            Position p = new Position(ck.epoch(), (int) Tensors.toLongs(position.get("batch"))[0],
+                    Tensors.toLongs(position.get("step"))[0], position.get("loss_sum").item().toDouble());
             for (JsonNode n : run.readLog(RunDirectory.METRICS_LOG)) {
                 PretrainEpoch e = Json.LINE.treeToValue(n, PretrainEpoch.class);
                 if (e.epoch() <= p.epoch()) {
@@ -305,15 +309,15 @@ public final class Pretrainer {
         }
     }
 
-    private PretrainResult finish(RunDirectory run, TrainableClip clip, NDManager m, List<PretrainEpoch> history, long step,
-            long total, boolean completed) throws IOException {
+    private PretrainResult finish(RunDirectory run, TrainableClip clip, List<PretrainEpoch> history, long step, long total,
+            boolean completed) throws IOException {
         Path folder = run.file(MODEL_DIR);
-        try (NDManager tmp = m.newSubManager()) {
+        try (Scope s = Scope.open()) {
             Map<String, String> meta = new LinkedHashMap<>();
             meta.put("steps", Long.toString(step));
             meta.put("total_steps", Long.toString(total));
             meta.put("completed", Boolean.toString(completed));
-            ModelExport.write(folder, settings.model(), clip.stateDict(tmp), meta);
+            ModelExport.write(folder, settings.model(), clip.stateDict(), meta);
         }
         double last = history.isEmpty() ? Double.NaN : history.get(history.size() - 1).loss();
         if (completed) {

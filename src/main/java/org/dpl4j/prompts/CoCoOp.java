@@ -1,22 +1,21 @@
 package org.dpl4j.prompts;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.Ops;
 import org.dpl4j.model.text.ClipTokenizer;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Shape;
+import org.dpl4j.tensor.Tensors;
 
 /**
  * CoCoOp (Zhou et al., CVPR 2022): CoOp's learned context plus a meta-net (Linear → ReLU →
@@ -45,10 +44,10 @@ public final class CoCoOp implements PromptLearner {
     }
 
     /** Official initialisation: ctx from the CTX_INIT words, the meta-net as PyTorch's default Linear (seeded). */
-    public static CoCoOp init(ClipModel clip, long seed, NDManager parent) {
+    public static CoCoOp init(ClipModel clip, long seed) {
         ClipConfig c = clip.config();
         int n = CTX_INIT.split(" ").length;
-        LearnedTensors t = new LearnedTensors(parent);
+        LearnedTensors t = new LearnedTensors(clip.device());
         try {
             t.add("ctx", contextInit(clip, n), new Shape(n, c.textWidth()));
             Random rng = new Random(seed);
@@ -61,14 +60,15 @@ public final class CoCoOp implements PromptLearner {
         }
     }
 
-    /** Tensors by their official names ({@code ctx}, {@code meta_net.linear{1,2}.{weight,bias}}), copied. */
-    public static CoCoOp of(Map<String, NDArray> source, ClipConfig c, NDManager parent) {
-        NDArray ctx = source.get("ctx");
-        if (ctx == null || ctx.getShape().dimension() != 2) {
+    /** Tensors by their official names ({@code ctx}, {@code meta_net.linear{1,2}.{weight,bias}}), copied to {@code clip}'s device. */
+    public static CoCoOp of(Map<String, Tensor> source, ClipModel clip) {
+        ClipConfig c = clip.config();
+        Tensor ctx = source.get("ctx");
+        if (ctx == null || ctx.dim() != 2) {
             throw new IllegalArgumentException("cocoop prompts: tensor 'ctx' is missing or not (n, " + c.textWidth() + ")");
         }
-        int n = (int) ctx.getShape().get(0);
-        LearnedTensors t = new LearnedTensors(parent);
+        int n = (int) ctx.size(0);
+        LearnedTensors t = new LearnedTensors(clip.device());
         try {
             t.copy(source, "ctx", new Shape(n, c.textWidth()), METHOD);
             t.copy(source, "meta_net.linear1.weight", new Shape(hidden(c), c.embedDim()), METHOD);
@@ -90,67 +90,67 @@ public final class CoCoOp implements PromptLearner {
     /** Embeddings of the words of {@link #CTX_INIT} (positions 1..n after SOS), flattened. */
     static float[] contextInit(ClipModel clip, int n) {
         long[][] tokens = ClipTokenizer.load().tokenize(List.of(CTX_INIT), clip.config().contextLength());
-        try (NDManager m = clip.manager().newSubManager()) {
-            return clip.text().embed(m, tokens).get(new NDIndex("0, 1:{}", 1 + n)).toFloatArray();
+        try (Scope s = Scope.open()) {
+            return Tensors.toFloats(clip.text().embed(tokens).select(0, 0).narrow(0, 1, n));
         }
     }
 
     @Override
-    public Map<String, NDArray> parameters() {
+    public Map<String, Tensor> parameters() {
         return tensors.all();
     }
 
     @Override
-    public ClassTexts texts(ClipModel clip, List<String> classNames, List<String> templates, NDManager m) {
-        return ClassTexts.build(clip, classNames, List.of(TEMPLATE), m);
+    public ClassTexts texts(ClipModel clip, List<String> classNames, List<String> templates) {
+        return ClassTexts.build(clip, classNames, List.of(TEMPLATE));
     }
 
-    /** π (B, W): the meta-net's bias for normalised image features (B, E) living in the step's scope. */
-    NDArray metaNet(NDArray imageFeaturesNormalised) {
-        NDArray h = Activation.relu(tensors.linear("meta_net.linear1", imageFeaturesNormalised));
+    /** π (B, W): the meta-net's bias for normalised image features (B, E). */
+    Tensor metaNet(Tensor imageFeaturesNormalised) {
+        Tensor h = tensors.linear("meta_net.linear1", imageFeaturesNormalised).relu();
         return tensors.linear("meta_net.linear2", h);
     }
 
     @Override
-    public NDArray logits(ClipModel clip, NDManager scope, NDArray images, ClassTexts texts) {
-        NDArray imageN = ClipModel.normalize(clip.image().encode(images, BlockAttention.PLAIN));
-        NDArray contexts = Ops.into(scope, tensors.get("ctx")).expandDims(0).add(metaNet(imageN).expandDims(1)); // (B, n, W)
-        long b = imageN.getShape().get(0);
+    public Tensor logits(ClipModel clip, Tensor images, ClassTexts texts) {
+        Tensor imageN = ClipModel.normalize(clip.image().encode(images, BlockAttention.PLAIN).to(ScalarType.Float));
+        Tensor contexts = tensors.get("ctx").unsqueeze(0).add(metaNet(imageN).unsqueeze(1)); // (B, n, W)
+        long b = imageN.size(0);
         int perPass = Math.max(1, MAX_SEQUENCES / texts.size());
-        NDList parts = new NDList();
+        List<Tensor> parts = new ArrayList<>();
         for (long from = 0; from < b; from += perPass) {
-            long to = Math.min(b, from + perPass);
-            NDArray txt = ClipModel.normalize(textFeatures(clip, scope, contexts.get(new NDIndex("{}:{}", from, to)), texts));
-            NDArray img = imageN.get(new NDIndex("{}:{}", from, to)).expandDims(2); // (k, E, 1)
-            parts.add(txt.matMul(img).squeeze(2));
+            long k = Math.min(b, from + perPass) - from;
+            Tensor txt = ClipModel.normalize(textFeatures(clip, contexts.narrow(0, from, k), texts).to(ScalarType.Float));
+            Tensor img = imageN.narrow(0, from, k).unsqueeze(2); // (k, E, 1)
+            parts.add(txt.matmul(img).squeeze(2));
         }
-        return Ops.mul(parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0), clip.scale());
+        return Ops.mul(parts.size() == 1 ? parts.get(0) : Tensors.cat(parts, 0), clip.scale());
     }
 
     /** Text features (k, C, E) of every class under each of k images' contexts (k, n, W): one pass of k·C sequences. */
-    NDArray textFeatures(ClipModel clip, NDManager scope, NDArray contexts, ClassTexts texts) {
+    Tensor textFeatures(ClipModel clip, Tensor contexts, ClassTexts texts) {
         int[] eot = texts.eot();
         int maxEot = java.util.Arrays.stream(eot).max().orElseThrow();
-        long k = contexts.getShape().get(0);
+        long k = contexts.size(0);
         long c = texts.size();
-        long w = contexts.getShape().get(2);
-        NDArray emb = texts.embeddings();
-        NDArray prefix = emb.get(scope, new NDIndex(":, :1")).expandDims(0).broadcast(new Shape(k, c, 1, w));
-        NDArray suffix = emb.get(scope, new NDIndex(":, {}:{}", 1 + nCtx, maxEot + 1));
-        suffix = suffix.expandDims(0).broadcast(new Shape(k, c, suffix.getShape().get(1), w));
-        NDArray ctx = contexts.expandDims(1).broadcast(new Shape(k, c, nCtx, w));
-        NDArray seq = NDArrays.concat(new NDList(prefix, ctx, suffix), 2).reshape(k * c, maxEot + 1, w);
+        long w = contexts.size(2);
+        Tensor emb = texts.embeddings();
+        Tensor prefix = emb.narrow(1, 0, 1).unsqueeze(0).expand(k, c, 1, w);
+        Tensor suffix = emb.narrow(1, 1 + nCtx, maxEot - nCtx);
+        suffix = suffix.unsqueeze(0).expand(k, c, suffix.size(1), w);
+        Tensor ctx = contexts.to(Tensors.dtype(emb)).unsqueeze(1).expand(k, c, nCtx, w);
+        Tensor seq = Tensors.cat(List.of(prefix, ctx, suffix), 2).reshape(k * c, maxEot + 1, w);
         int[] eots = new int[(int) (k * c)];
         for (int i = 0; i < eots.length; i++) {
             eots[i] = eot[(int) (i % c)];
         }
-        return clip.text().encodeEmbeddings(scope, seq, eots, BlockAttention.PLAIN, true).reshape(k, c, -1);
+        return clip.text().encodeEmbeddings(seq, eots, BlockAttention.PLAIN, true).reshape(k, c, -1);
     }
 
     @Override
-    public Scorer freeze(ClipModel clip, ClassTexts texts, NDManager m) {
+    public Scorer freeze(ClipModel clip, ClassTexts texts) {
         // the text features depend on the image: nothing can be computed ahead
-        return (scope, images) -> logits(clip, scope, images, texts);
+        return images -> logits(clip, images, texts);
     }
 
     @Override

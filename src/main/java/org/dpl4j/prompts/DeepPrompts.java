@@ -1,9 +1,5 @@
 package org.dpl4j.prompts;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,98 +7,144 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.io.Safetensors;
+import org.dpl4j.tensor.Owned;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Shape;
+import org.dpl4j.tensor.Tensors;
 
 /**
  * The trainable prompts of a {@link PromptConfig}: one (n_l × W) tensor per block with n_l > 0,
- * named {@code prompt.{text|image}.{layer}}. They live in a manager of their own so training
- * steps can run in short-lived scopes.
+ * named {@code prompt.{text|image}.{layer}}. They are fp32 leaves owned by this object, on the
+ * model's device (the overloads taking only a {@link ClipConfig} put them on the CPU), so
+ * training steps can run in short-lived scopes.
  */
 public final class DeepPrompts implements PromptLearner {
     private final PromptConfig config;
-    private final NDManager manager;
-    private final Map<Branch, List<NDArray>> prompts = new LinkedHashMap<>();
+    private final Device device;
+    private final Owned owned = new Owned();
+    private final Map<Branch, List<Tensor>> prompts = new LinkedHashMap<>();
     /** CoOp's learned input context (n × text width), or null. */
-    private NDArray context;
+    private Tensor context;
     public static final String CONTEXT = "context";
 
-    private DeepPrompts(PromptConfig config, NDManager manager) {
+    private DeepPrompts(PromptConfig config, Device device) {
         this.config = config;
-        this.manager = manager;
+        this.device = device;
     }
 
-    /** Fresh prompts drawn from N(0, std²) with a seeded generator (std 0.02 in DPL's train stage). */
-    public static DeepPrompts init(PromptConfig config, ClipConfig clip, NDManager parent, float std, long seed) {
+    /** Fresh prompts on {@code clip}'s device drawn from N(0, std²) with a seeded generator (std 0.02 in DPL's train stage). */
+    public static DeepPrompts init(PromptConfig config, ClipModel clip, float std, long seed) {
+        return init(config, clip.config(), clip.device(), std, seed);
+    }
+
+    /** As {@link #init(PromptConfig, ClipModel, float, long)}, on the CPU. */
+    public static DeepPrompts init(PromptConfig config, ClipConfig clip, float std, long seed) {
+        return init(config, clip, null, std, seed);
+    }
+
+    /** Fresh prompts on {@code device} (null: the CPU). */
+    public static DeepPrompts init(PromptConfig config, ClipConfig clip, Device device, float std, long seed) {
         config.checkFits(clip);
-        DeepPrompts p = new DeepPrompts(config, parent.newSubManager());
-        java.util.Random rng = new java.util.Random(seed);
-        for (Branch b : Branch.values()) {
-            List<NDArray> list = new ArrayList<>();
-            for (int n : config.lengths(b)) {
-                float[] v = new float[n * clip.width(b)];
+        DeepPrompts p = new DeepPrompts(config, device);
+        try {
+            java.util.Random rng = new java.util.Random(seed);
+            for (Branch b : Branch.values()) {
+                List<Tensor> list = new ArrayList<>();
+                for (int n : config.lengths(b)) {
+                    float[] v = new float[n * clip.width(b)];
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] = (float) (rng.nextGaussian() * std);
+                    }
+                    list.add(n == 0 ? null : p.param(v, new Shape(n, clip.width(b))));
+                }
+                p.prompts.put(b, list);
+            }
+            if (config.context() > 0) {
+                float[] v = new float[config.context() * clip.textWidth()];
                 for (int i = 0; i < v.length; i++) {
                     v[i] = (float) (rng.nextGaussian() * std);
                 }
-                list.add(n == 0 ? null : p.param(v, new Shape(n, clip.width(b))));
+                p.context = p.param(v, new Shape(config.context(), clip.textWidth()));
             }
-            p.prompts.put(b, list);
+            return p;
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
         }
-        if (config.context() > 0) {
-            float[] v = new float[config.context() * clip.textWidth()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) (rng.nextGaussian() * std);
-            }
-            p.context = p.param(v, new Shape(config.context(), clip.textWidth()));
-        }
-        return p;
     }
 
-    /** Prompts given explicitly by name ({@code prompt.{branch}.{layer}}); missing names mean length 0. */
-    public static DeepPrompts of(Map<String, NDArray> tensors, ClipConfig clip, NDManager parent) {
+    /** Prompts given explicitly by name ({@code prompt.{branch}.{layer}}), copied to {@code clip}'s device; missing names mean length 0. */
+    public static DeepPrompts of(Map<String, Tensor> tensors, ClipModel clip) {
+        return of(tensors, clip.config(), clip.device());
+    }
+
+    /** As {@link #of(Map, ClipModel)}, on the CPU. */
+    public static DeepPrompts of(Map<String, Tensor> tensors, ClipConfig clip) {
+        return of(tensors, clip, null);
+    }
+
+    public static DeepPrompts of(Map<String, Tensor> tensors, ClipConfig clip, Device device) {
         Map<Branch, List<Integer>> lengths = new LinkedHashMap<>();
         for (Branch b : Branch.values()) {
             List<Integer> l = new ArrayList<>();
             for (int layer = 0; layer < clip.layers(b); layer++) {
-                NDArray t = tensors.get(name(b, layer));
-                if (t != null && (t.getShape().dimension() != 2 || t.getShape().get(1) != clip.width(b))) {
-                    throw new IllegalArgumentException("prompt " + name(b, layer) + " has shape " + t.getShape()
+                Tensor t = tensors.get(name(b, layer));
+                if (t != null && (t.dim() != 2 || t.size(1) != clip.width(b))) {
+                    throw new IllegalArgumentException("prompt " + name(b, layer) + " has shape " + Shape.of(t)
                             + ", expected (n, " + clip.width(b) + ")");
                 }
-                l.add(t == null ? 0 : (int) t.getShape().get(0));
+                l.add(t == null ? 0 : (int) t.size(0));
             }
             lengths.put(b, l);
         }
-        NDArray ctx = tensors.get(CONTEXT);
+        Tensor ctx = tensors.get(CONTEXT);
         DeepPrompts p = new DeepPrompts(new PromptConfig(lengths.get(Branch.TEXT), lengths.get(Branch.IMAGE),
-                ctx == null ? 0 : (int) ctx.getShape().get(0)), parent.newSubManager());
-        if (ctx != null) {
-            p.context = p.param(ctx.toType(DataType.FLOAT32, true).toFloatArray(), ctx.getShape());
-        }
-        for (Branch b : Branch.values()) {
-            List<NDArray> list = new ArrayList<>();
-            for (int layer = 0; layer < clip.layers(b); layer++) {
-                NDArray t = lengths.get(b).get(layer) == 0 ? null : tensors.get(name(b, layer));
-                list.add(t == null ? null : p.param(t.toType(DataType.FLOAT32, true).toFloatArray(), t.getShape()));
+                ctx == null ? 0 : (int) ctx.size(0)), device);
+        try {
+            if (ctx != null) {
+                p.context = p.param(Tensors.toFloats(ctx), Shape.of(ctx));
             }
-            p.prompts.put(b, list);
+            for (Branch b : Branch.values()) {
+                List<Tensor> list = new ArrayList<>();
+                for (int layer = 0; layer < clip.layers(b); layer++) {
+                    Tensor t = lengths.get(b).get(layer) == 0 ? null : tensors.get(name(b, layer));
+                    list.add(t == null ? null : p.param(Tensors.toFloats(t), Shape.of(t)));
+                }
+                p.prompts.put(b, list);
+            }
+            return p;
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
         }
-        return p;
     }
 
-    public static DeepPrompts load(Path file, ClipConfig clip, NDManager parent) throws IOException {
-        try (NDManager tmp = parent.newSubManager()) {
-            return of(Safetensors.read(file, tmp), clip, parent);
+    /** A prompts file, onto {@code clip}'s device. */
+    public static DeepPrompts load(Path file, ClipModel clip) throws IOException {
+        return load(file, clip.config(), clip.device());
+    }
+
+    /** A prompts file, on the CPU. */
+    public static DeepPrompts load(Path file, ClipConfig clip) throws IOException {
+        return load(file, clip, null);
+    }
+
+    public static DeepPrompts load(Path file, ClipConfig clip, Device device) throws IOException {
+        try (Scope s = Scope.open()) {
+            return of(Safetensors.read(file), clip, device);
         }
     }
 
-    private NDArray param(float[] values, Shape shape) {
-        NDArray a = manager.create(values, shape);
-        a.setRequiresGradient(true);
-        return a;
+    private Tensor param(float[] values, Shape shape) {
+        return owned.own(Tensors.floats(values, device, shape.dims()).set_requires_grad(true));
     }
 
     public static String name(Branch b, int layer) {
@@ -114,23 +156,24 @@ public final class DeepPrompts implements PromptLearner {
     }
 
     /** The learned input context (CoOp), or null. */
-    public NDArray context() {
+    public Tensor context() {
         return context;
     }
 
     /** The prompt of a block, or null when its length is 0. */
-    public NDArray get(Branch b, int layer) {
+    public Tensor get(Branch b, int layer) {
         return prompts.get(b).get(layer);
     }
 
     /** All trainable tensors by name, in a stable order. */
-    public Map<String, NDArray> parameters() {
-        Map<String, NDArray> out = new LinkedHashMap<>();
+    @Override
+    public Map<String, Tensor> parameters() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
         if (context != null) {
             out.put(CONTEXT, context);
         }
         for (Branch b : Branch.values()) {
-            List<NDArray> list = prompts.get(b);
+            List<Tensor> list = prompts.get(b);
             for (int l = 0; l < list.size(); l++) {
                 if (list.get(l) != null) {
                     out.put(name(b, l), list.get(l));
@@ -146,30 +189,32 @@ public final class DeepPrompts implements PromptLearner {
     }
 
     @Override
-    public ClassTexts texts(ClipModel clip, List<String> classNames, List<String> templates, NDManager m) {
-        return ClassTexts.build(clip, classNames, templates, config.context(), m);
+    public ClassTexts texts(ClipModel clip, List<String> classNames, List<String> templates) {
+        return ClassTexts.build(clip, classNames, templates, config.context());
     }
 
     @Override
-    public NDArray logits(ClipModel clip, NDManager scope, NDArray images, ClassTexts texts) {
-        NDArray img = clip.image().encode(images, attention(Branch.IMAGE));
-        NDArray txt = clip.text().encodeEmbeddings(scope, texts.input(scope, context), texts.eot(), attention(Branch.TEXT), true);
+    public Tensor logits(ClipModel clip, Tensor images, ClassTexts texts) {
+        Tensor img = clip.image().encode(images, attention(Branch.IMAGE));
+        Tensor txt = clip.text().encodeEmbeddings(texts.input(context), texts.eot(), attention(Branch.TEXT), true);
         return clip.logits(img, txt);
     }
 
     @Override
-    public Scorer freeze(ClipModel clip, ClassTexts texts, NDManager m) {
+    public Scorer freeze(ClipModel clip, ClassTexts texts) {
         BlockAttention image = attention(Branch.IMAGE);
-        return Scorer.fixedText(clip, textFeatures(clip, texts, m), images -> clip.image().encode(images, image));
+        return Scorer.fixedText(clip, textFeatures(clip, texts), images -> clip.image().encode(images, image));
     }
 
     /**
      * The L2-normalised class text features (C, E) of the prompted text encoder with the current
-     * values, outside autograd, in {@code m}: the constants an exported bundle stores.
+     * values, outside autograd, in the caller's scope: the constants an exported bundle stores.
      */
-    public NDArray textFeatures(ClipModel clip, ClassTexts texts, NDManager m) {
-        NDArray t = clip.text().encodeEmbeddings(m, texts.input(m, context), texts.eot(), attention(Branch.TEXT), true);
-        return ClipModel.normalize(t).stopGradient();
+    public Tensor textFeatures(ClipModel clip, ClassTexts texts) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            Tensor t = clip.text().encodeEmbeddings(texts.input(context), texts.eot(), attention(Branch.TEXT), true);
+            return ClipModel.normalize(t.to(org.bytedeco.pytorch.global.torch.ScalarType.Float)).detach();
+        }
     }
 
     @Override
@@ -183,6 +228,6 @@ public final class DeepPrompts implements PromptLearner {
 
     @Override
     public void close() {
-        manager.close();
+        owned.close();
     }
 }

@@ -1,51 +1,54 @@
 package org.dpl4j.prompts;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.model.Ops;
 import org.dpl4j.model.io.Safetensors;
+import org.dpl4j.tensor.Owned;
+import org.dpl4j.tensor.Shape;
+import org.dpl4j.tensor.Tensors;
 
 /**
- * The named learnable tensors of a baseline method (CoCoOp, MaPLe), in a manager of their own,
- * named as in the official code so checkpoints and the golden files share one vocabulary.
+ * The named learnable tensors of a baseline method (CoCoOp, MaPLe): fp32 leaves on the model's
+ * device, owned by this object, named as in the official code so checkpoints and the golden files
+ * share one vocabulary.
  */
 final class LearnedTensors implements AutoCloseable {
     /** Safetensors metadata key naming the method that wrote a prompts file. */
     static final String LEARNER = "learner";
 
-    private final NDManager manager;
-    private final Map<String, NDArray> tensors = new LinkedHashMap<>();
+    private final Owned owned = new Owned();
+    private final Device device;
+    private final Map<String, Tensor> tensors = new LinkedHashMap<>();
 
-    LearnedTensors(NDManager parent) {
-        this.manager = parent.newSubManager();
+    LearnedTensors(Device device) {
+        this.device = device;
     }
 
-    NDArray add(String name, float[] values, Shape shape) {
-        NDArray a = manager.create(values, shape);
-        a.setRequiresGradient(true);
+    Tensor add(String name, float[] values, Shape shape) {
+        Tensor a = owned.own(Tensors.floats(values, device, shape.dims()).set_requires_grad(true));
         tensors.put(name, a);
         return a;
     }
 
     /** A copy of {@code source}[name], which must have {@code shape}; fails naming the tensor otherwise. */
-    NDArray copy(Map<String, NDArray> source, String name, Shape shape, String method) {
-        NDArray t = source.get(name);
+    Tensor copy(Map<String, Tensor> source, String name, Shape shape, String method) {
+        Tensor t = source.get(name);
         if (t == null) {
             throw new IllegalArgumentException(method + " prompts: tensor '" + name + "' is missing");
         }
-        if (!t.getShape().equals(shape)) {
-            throw new IllegalArgumentException(method + " prompts: tensor '" + name + "' has shape " + t.getShape()
+        if (!Shape.of(t).equals(shape)) {
+            throw new IllegalArgumentException(method + " prompts: tensor '" + name + "' has shape " + Shape.of(t)
                     + ", expected " + shape);
         }
-        return add(name, t.toType(DataType.FLOAT32, true).toFloatArray(), shape);
+        return add(name, Tensors.toFloats(t), shape);
     }
 
     /** PyTorch's default {@code nn.Linear} initialisation: weight and bias uniform in ±1/√in. */
@@ -71,18 +74,17 @@ final class LearnedTensors implements AutoCloseable {
         return v;
     }
 
-    NDArray get(String name) {
+    Tensor get(String name) {
         return tensors.get(name);
     }
 
-    Map<String, NDArray> all() {
+    Map<String, Tensor> all() {
         return Collections.unmodifiableMap(tensors);
     }
 
-    /** {@code x Wᵀ + b} of the Linear {@code name}; x must live in the step's scope (results follow it). */
-    NDArray linear(String name, NDArray x) {
-        NDManager scope = x.getManager();
-        return x.matMul(Ops.into(scope, get(name + ".weight")).transpose()).add(Ops.into(scope, get(name + ".bias")));
+    /** {@code x Wᵀ + b} of the Linear {@code name}, in fp32 (the result goes to the caller's scope). */
+    Tensor linear(String name, Tensor x) {
+        return Ops.fp32(x).matmul(get(name + ".weight").t()).add(get(name + ".bias"));
     }
 
     void save(Path file, String method, Map<String, String> extra) throws IOException {
@@ -94,6 +96,6 @@ final class LearnedTensors implements AutoCloseable {
 
     @Override
     public void close() {
-        manager.close();
+        owned.close();
     }
 }

@@ -1,22 +1,18 @@
 package org.dpl4j.prompts;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.BlockInput;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.Ops;
+import org.dpl4j.tensor.Shape;
+import org.dpl4j.tensor.Tensors;
 
 /**
  * MaPLe (Khattak et al., CVPR 2023), as muzairkhattak/multimodal-prompt-learning runs it: n text
@@ -54,14 +50,14 @@ public final class MaPLe implements PromptLearner {
      * N(0, std²), Linear couplings as PyTorch's default; the J−1 deep couplings start equal
      * (the official code deep-copies one layer).
      */
-    public static MaPLe init(ClipModel clip, int nCtx, int requestedDepth, float std, long seed, NDManager parent) {
+    public static MaPLe init(ClipModel clip, int nCtx, int requestedDepth, float std, long seed) {
         ClipConfig c = clip.config();
         if (nCtx < 1 || nCtx > CoCoOp.CTX_INIT.split(" ").length) {
             throw new IllegalArgumentException("maple: n_ctx must be 1.." + CoCoOp.CTX_INIT.split(" ").length
                     + " (its context starts as the words of '" + CoCoOp.CTX_INIT + "'), got " + nCtx);
         }
         int depth = depthFor(c, requestedDepth);
-        LearnedTensors t = new LearnedTensors(parent);
+        LearnedTensors t = new LearnedTensors(clip.device());
         try {
             Random rng = new Random(seed);
             t.add("ctx", CoCoOp.contextInit(clip, nCtx), new Shape(nCtx, c.textWidth()));
@@ -74,8 +70,8 @@ public final class MaPLe implements PromptLearner {
                 t.linear("compound_prompt_projections.0", c.textWidth(), c.visionWidth(), rng);
                 for (int i = 1; i < depth - 1; i++) {
                     for (String part : List.of(".weight", ".bias")) {
-                        NDArray first = t.get("compound_prompt_projections.0" + part);
-                        t.add("compound_prompt_projections." + i + part, first.toFloatArray(), first.getShape());
+                        Tensor first = t.get("compound_prompt_projections.0" + part);
+                        t.add("compound_prompt_projections." + i + part, Tensors.toFloats(first), Shape.of(first));
                     }
                 }
             }
@@ -86,13 +82,17 @@ public final class MaPLe implements PromptLearner {
         }
     }
 
-    /** Tensors by their official names (golden/README.md), copied; the depth is 1 + the number of deep text prompts. */
-    public static MaPLe of(Map<String, NDArray> source, ClipConfig c, NDManager parent) {
-        NDArray ctx = source.get("ctx");
-        if (ctx == null || ctx.getShape().dimension() != 2) {
+    /**
+     * Tensors by their official names (golden/README.md), copied to {@code clip}'s device; the depth
+     * is 1 + the number of deep text prompts.
+     */
+    public static MaPLe of(Map<String, Tensor> source, ClipModel clip) {
+        ClipConfig c = clip.config();
+        Tensor ctx = source.get("ctx");
+        if (ctx == null || ctx.dim() != 2) {
             throw new IllegalArgumentException("maple prompts: tensor 'ctx' is missing or not (n, " + c.textWidth() + ")");
         }
-        int n = (int) ctx.getShape().get(0);
+        int n = (int) ctx.size(0);
         int depth = 1;
         while (source.containsKey("compound_prompts_text." + (depth - 1))) {
             depth++;
@@ -101,7 +101,7 @@ public final class MaPLe implements PromptLearner {
             throw new IllegalArgumentException("maple prompts: " + (depth - 1) + " deep prompts need " + depth
                     + " blocks, the model has " + Math.min(c.textLayers(), c.visionLayers()));
         }
-        LearnedTensors t = new LearnedTensors(parent);
+        LearnedTensors t = new LearnedTensors(clip.device());
         try {
             Shape text = new Shape(n, c.textWidth());
             t.copy(source, "ctx", text, METHOD);
@@ -126,67 +126,69 @@ public final class MaPLe implements PromptLearner {
     }
 
     @Override
-    public Map<String, NDArray> parameters() {
+    public Map<String, Tensor> parameters() {
         return tensors.all();
     }
 
     @Override
-    public ClassTexts texts(ClipModel clip, List<String> classNames, List<String> templates, NDManager m) {
-        return ClassTexts.build(clip, classNames, List.of(CoCoOp.TEMPLATE), m);
+    public ClassTexts texts(ClipModel clip, List<String> classNames, List<String> templates) {
+        return ClassTexts.build(clip, classNames, List.of(CoCoOp.TEMPLATE));
     }
 
-    /** The block-0 vision prompt proj(ctx) (n, vision width), in {@code scope}. */
-    NDArray sharedContext(NDManager scope) {
-        return tensors.linear("proj", Ops.into(scope, tensors.get("ctx")));
+    /** The block-0 vision prompt proj(ctx) (n, vision width). */
+    Tensor sharedContext() {
+        return tensors.linear("proj", tensors.get("ctx"));
     }
 
     /** The deep vision prompts of blocks 1..J−1: each coupling applied to its text prompt. */
-    List<NDArray> visualDeepPrompts(NDManager scope) {
-        List<NDArray> out = new ArrayList<>();
+    List<Tensor> visualDeepPrompts() {
+        List<Tensor> out = new ArrayList<>();
         for (int i = 0; i < depth - 1; i++) {
-            out.add(tensors.linear("compound_prompt_projections." + i, Ops.into(scope, tensors.get("compound_prompts_text." + i))));
+            out.add(tensors.linear("compound_prompt_projections." + i, tensors.get("compound_prompts_text." + i)));
         }
         return out;
     }
 
     /** Text features (C, E), before normalisation. */
-    NDArray textFeatures(ClipModel clip, NDManager scope, ClassTexts texts) {
-        List<NDArray> deep = new ArrayList<>();
+    Tensor textFeatures(ClipModel clip, ClassTexts texts) {
+        List<Tensor> deep = new ArrayList<>();
         for (int i = 0; i < depth - 1; i++) {
-            deep.add(Ops.into(scope, tensors.get("compound_prompts_text." + i)));
+            deep.add(tensors.get("compound_prompts_text." + i));
         }
         BlockInput replace = (layer, x) -> layer < 1 || layer >= depth ? x
-                : NDArrays.concat(new NDList(x.get(new NDIndex(":, :1")), expand(deep.get(layer - 1), x),
-                        x.get(new NDIndex(":, {}:", 1 + nCtx))), 1);
-        return clip.text().encodeEmbeddings(scope, texts.input(scope, tensors.get("ctx")), texts.eot(), BlockAttention.PLAIN,
+                : Tensors.cat(List.of(x.narrow(1, 0, 1), expand(deep.get(layer - 1), x),
+                        x.narrow(1, 1 + nCtx, x.size(1) - 1 - nCtx)), 1);
+        return clip.text().encodeEmbeddings(texts.input(tensors.get("ctx")), texts.eot(), BlockAttention.PLAIN,
                 replace, true);
     }
 
     /** Image features (B, E), before normalisation. */
-    NDArray imageFeatures(ClipModel clip, NDArray images) {
-        NDManager scope = images.getManager();
-        List<NDArray> deep = visualDeepPrompts(scope);
-        NDArray x = clip.image().embed(images);
-        x = clip.image().preNorm(NDArrays.concat(new NDList(x, expand(sharedContext(scope), x)), 1));
+    Tensor imageFeatures(ClipModel clip, Tensor images) {
+        List<Tensor> deep = visualDeepPrompts();
+        Tensor x = clip.image().embed(images);
+        x = clip.image().preNorm(Tensors.cat(List.of(x, expand(sharedContext(), x)), 1));
         BlockInput replace = (layer, t) -> layer < 1 || layer >= depth ? t
-                : NDArrays.concat(new NDList(t.get(new NDIndex(":, :{}", t.getShape().get(1) - nCtx)),
-                        expand(deep.get(layer - 1), t)), 1);
+                : Tensors.cat(List.of(t.narrow(1, 0, t.size(1) - nCtx), expand(deep.get(layer - 1), t)), 1);
         return clip.image().encodeTokens(x, BlockAttention.PLAIN, replace);
     }
 
-    /** A prompt (n, W) repeated over the batch of {@code like} (B, L, W). */
-    private static NDArray expand(NDArray prompt, NDArray like) {
-        return prompt.expandDims(0).broadcast(new Shape(like.getShape().get(0), prompt.getShape().get(0), prompt.getShape().get(1)));
+    /** A prompt (n, W) repeated over the batch of {@code like} (B, L, W), in {@code like}'s dtype. */
+    private static Tensor expand(Tensor prompt, Tensor like) {
+        return prompt.to(Tensors.dtype(like)).unsqueeze(0).expand(like.size(0), prompt.size(0), prompt.size(1));
     }
 
     @Override
-    public NDArray logits(ClipModel clip, NDManager scope, NDArray images, ClassTexts texts) {
-        return clip.logits(imageFeatures(clip, images), textFeatures(clip, scope, texts));
+    public Tensor logits(ClipModel clip, Tensor images, ClassTexts texts) {
+        return clip.logits(imageFeatures(clip, images), textFeatures(clip, texts));
     }
 
     @Override
-    public Scorer freeze(ClipModel clip, ClassTexts texts, NDManager m) {
-        return Scorer.fixedText(clip, textFeatures(clip, m, texts), images -> imageFeatures(clip, images));
+    public Scorer freeze(ClipModel clip, ClassTexts texts) {
+        Tensor text;
+        try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+            text = textFeatures(clip, texts);
+        }
+        return Scorer.fixedText(clip, text, images -> imageFeatures(clip, images));
     }
 
     @Override

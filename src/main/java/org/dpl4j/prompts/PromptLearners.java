@@ -1,12 +1,12 @@
 package org.dpl4j.prompts;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.io.Safetensors;
+import org.dpl4j.tensor.Scope;
 
 /** Creates and loads the {@link PromptLearner} of a method: CoCoOp and MaPLe by name, every other layout as {@link DeepPrompts}. */
 public final class PromptLearners {
@@ -19,35 +19,35 @@ public final class PromptLearners {
     }
 
     /**
-     * Fresh learnable tensors for {@code method}; {@code config} is its layout ({@link Presets}):
-     * for MaPLe, n = its context length and J = the number of prompted vision blocks.
+     * Fresh learnable tensors for {@code method} on {@code clip}'s device; {@code config} is its
+     * layout ({@link Presets}): for MaPLe, n = its context length and J = the number of prompted
+     * vision blocks.
      */
-    public static PromptLearner init(String method, PromptConfig config, ClipModel clip, float initStd, long seed,
-            NDManager parent) {
+    public static PromptLearner init(String method, PromptConfig config, ClipModel clip, float initStd, long seed) {
         config.checkFits(clip.config());
         String m = method.toLowerCase(java.util.Locale.ROOT);
         if (CoCoOp.METHOD.equals(m)) {
-            return CoCoOp.init(clip, seed, parent);
+            return CoCoOp.init(clip, seed);
         }
         if (MaPLe.METHOD.equals(m)) {
             int depth = (int) config.image().stream().filter(n -> n > 0).count();
-            return MaPLe.init(clip, config.context(), depth, initStd, seed, parent);
+            return MaPLe.init(clip, config.context(), depth, initStd, seed);
         }
-        return DeepPrompts.init(config, clip.config(), parent, initStd, seed);
+        return DeepPrompts.init(config, clip, initStd, seed);
     }
 
-    /** A saved prompts file, of whichever method its metadata names (none: {@link DeepPrompts}). */
-    public static PromptLearner load(Path file, ClipModel clip, NDManager parent) throws IOException {
+    /** A saved prompts file, of whichever method its metadata names (none: {@link DeepPrompts}), onto {@code clip}'s device. */
+    public static PromptLearner load(Path file, ClipModel clip) throws IOException {
         String method = Safetensors.metadata(file).getOrDefault(LearnedTensors.LEARNER, "");
-        try (NDManager tmp = parent.newSubManager()) {
-            Map<String, NDArray> tensors = Safetensors.read(file, tmp);
+        try (Scope s = Scope.open()) {
+            Map<String, Tensor> tensors = Safetensors.read(file);
             if (CoCoOp.METHOD.equals(method)) {
-                return CoCoOp.of(tensors, clip.config(), parent);
+                return CoCoOp.of(tensors, clip);
             }
             if (MaPLe.METHOD.equals(method)) {
-                return MaPLe.of(tensors, clip.config(), parent);
+                return MaPLe.of(tensors, clip);
             }
-            return DeepPrompts.of(tensors, clip.config(), parent);
+            return DeepPrompts.of(tensors, clip);
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }

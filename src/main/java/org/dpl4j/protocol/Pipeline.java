@@ -1,13 +1,11 @@
 package org.dpl4j.protocol;
 
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.dpl4j.data.DataSpec;
 import org.dpl4j.model.ClipModel;
@@ -132,7 +130,7 @@ public final class Pipeline {
         return baselines;
     }
 
-    public ResultsTable run(Plan plan, RunDirectory out, NDManager parent, String command) throws IOException {
+    public ResultsTable run(Plan plan, RunDirectory out, String command) throws IOException {
         checkFolder(out);
         Map<String, PromptConfig> baselines = baselines(plan);
         out.create();
@@ -140,10 +138,10 @@ public final class Pipeline {
         PromptConfig searched = null;
         for (Unit u : units(plan)) {
             switch (u.stage()) {
-                case BASELINE -> table.add(train(plan, u, baselines.get(u.method()), out.dir(), parent, command));
-                case SEARCH -> searched = search(plan, u, out.dir(), parent, command);
+                case BASELINE -> table.add(train(plan, u, baselines.get(u.method()), out.dir(), command));
+                case SEARCH -> searched = search(plan, u, out.dir(), command);
                 case DPL -> {
-                    table.add(train(plan, u, searched, out.dir(), parent, command));
+                    table.add(train(plan, u, searched, out.dir(), command));
                     table.write(out);
                 }
             }
@@ -153,22 +151,21 @@ public final class Pipeline {
     }
 
     /** Runs (or resumes, or reads back) a {@link Stage#SEARCH} unit under its run directory's lock; the configuration found. */
-    public PromptConfig search(Plan plan, Unit u, Path out, NDManager parent, String command) throws IOException {
+    public PromptConfig search(Plan plan, Unit u, Path out, String command) throws IOException {
         Path dir = u.dir(out);
         return locked(dir, () -> new SearchJob(clip, modelPath, progress, log)
-                .run(spec(plan, u), plan.search().withSeed(u.seed()), new RunDirectory(dir), parent, command));
+                .run(spec(plan, u), plan.search().withSeed(u.seed()), new RunDirectory(dir), command));
     }
 
     /**
      * Runs (or resumes, or reads back) a {@link Stage#BASELINE} or {@link Stage#DPL} unit under its
      * run directory's lock; its row of the results table.
      */
-    public ResultsTable.Row train(Plan plan, Unit u, PromptConfig cfg, Path out, NDManager parent, String command)
+    public ResultsTable.Row train(Plan plan, Unit u, PromptConfig cfg, Path out, String command)
             throws IOException {
         Path dir = u.dir(out);
         TestMetrics m = locked(dir, () -> new TrainJob(clip, modelPath, progress, log)
-                .run(u.method(), spec(plan, u), cfg, plan.train(u.method()).withSeed(u.seed()), new RunDirectory(dir), parent,
-                        command));
+                .run(u.method(), spec(plan, u), cfg, plan.train(u.method()).withSeed(u.seed()), new RunDirectory(dir), command));
         return new ResultsTable.Row(u.dataset(), u.method(), u.seed(), m.test().top1());
     }
 
@@ -177,29 +174,11 @@ public final class Pipeline {
     }
 
     /**
-     * Units of one process compute one at a time: DJL's autograd is process-wide (one gradient
-     * collector at a time, and opening one zeroes every gradient in the process), so two units
-     * training in one JVM (Spark tasks of one executor) would corrupt each other's steps.
-     */
-    private static final ReentrantLock COMPUTE = new ReentrantLock();
-
-    /**
      * Runs a job holding its run directory's lock, so no other attempt writes the run at the same
-     * time, and then the process's {@link #COMPUTE} lock.
+     * time. Units of one process (Spark tasks of one executor) may compute at once: libtorch's
+     * autograd is per thread, and every unit takes only the gradients of its own tensors.
      */
     private <T> T locked(Path dir, RunLock.Job<T> job) throws IOException {
-        return RunLock.holding(dir, attempt, log, () -> {
-            try {
-                COMPUTE.lockInterruptibly();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while waiting for another unit of this process");
-            }
-            try {
-                return job.run();
-            } finally {
-                COMPUTE.unlock();
-            }
-        });
+        return RunLock.holding(dir, attempt, log, job);
     }
 }

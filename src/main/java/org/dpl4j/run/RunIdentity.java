@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -26,15 +27,19 @@ public final class RunIdentity {
      *   <li>{@code model.path}: the model is identified by {@code model.sha256}, not where the file lies;</li>
      *   <li>{@code settings.workers}: decoding threads; batch order and augmentation are seeded, not timed;</li>
      *   <li>{@code settings.evalBatch}: sizes only the final test evaluation, which always runs whole after
-     *       the last epoch, so the resumed run ends exactly as an uninterrupted run with the new value.</li>
+     *       the last epoch, so the resumed run ends exactly as an uninterrupted run with the new value;</li>
+     *   <li>{@code model.device}, {@code engine}: the machine; a run may move (its precision may not).</li>
      * </ul>
      */
-    static final List<String> RUN_INFO_FREE =
-            List.of("started", "dpl4jVersion", "command", "model.path", "settings.workers", "settings.evalBatch");
+    static final List<String> RUN_INFO_FREE = List.of("started", "dpl4jVersion", "command", "model.path", "model.device",
+            "engine", "settings.workers", "settings.evalBatch");
 
-    public static final RunIdentity TRAIN = new RunIdentity("train", "train", RUN_INFO_FREE);
-    public static final RunIdentity SEARCH = new RunIdentity("search", "search", RUN_INFO_FREE);
-    public static final RunIdentity ZEROSHOT = new RunIdentity("zeroshot", "zero-shot", RUN_INFO_FREE);
+    /** What run.json files written before a field existed meant by its absence: every such run held its weights in fp32. */
+    static final Map<String, String> RUN_INFO_DEFAULTS = Map.of("model.precision", "fp32");
+
+    public static final RunIdentity TRAIN = new RunIdentity("train", "train", RUN_INFO_FREE, RUN_INFO_DEFAULTS);
+    public static final RunIdentity SEARCH = new RunIdentity("search", "search", RUN_INFO_FREE, RUN_INFO_DEFAULTS);
+    public static final RunIdentity ZEROSHOT = new RunIdentity("zeroshot", "zero-shot", RUN_INFO_FREE, RUN_INFO_DEFAULTS);
 
     /** What to do when a folder holds another run (the same advice for every command that writes runs). */
     public static final String OTHER_FOLDER = "use another output folder";
@@ -42,6 +47,7 @@ public final class RunIdentity {
     private final String kind;
     private final String label;
     private final List<String> free;
+    private final Map<String, String> defaults;
 
     /**
      * @param kind the {@code kind} field run.json records; null for runs whose run.json has none (pre-training)
@@ -49,9 +55,15 @@ public final class RunIdentity {
      * @param free dotted paths of run.json fields that may differ on resume
      */
     public RunIdentity(String kind, String label, List<String> free) {
+        this(kind, label, free, Map.of());
+    }
+
+    /** @param defaults dotted paths of fields and the value a recorded run.json that lacks one is read with */
+    public RunIdentity(String kind, String label, List<String> free, Map<String, String> defaults) {
         this.kind = kind;
         this.label = label;
         this.free = List.copyOf(free);
+        this.defaults = Map.copyOf(defaults);
     }
 
     /**
@@ -88,9 +100,9 @@ public final class RunIdentity {
      * those of {@code now} (any object Jackson serialises as run.json).
      */
     public void checkSame(RunDirectory run, Object now) throws IOException {
-        JsonNode was = withoutFree(read(run, OTHER_FOLDER));
+        JsonNode was = withoutFree(withDefaults(read(run, OTHER_FOLDER)));
         // through text, so numbers compare equal to the ones read back from run.json
-        JsonNode is = withoutFree(Json.PRETTY.readTree(Json.PRETTY.writeValueAsString(now)));
+        JsonNode is = withoutFree(withDefaults(Json.PRETTY.readTree(Json.PRETTY.writeValueAsString(now))));
         if (!was.equals(is)) {
             throw new IllegalStateException(run.file(RunDirectory.RUN) + " records a different run ("
                     + firstDifference(was, is) + "); " + OTHER_FOLDER + " or the same settings and data");
@@ -109,6 +121,21 @@ public final class RunIdentity {
     private static String kindOf(JsonNode info) {
         JsonNode k = info.get("kind");
         return k == null || k.isNull() ? null : k.asText();
+    }
+
+    private JsonNode withDefaults(JsonNode info) {
+        JsonNode copy = info.deepCopy();
+        for (Map.Entry<String, String> d : defaults.entrySet()) {
+            String[] parts = d.getKey().split("\\.");
+            JsonNode parent = copy;
+            for (int i = 0; i < parts.length - 1 && parent instanceof ObjectNode; i++) {
+                parent = parent.get(parts[i]);
+            }
+            if (parent instanceof ObjectNode o && !o.has(parts[parts.length - 1])) {
+                o.put(parts[parts.length - 1], d.getValue());
+            }
+        }
+        return copy;
     }
 
     private JsonNode withoutFree(JsonNode info) {

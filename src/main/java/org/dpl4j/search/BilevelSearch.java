@@ -1,14 +1,12 @@
 package org.dpl4j.search;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.Batch;
 import org.dpl4j.data.BatchLoader;
 import org.dpl4j.data.DatasetSplits;
@@ -19,6 +17,8 @@ import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.EpochLoop;
 import org.dpl4j.training.Losses;
 import org.dpl4j.training.StepRunner;
@@ -47,13 +47,15 @@ public final class BilevelSearch {
         this.log = log;
     }
 
-    public SearchResult run(DatasetSplits data, RunDirectory run, NDManager parent) throws IOException {
+    public SearchResult run(DatasetSplits data, RunDirectory run) throws IOException {
         if (data.val().isEmpty()) {
             throw new IllegalArgumentException(data.name() + ": the val split is empty; the alpha steps need it");
         }
         int res = clip.config().imageResolution();
-        try (NDManager m = parent.newSubManager();
-                Supernet net = Supernet.init(clip.config(), s.candidates(), m, s.seed());
+        try (Scope scope = Scope.open();
+                Supernet net = Supernet.init(clip, s.candidates(), s.seed());
+                Adam adam = new Adam(s.alphaBeta1(), s.alphaBeta2(), 1e-8f, 0f, false);
+                Sgd sgd = new Sgd(s.momentum(), s.weightDecay());
                 BatchLoader train = BatchLoader.builder(data.train(), SampleTransforms.train(res)).batchSize(s.batchSize())
                         .training(s.seed()).workers(s.workers()).onBadSample(s.badImages()).build();
                 BatchLoader val = BatchLoader.builder(data.val(), SampleTransforms.test(res)).batchSize(s.valBatch())
@@ -62,10 +64,8 @@ public final class BilevelSearch {
             if (train.batchesPerEpoch() == 0) {
                 throw new IllegalArgumentException("train split has " + data.train().size() + " images, fewer than one batch");
             }
-            ClassTexts texts = ClassTexts.build(clip, data.classNames(), List.of(s.template()), m);
-            Adam adam = new Adam(m, s.alphaBeta1(), s.alphaBeta2(), 1e-8f, 0f, false);
-            Sgd sgd = new Sgd(m, s.momentum(), s.weightDecay());
-            Map<String, NDArray> params = new LinkedHashMap<>(net.alphaParameters());
+            ClassTexts texts = ClassTexts.build(clip, data.classNames(), List.of(s.template()));
+            Map<String, Tensor> params = new LinkedHashMap<>(net.alphaParameters());
             params.putAll(net.promptParameters());
             EpochLoop.EpochLog<SearchEpochMetrics> history = new EpochLoop.EpochLog<>(RunDirectory.METRICS_LOG,
                     SearchEpochMetrics.class, SearchEpochMetrics::epoch);
@@ -77,13 +77,13 @@ public final class BilevelSearch {
                     .optimizer("adam", adam).optimizer("sgd", sgd).log(history).log(snapshots)
                     .extra(() -> Map.of("valBatches", Long.toString(valStream.consumed())),
                             extra -> valStream.skip(Long.parseLong(extra.getOrDefault("valBatches", "0"))));
-            int start = loop.resume(m);
+            int start = loop.resume();
             if (start == 0) {
                 snapshots.add(AlphaSnapshot.of(0, net));
                 loop.writeLogs();
             }
             EpochLoop.Outcome outcome = loop.run(start, train.batchesPerEpoch(),
-                    epoch -> bilevelEpoch(epoch, m, net, texts, train, valStream, adam, sgd, history, snapshots),
+                    epoch -> bilevelEpoch(epoch, net, texts, train, valStream, adam, sgd, history, snapshots),
                     done -> s.settling().reasonToStop(snapshots.lines()));
             if (outcome.stopReason() != null) {
                 log.accept("search stopped after epoch " + outcome.epochsDone() + " of " + s.epochs() + ": "
@@ -102,7 +102,7 @@ public final class BilevelSearch {
      * One search epoch: DPL's {@link #bilevelStep} for every train batch. Adds the epoch's metrics
      * and alpha snapshot to the logs and returns the summary line.
      */
-    private String bilevelEpoch(EpochLoop.Epoch epoch, NDManager m, Supernet net, ClassTexts texts, BatchLoader train,
+    private String bilevelEpoch(EpochLoop.Epoch epoch, Supernet net, ClassTexts texts, BatchLoader train,
             ValStream valStream, Adam adam, Sgd sgd, EpochLoop.EpochLog<SearchEpochMetrics> history,
             EpochLoop.EpochLog<AlphaSnapshot> snapshots) {
         float lr = s.promptSchedule().lr(epoch.index());
@@ -117,7 +117,7 @@ public final class BilevelSearch {
             while (it.hasNext()) {
                 Batch tb = it.next();
                 Batch vb = valStream.next();
-                StepOutcome[] vt = bilevelStep(m, net, texts, vb, tb, adam, sgd, lr);
+                StepOutcome[] vt = bilevelStep(net, texts, vb, tb, adam, sgd, lr);
                 valLoss += vt[0].loss();
                 trainLoss += vt[1].loss();
                 valHits += vt[0].correct();
@@ -145,10 +145,9 @@ public final class BilevelSearch {
      *
      * @return the val (alpha) step's outcome, then the train (prompt) step's
      */
-    StepOutcome[] bilevelStep(NDManager m, Supernet net, ClassTexts texts, Batch vb, Batch tb, Adam adam, Sgd sgd,
-            float lr) {
-        StepOutcome v = alphaStep(m, net, texts, vb, adam);
-        StepOutcome t = promptStep(m, net, texts, tb, sgd, lr);
+    StepOutcome[] bilevelStep(Supernet net, ClassTexts texts, Batch vb, Batch tb, Adam adam, Sgd sgd, float lr) {
+        StepOutcome v = alphaStep(net, texts, vb, adam);
+        StepOutcome t = promptStep(net, texts, tb, sgd, lr);
         return new StepOutcome[] {v, t};
     }
 
@@ -157,19 +156,19 @@ public final class BilevelSearch {
 
     /**
      * The upper-level step: one Adam step on the alphas from val batch {@code vb}. The loss also
-     * back-propagates into the candidate prompts, but only the alphas are updated; the prompt
-     * step clears those gradients before its own backward. Large models take the val batch in
+     * depends on the candidate prompts, but only the alphas' gradients are taken, so nothing of
+     * this step reaches the prompt step. Large models take the val batch in
      * chunks: the same gradient for a fraction of the activation memory (text features computed
      * once, kept in the graph).
      */
-    StepOutcome alphaStep(NDManager m, Supernet net, ClassTexts texts, Batch vb, Adam adam) {
+    StepOutcome alphaStep(Supernet net, ClassTexts texts, Batch vb, Adam adam) {
         BlockAttention ti = net.attention(Branch.IMAGE, s.attention());
         BlockAttention tt = net.attention(Branch.TEXT, s.attention());
         int[] vl = vb.labels();
         int[] hits = new int[1];
-        float loss = StepRunner.chunkedStep(m, scope -> textFeatures(scope, texts, tt), (scope, txt, from, to) -> {
+        float loss = StepRunner.chunkedStep(() -> textFeatures(texts, tt), (txt, from, to) -> {
             int[] part = Arrays.copyOfRange(vl, from, to);
-            NDArray logits = logits(scope, vb, from, to, txt, ti);
+            Tensor logits = logits(vb, from, to, txt, ti);
             hits[0] += Losses.correct(logits, part);
             return Losses.crossEntropy(logits, part);
         }, vl.length, AlphaChunks.size(clip.config(), vl.length), net.alphaParameters(), adam, s.alphaLr());
@@ -177,28 +176,28 @@ public final class BilevelSearch {
     }
 
     /** The lower-level step: one SGD step at rate {@code lr} on the candidate prompts from train batch {@code tb}. */
-    StepOutcome promptStep(NDManager m, Supernet net, ClassTexts texts, Batch tb, Sgd sgd, float lr) {
+    StepOutcome promptStep(Supernet net, ClassTexts texts, Batch tb, Sgd sgd, float lr) {
         BlockAttention ti = net.attention(Branch.IMAGE, s.attention());
         BlockAttention tt = net.attention(Branch.TEXT, s.attention());
         int[] hits = new int[1];
-        float loss = StepRunner.step(m, scope -> {
-            NDArray logits = logits(scope, tb, 0, tb.labels().length, textFeatures(scope, texts, tt), ti);
+        float loss = StepRunner.step(() -> {
+            Tensor logits = logits(tb, 0, tb.labels().length, textFeatures(texts, tt), ti);
             hits[0] = Losses.correct(logits, tb.labels());
             return Losses.crossEntropy(logits, tb.labels());
         }, net.promptParameters(), sgd, lr);
         return new StepOutcome(loss, hits[0]);
     }
 
-    private NDArray textFeatures(NDManager scope, ClassTexts texts, BlockAttention tt) {
-        return clip.text().encodeEmbeddings(scope, texts.embeddings(), texts.eot(), tt, true);
+    private Tensor textFeatures(ClassTexts texts, BlockAttention tt) {
+        return clip.text().encodeEmbeddings(texts.embeddings(), texts.eot(), tt, true);
     }
 
     /** Logits of images {@code [from, to)} of the batch against the class text features. */
-    private NDArray logits(NDManager scope, Batch b, int from, int to, NDArray textFeatures, BlockAttention ti) {
+    private Tensor logits(Batch b, int from, int to, Tensor textFeatures, BlockAttention ti) {
         int res = clip.config().imageResolution();
         int per = 3 * res * res;
         float[] pixels = from == 0 && to == b.labels().length ? b.pixels() : Arrays.copyOfRange(b.pixels(), from * per, to * per);
-        NDArray images = scope.create(pixels, new Shape(to - from, 3, res, res));
+        Tensor images = Tensors.floats(pixels, clip.device(), to - from, 3, res, res);
         return clip.logits(clip.image().encode(images, ti), textFeatures);
     }
 

@@ -1,14 +1,12 @@
 package org.dpl4j.search;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.AttentionMath;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.BlockWeights;
 import org.dpl4j.model.Branch;
-import org.dpl4j.model.Ops;
 
 /**
  * Fused mixture attention (docs/design.md §5): one QKV projection and one token attention shared by
@@ -25,12 +23,11 @@ final class MixtureAttention implements BlockAttention {
     }
 
     @Override
-    public NDArray attend(int layer, NDArray x, NDArray h, BlockWeights w, NDArray mask) {
-        NDArray alpha = Ops.inScopeOf(x, net.alphas(branch)).get(new NDIndex("{}", layer));
-        NDArray weights = alpha.softmax(0);
+    public Tensor attend(int layer, Tensor x, Tensor h, BlockWeights w, Tensor mask) {
+        Tensor weights = net.alphas(branch).select(0, layer).softmax(0);
         List<AttentionMath.PromptKV> kvs = new ArrayList<>();
-        for (NDArray p : net.candidatePrompts(branch, layer)) {
-            kvs.add(AttentionMath.promptKV(Ops.inScopeOf(x, p), w));
+        for (Tensor p : net.candidatePrompts(branch, layer)) {
+            kvs.add(AttentionMath.promptKV(p, w));
         }
         return AttentionMath.withPrompts(h, w, mask, kvs, weights);
     }

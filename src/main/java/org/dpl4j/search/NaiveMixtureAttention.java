@@ -1,16 +1,13 @@
 package org.dpl4j.search;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.AttentionMath;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.BlockWeights;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.Ops;
+import org.dpl4j.tensor.Tensors;
 
 /**
  * The reference code's supernet block, kept as the reference implementation: for every
@@ -28,39 +25,39 @@ final class NaiveMixtureAttention implements BlockAttention {
     }
 
     @Override
-    public NDArray attend(int layer, NDArray x, NDArray h, BlockWeights w, NDArray mask) {
-        NDArray weights = Ops.inScopeOf(x, net.alphas(branch)).get(new NDIndex("{}", layer)).softmax(0);
-        NDArray out = AttentionMath.plain(h, w, mask).mul(weights.get(0));
+    public Tensor attend(int layer, Tensor x, Tensor h, BlockWeights w, Tensor mask) {
+        Tensor weights = net.alphas(branch).select(0, layer).softmax(0);
+        Tensor out = AttentionMath.plain(h, w, mask).mul(weights.select(0, 0));
         int k = 1;
-        for (NDArray p : net.candidatePrompts(branch, layer)) {
-            out = out.add(attendWithPrompt(x, h, w, mask, Ops.inScopeOf(x, p)).mul(weights.get(k++)));
+        for (Tensor p : net.candidatePrompts(branch, layer)) {
+            out = out.add(attendWithPrompt(x, h, w, mask, p).mul(weights.select(0, k++)));
         }
         return out;
     }
 
-    private NDArray attendWithPrompt(NDArray x, NDArray h, BlockWeights w, NDArray mask, NDArray p) {
-        NDManager m = x.getManager();
-        long b = x.getShape().get(0);
-        long n = p.getShape().get(0);
-        NDArray pb = p.expandDims(0).broadcast(new Shape(b, n, p.getShape().get(1))); // copied per sample, as the reference
-        NDArray kvIn;
-        NDArray kvMask = null;
+    private Tensor attendWithPrompt(Tensor x, Tensor h, BlockWeights w, Tensor mask, Tensor p) {
+        long b = x.size(0);
+        long n = p.size(0);
+        Tensor pb = p.to(Tensors.dtype(x)).unsqueeze(0).expand(b, n, p.size(1)); // one copy per sample (by cat), as the reference
+        Tensor kvIn;
+        Tensor kvMask = null;
         if (branch == Branch.TEXT) {
-            kvIn = NDArrays.concat(new NDList(x.get(new NDIndex(":, :1")), pb, x.get(new NDIndex(":, 1:"))), 1);
-            long t = x.getShape().get(1);
-            kvMask = NDArrays.concat(new NDList(m.zeros(new Shape(t, n)), mask), 1);
+            long t = x.size(1);
+            kvIn = Tensors.cat(List.of(x.narrow(1, 0, 1), pb, x.narrow(1, 1, t - 1)), 1);
+            kvMask = Tensors.cat(List.of(Tensors.zerosLike(mask, t, n), mask), 1);
         } else {
-            kvIn = NDArrays.concat(new NDList(x, pb), 1);
+            kvIn = Tensors.cat(List.of(x, pb), 1);
         }
-        NDArray kvH = Ops.layerNorm(kvIn, w.ln1Gamma(), w.ln1Beta());
-        NDArray q = Ops.mul(Ops.splitHeads(h.matMul(w.qProjT()).add(w.qProjBias()), w.heads()), (float) (1.0 / Math.sqrt(w.headDim())));
-        NDList kv = kvH.matMul(w.kvProjT()).add(w.kvProjBias()).split(2, 2);
-        NDArray k = Ops.splitHeads(kv.get(0), w.heads());
-        NDArray v = Ops.splitHeads(kv.get(1), w.heads());
-        NDArray s = q.matMul(k.transpose(0, 1, 3, 2));
+        Tensor kvH = Ops.layerNorm(kvIn, w.ln1Gamma(), w.ln1Beta());
+        Tensor q = Ops.mul(Ops.splitHeads(Ops.affine(h, w.qProjT(), w.qProjBias()), w.heads()),
+                (float) (1.0 / Math.sqrt(w.headDim())));
+        List<Tensor> kv = Tensors.list(Ops.affine(kvH, w.kvProjT(), w.kvProjBias()).chunk(2, 2));
+        Tensor k = Ops.splitHeads(kv.get(0), w.heads());
+        Tensor v = Ops.splitHeads(kv.get(1), w.heads());
+        Tensor s = Ops.fp32(q.matmul(k.transpose(2, 3)));
         if (kvMask != null) {
             s = s.add(kvMask);
         }
-        return AttentionMath.outProj(s.softmax(-1).matMul(v), w);
+        return AttentionMath.outProj(Ops.matmul(s.softmax(-1), v), w);
     }
 }

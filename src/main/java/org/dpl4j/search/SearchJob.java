@@ -1,6 +1,5 @@
 package org.dpl4j.search;
 
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -36,7 +35,7 @@ public final class SearchJob {
         this.log = log;
     }
 
-    public PromptConfig run(DataSpec spec, SearchSettings s, RunDirectory run, NDManager parent, String command)
+    public PromptConfig run(DataSpec spec, SearchSettings s, RunDirectory run, String command)
             throws IOException {
         if (run.has(RunDirectory.RUN)) {
             RunIdentity.SEARCH.read(run, RunIdentity.OTHER_FOLDER); // another kind of run is never reused, finished or not
@@ -54,7 +53,7 @@ public final class SearchJob {
                 s.settling().enabled() ? String.format(" (stop when settled for %d, margin %s)", s.settling().patience(),
                         s.settling().margin()) : "",
                 s.attention().name().toLowerCase()));
-        SearchResult r = new BilevelSearch(clip, s, progress, log).run(data, run, parent);
+        SearchResult r = new BilevelSearch(clip, s, progress, log).run(data, run);
         log.accept("searched configuration: " + r.config());
         log.accept(String.format("dominant blocks (margin >= %.2f): text %d/%d, image %d/%d", r.dominantMargin(),
                 r.textDominant(), r.textMargins().length, r.imageDominant(), r.imageMargins().length));

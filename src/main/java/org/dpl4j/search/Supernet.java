@@ -1,18 +1,23 @@
 package org.dpl4j.search;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipConfig;
+import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.PromptConfig;
+import org.dpl4j.tensor.Owned;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Shape;
+import org.dpl4j.tensor.Tensors;
 
 /**
  * DPL's search space: in every block of both branches, candidate prompts of lengths
@@ -22,12 +27,14 @@ import org.dpl4j.prompts.PromptConfig;
  */
 public final class Supernet implements AutoCloseable {
     private final List<Integer> candidates;
-    private final NDManager manager;
-    private final Map<Branch, NDArray> alphas = new LinkedHashMap<>();
+    private final Owned owned = new Owned();
+    /** Where the alphas and prompts live (null: the CPU). */
+    private final Device device;
+    private final Map<Branch, Tensor> alphas = new LinkedHashMap<>();
     /** [branch][layer][k-1] for k = 1..K. */
-    private final Map<Branch, List<List<NDArray>>> prompts = new LinkedHashMap<>();
+    private final Map<Branch, List<List<Tensor>>> prompts = new LinkedHashMap<>();
 
-    private Supernet(List<Integer> candidates, NDManager manager) {
+    private Supernet(List<Integer> candidates, Device device) {
         if (candidates.isEmpty() || candidates.get(0) != 0) {
             throw new IllegalArgumentException("candidate lengths must start with 0 (no prompt), got " + candidates);
         }
@@ -37,15 +44,25 @@ public final class Supernet implements AutoCloseable {
             }
         }
         this.candidates = List.copyOf(candidates);
-        this.manager = manager;
+        this.device = device;
     }
 
     /**
      * Initialises as the reference code: alphas {@code 1e-3·N(0,1)}, text prompts U[0,1),
-     * image prompts N(0,1); seeded.
+     * image prompts N(0,1); seeded; on {@code clip}'s device.
      */
-    public static Supernet init(ClipConfig clip, List<Integer> candidates, NDManager parent, long seed) {
-        Supernet s = new Supernet(candidates, parent.newSubManager());
+    public static Supernet init(ClipModel clip, List<Integer> candidates, long seed) {
+        return init(clip.config(), candidates, clip.device(), seed);
+    }
+
+    /** As {@link #init(ClipModel, List, long)}, on the CPU. */
+    public static Supernet init(ClipConfig clip, List<Integer> candidates, long seed) {
+        return init(clip, candidates, null, seed);
+    }
+
+    /** As {@link #init(ClipModel, List, long)}, on {@code device} (null: the CPU). */
+    public static Supernet init(ClipConfig clip, List<Integer> candidates, Device device, long seed) {
+        Supernet s = new Supernet(candidates, device);
         Random rng = new Random(seed);
         for (Branch b : Branch.values()) {
             int layers = clip.layers(b);
@@ -54,9 +71,9 @@ public final class Supernet implements AutoCloseable {
                 a[i] = (float) (1e-3 * rng.nextGaussian());
             }
             s.alphas.put(b, s.param(a, new Shape(layers, candidates.size())));
-            List<List<NDArray>> perLayer = new ArrayList<>();
+            List<List<Tensor>> perLayer = new ArrayList<>();
             for (int l = 0; l < layers; l++) {
-                List<NDArray> cands = new ArrayList<>();
+                List<Tensor> cands = new ArrayList<>();
                 for (int k = 1; k < candidates.size(); k++) {
                     float[] v = new float[candidates.get(k) * clip.width(b)];
                     for (int i = 0; i < v.length; i++) {
@@ -71,17 +88,27 @@ public final class Supernet implements AutoCloseable {
         return s;
     }
 
-    /** A supernet with given values, named as in golden/supernet.safetensors. */
-    public static Supernet of(Map<String, NDArray> tensors, ClipConfig clip, List<Integer> candidates, NDManager parent) {
-        Supernet s = new Supernet(candidates, parent.newSubManager());
+    /** A supernet with given values (copied), named as in golden/supernet.safetensors, on {@code clip}'s device. */
+    public static Supernet of(Map<String, Tensor> tensors, ClipModel clip, List<Integer> candidates) {
+        return of(tensors, clip.config(), candidates, clip.device());
+    }
+
+    /** As {@link #of(Map, ClipModel, List)}, on the CPU. */
+    public static Supernet of(Map<String, Tensor> tensors, ClipConfig clip, List<Integer> candidates) {
+        return of(tensors, clip, candidates, null);
+    }
+
+    /** As {@link #of(Map, ClipModel, List)}, on {@code device} (null: the CPU). */
+    public static Supernet of(Map<String, Tensor> tensors, ClipConfig clip, List<Integer> candidates, Device device) {
+        Supernet s = new Supernet(candidates, device);
         for (Branch b : Branch.values()) {
-            s.alphas.put(b, s.param(require(tensors, alphaName(b)).toFloatArray(), new Shape(clip.layers(b), candidates.size())));
-            List<List<NDArray>> perLayer = new ArrayList<>();
+            s.alphas.put(b, s.param(Tensors.toFloats(require(tensors, alphaName(b))), new Shape(clip.layers(b), candidates.size())));
+            List<List<Tensor>> perLayer = new ArrayList<>();
             for (int l = 0; l < clip.layers(b); l++) {
-                List<NDArray> cands = new ArrayList<>();
+                List<Tensor> cands = new ArrayList<>();
                 for (int k = 1; k < candidates.size(); k++) {
-                    NDArray t = require(tensors, candidateName(b, l, k));
-                    cands.add(s.param(t.toFloatArray(), t.getShape()));
+                    Tensor t = require(tensors, candidateName(b, l, k));
+                    cands.add(s.param(Tensors.toFloats(t), Shape.of(t)));
                 }
                 perLayer.add(cands);
             }
@@ -90,18 +117,16 @@ public final class Supernet implements AutoCloseable {
         return s;
     }
 
-    private static NDArray require(Map<String, NDArray> t, String name) {
-        NDArray a = t.get(name);
+    private static Tensor require(Map<String, Tensor> t, String name) {
+        Tensor a = t.get(name);
         if (a == null) {
             throw new IllegalArgumentException("missing supernet tensor " + name);
         }
         return a;
     }
 
-    private NDArray param(float[] v, Shape shape) {
-        NDArray a = manager.create(v, shape);
-        a.setRequiresGradient(true);
-        return a;
+    private Tensor param(float[] v, Shape shape) {
+        return owned.own(Tensors.floats(v, device, shape.dims()).set_requires_grad(true));
     }
 
     public static String alphaName(Branch b) {
@@ -116,17 +141,17 @@ public final class Supernet implements AutoCloseable {
         return candidates;
     }
 
-    public NDArray alphas(Branch b) {
+    public Tensor alphas(Branch b) {
         return alphas.get(b);
     }
 
-    public List<NDArray> candidatePrompts(Branch b, int layer) {
+    public List<Tensor> candidatePrompts(Branch b, int layer) {
         return prompts.get(b).get(layer);
     }
 
     /** Architecture parameters (updated on val batches). */
-    public Map<String, NDArray> alphaParameters() {
-        Map<String, NDArray> out = new LinkedHashMap<>();
+    public Map<String, Tensor> alphaParameters() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
         for (Branch b : Branch.values()) {
             out.put(alphaName(b), alphas.get(b));
         }
@@ -134,10 +159,10 @@ public final class Supernet implements AutoCloseable {
     }
 
     /** Candidate prompts (updated on train batches). */
-    public Map<String, NDArray> promptParameters() {
-        Map<String, NDArray> out = new LinkedHashMap<>();
+    public Map<String, Tensor> promptParameters() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
         for (Branch b : Branch.values()) {
-            List<List<NDArray>> perLayer = prompts.get(b);
+            List<List<Tensor>> perLayer = prompts.get(b);
             for (int l = 0; l < perLayer.size(); l++) {
                 for (int k = 1; k < candidates.size(); k++) {
                     out.put(candidateName(b, l, k), perLayer.get(l).get(k - 1));
@@ -153,9 +178,10 @@ public final class Supernet implements AutoCloseable {
 
     /** softmax(alpha) per block as a Java array [layer][candidate]. */
     public float[][] weights(Branch b) {
-        NDArray w = alphas.get(b).softmax(1);
-        float[] flat = w.toFloatArray();
-        w.close();
+        float[] flat;
+        try (Scope s = Scope.open(); NoGradGuard g = new NoGradGuard()) {
+            flat = Tensors.toFloats(alphas.get(b).softmax(1));
+        }
         int k = candidates.size();
         float[][] out = new float[flat.length / k][k];
         for (int l = 0; l < out.length; l++) {
@@ -171,6 +197,6 @@ public final class Supernet implements AutoCloseable {
 
     @Override
     public void close() {
-        manager.close();
+        owned.close();
     }
 }

@@ -1,7 +1,5 @@
 package org.dpl4j.training;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -11,9 +9,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.run.Checkpoint;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.Scope;
 import org.dpl4j.training.optim.Optimizer;
 import org.dpl4j.util.Progress;
 
@@ -36,7 +36,7 @@ public final class EpochLoop {
     private final RunDirectory run;
     private final Progress.Factory progress;
     private final Consumer<String> log;
-    private final Map<String, NDArray> params = new LinkedHashMap<>();
+    private final Map<String, Tensor> params = new LinkedHashMap<>();
     private String paramsWhat = "parameters";
     private final Map<String, Optimizer> optimizers = new LinkedHashMap<>();
     private final List<EpochLog<?>> logs = new ArrayList<>();
@@ -53,7 +53,7 @@ public final class EpochLoop {
     }
 
     /** The trained tensors the checkpoint holds; {@code what} names them in a mismatch error. */
-    public EpochLoop parameters(Map<String, NDArray> p, String what) {
+    public EpochLoop parameters(Map<String, Tensor> p, String what) {
         params.putAll(p);
         paramsWhat = what;
         return this;
@@ -82,13 +82,17 @@ public final class EpochLoop {
      *
      * @return the first epoch (0-based) still to run
      */
-    public int resume(NDManager manager) throws IOException {
+    public int resume() throws IOException {
         if (!run.has(RunDirectory.CHECKPOINT)) {
             return 0;
         }
-        Checkpoint ck = Checkpoint.load(run.file(RunDirectory.CHECKPOINT), manager);
-        ck.restoreInto(params, paramsWhat);
-        optimizers.forEach((name, opt) -> opt.load(ck.optimizers().getOrDefault(name, Map.of())));
+        Checkpoint ck;
+        // the loaded tensors are copied into the parameters and the optimisers' own state
+        try (Scope s = Scope.open()) {
+            ck = Checkpoint.load(run.file(RunDirectory.CHECKPOINT));
+            ck.restoreInto(params, paramsWhat);
+            optimizers.forEach((name, opt) -> opt.load(ck.optimizers().getOrDefault(name, Map.of())));
+        }
         extraIn.accept(ck.extra());
         for (EpochLog<?> l : logs) {
             l.readUpTo(run, ck.epoch() + 1);
@@ -117,11 +121,13 @@ public final class EpochLoop {
         }
         for (int epoch = start; epoch < epochs; epoch++) {
             String summary;
-            try (Progress p = progress.start(task + " " + (epoch + 1) + "/" + epochs, stepsPerEpoch)) {
-                summary = body.run(new Epoch(epoch, p, System.nanoTime()));
+            try (Scope s = Scope.open()) {
+                try (Progress p = progress.start(task + " " + (epoch + 1) + "/" + epochs, stepsPerEpoch)) {
+                    summary = body.run(new Epoch(epoch, p, System.nanoTime()));
+                }
+                writeLogs();
+                new Checkpoint(epoch, params, optimizerStates(), extraOut.get()).save(run.file(RunDirectory.CHECKPOINT));
             }
-            writeLogs();
-            new Checkpoint(epoch, params, optimizerStates(), extraOut.get()).save(run.file(RunDirectory.CHECKPOINT));
             log.accept(summary);
             String reason = stop.reasonToStop(epoch + 1);
             if (reason != null) {
@@ -131,8 +137,8 @@ public final class EpochLoop {
         return new Outcome(epochs, null);
     }
 
-    private Map<String, Map<String, NDArray>> optimizerStates() {
-        Map<String, Map<String, NDArray>> out = new LinkedHashMap<>();
+    private Map<String, Map<String, Tensor>> optimizerStates() {
+        Map<String, Map<String, Tensor>> out = new LinkedHashMap<>();
         optimizers.forEach((name, opt) -> out.put(name, opt.state()));
         return out;
     }

@@ -1,11 +1,10 @@
 package org.dpl4j.training;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.Batch;
 import org.dpl4j.data.BatchLoader;
 import org.dpl4j.data.DatasetSplits;
@@ -18,6 +17,7 @@ import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.optim.Sgd;
 import org.dpl4j.util.Progress;
 
@@ -44,11 +44,11 @@ public final class PromptTrainer {
      *
      * @param teacher zero-shot text features for distillation (normalised, (C, E)), or null
      */
-    public DeepPrompts train(DatasetSplits data, PromptConfig config, ClassTexts texts, NDArray teacher, RunDirectory run,
-            NDManager parent) throws IOException {
-        DeepPrompts prompts = DeepPrompts.init(config, clip.config(), parent, settings.initStd(), settings.seed());
+    public DeepPrompts train(DatasetSplits data, PromptConfig config, ClassTexts texts, Tensor teacher, RunDirectory run)
+            throws IOException {
+        DeepPrompts prompts = DeepPrompts.init(config, clip, settings.initStd(), settings.seed());
         try {
-            train(prompts, data, texts, teacher, run, parent);
+            train(prompts, data, texts, teacher, run);
             return prompts;
         } catch (IOException | RuntimeException e) {
             prompts.close();
@@ -61,16 +61,15 @@ public final class PromptTrainer {
      *
      * @param texts the frozen text input of the method ({@link PromptLearner#texts})
      */
-    public void train(PromptLearner prompts, DatasetSplits data, ClassTexts texts, NDArray teacher, RunDirectory run,
-            NDManager parent) throws IOException {
-        Map<String, NDArray> params = prompts.parameters();
-        try (NDManager optManager = parent.newSubManager()) {
-            Sgd sgd = new Sgd(optManager, settings.momentum(), settings.weightDecay());
+    public void train(PromptLearner prompts, DatasetSplits data, ClassTexts texts, Tensor teacher, RunDirectory run)
+            throws IOException {
+        Map<String, Tensor> params = prompts.parameters();
+        try (Sgd sgd = new Sgd(settings.momentum(), settings.weightDecay())) {
             EpochLoop.EpochLog<EpochMetrics> history = new EpochLoop.EpochLog<>(RunDirectory.METRICS_LOG, EpochMetrics.class,
                     EpochMetrics::epoch);
             EpochLoop loop = new EpochLoop("train", settings.epochs(), run, progress, log)
                     .parameters(params, "prompts").optimizer("sgd", sgd).log(history);
-            int start = loop.resume(optManager);
+            int start = loop.resume();
             if (params.isEmpty()) {
                 log.accept("no prompts to train (all lengths 0): CLIP on the frozen text input as it is");
                 return;
@@ -92,12 +91,12 @@ public final class PromptTrainer {
                         while (it.hasNext()) {
                             Batch b = it.next();
                             int[] hits = new int[1];
-                            float loss = StepRunner.step(parent, scope -> {
-                                NDArray logits = prompts.logits(clip, scope, images(scope, b), texts);
+                            float loss = StepRunner.step(() -> {
+                                Tensor logits = prompts.logits(clip, images(b), texts);
                                 hits[0] = Losses.correct(logits, b.labels());
-                                NDArray l = Losses.crossEntropy(logits, b.labels());
+                                Tensor l = Losses.crossEntropy(logits, b.labels());
                                 if (teacher != null && settings.distillWeight() > 0) {
-                                    NDArray tl = teacherLogits(scope, b, teacher);
+                                    Tensor tl = teacherLogits(b, teacher);
                                     l = l.add(Ops.mul(Losses.distillation(logits, tl), settings.distillWeight()));
                                 }
                                 return l;
@@ -120,13 +119,16 @@ public final class PromptTrainer {
         }
     }
 
-    private NDArray images(NDManager scope, Batch b) {
+    private Tensor images(Batch b) {
         int res = clip.config().imageResolution();
-        return scope.create(b.pixels(), new Shape(b.labels().length, 3, res, res));
+        return Tensors.floats(b.pixels(), clip.device(), b.labels().length, 3, res, res);
     }
 
-    private NDArray teacherLogits(NDManager scope, Batch b, NDArray teacherTextT) {
-        NDArray f = clip.image().encode(images(scope, b), BlockAttention.PLAIN).stopGradient();
-        return Ops.mul(ClipModel.normalize(f).matMul(teacherTextT), clip.scale());
+    /** The frozen zero-shot CLIP's logits, a constant for autograd. */
+    private Tensor teacherLogits(Batch b, Tensor teacherTextT) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            Tensor f = Ops.fp32(clip.image().encode(images(b), BlockAttention.PLAIN));
+            return Ops.mul(ClipModel.normalize(f).matmul(teacherTextT), clip.scale());
+        }
     }
 }

@@ -1,56 +1,84 @@
 package org.dpl4j.training;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import java.util.function.Supplier;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.Batch;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.Ops;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptLearner;
+import org.dpl4j.tensor.Tensors;
 
 /**
  * A frozen classifier for evaluation and prediction: CLIP with fixed prompts, whose class text
  * features are computed once at construction where the method allows (not for CoCoOp, whose
  * text features depend on the image).
+ *
+ * <p>Whatever the scorer keeps (text features, their transposes) is made while a scope of this
+ * object's own is open; that scope outlives the construction and is released by {@link #close()},
+ * so the classifier may outlive the scope it was made in (a server keeps one for its lifetime).
  */
 public final class PromptedClassifier implements ImageClassifier, AutoCloseable {
-    private final NDManager manager;
+    private final PointerScope kept;
     private final PromptLearner.Scorer scorer;
+    private final Device device;
     private final int resolution;
 
-    /** @param texts the learner's text input for the classes ({@link PromptLearner#texts}) */
-    public PromptedClassifier(ClipModel clip, PromptLearner prompts, ClassTexts texts, NDManager parent) {
-        this.manager = parent.newSubManager();
-        this.scorer = prompts.freeze(clip, texts, manager);
+    /**
+     * @param texts the learner's text input for the classes ({@link PromptLearner#texts}); it must stay
+     *     alive as long as this classifier, since CoCoOp's scorer reads it for every batch
+     */
+    public PromptedClassifier(ClipModel clip, PromptLearner prompts, ClassTexts texts) {
+        this.kept = new PointerScope();
+        this.scorer = made(kept, () -> prompts.freeze(clip, texts));
+        this.device = clip.device();
         this.resolution = clip.config().imageResolution();
     }
 
     /**
      * A classifier over class text features computed before (an exported bundle's): {@code features}
-     * (C, E) as {@link DeepPrompts#textFeatures} gives them; they are copied, the caller keeps its array.
+     * (C, E) as {@link DeepPrompts#textFeatures} gives them; the caller keeps its tensor.
      */
-    public PromptedClassifier(ClipModel clip, BlockAttention imageAttention, NDArray features, NDManager parent) {
-        this.manager = parent.newSubManager();
-        this.scorer = PromptLearner.Scorer.fixedText(clip, Ops.into(manager, features),
-                images -> clip.image().encode(images, imageAttention));
+    public PromptedClassifier(ClipModel clip, BlockAttention imageAttention, Tensor features) {
+        this.kept = new PointerScope();
+        this.scorer = made(kept, () -> PromptLearner.Scorer.fixedText(clip,
+                features.to(clip.device(), features.scalar_type()), images -> clip.image().encode(images, imageAttention)));
+        this.device = clip.device();
         this.resolution = clip.config().imageResolution();
     }
 
-    /** Logits (B, C) of a batch of preprocessed images; everything is allocated in {@code scope}. */
-    public NDArray logits(NDManager scope, float[] pixels, int batch) {
-        return scorer.logits(scope, scope.create(pixels, new Shape(batch, 3, resolution, resolution)));
+    /**
+     * The scorer {@code make} builds without autograd while {@code kept} is the innermost scope; then
+     * leaves {@code kept}, keeping what was made in it until {@link #close()} (released at once on failure).
+     */
+    private static PromptLearner.Scorer made(PointerScope kept, Supplier<PromptLearner.Scorer> make) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            PromptLearner.Scorer s = make.get();
+            kept.extend();
+            return s;
+        } finally {
+            kept.close();
+        }
+    }
+
+    /** Logits (B, C) of a batch of preprocessed images, in the caller's scope, without autograd (on this thread). */
+    public Tensor logits(float[] pixels, int batch) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            return scorer.logits(Tensors.floats(pixels, device, batch, 3, resolution, resolution));
+        }
     }
 
     @Override
-    public NDArray logits(NDManager scope, Batch b) {
-        return logits(scope, b.pixels(), b.labels().length);
+    public Tensor logits(Batch b) {
+        return logits(b.pixels(), b.labels().length);
     }
 
     @Override
     public void close() {
-        manager.close();
+        kept.deallocate();
     }
 }

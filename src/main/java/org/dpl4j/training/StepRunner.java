@@ -1,18 +1,25 @@
 package org.dpl4j.training;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.Supplier;
+import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
 import org.dpl4j.model.Ops;
+import org.dpl4j.tensor.Grads;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.optim.Optimizer;
 
 /**
- * One optimisation step inside its own memory scope: forward, backward, a finiteness check,
- * then the optimiser update. Everything the step allocates is freed when it returns, so a long
- * run keeps flat memory.
+ * One optimisation step inside its own memory scope: forward, the gradients of exactly the
+ * step's parameters ({@link Grads#of}), a finiteness check, then the optimiser update.
+ * Everything the step allocates is freed when it returns, so a long run keeps flat memory.
  */
 public final class StepRunner {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StepRunner.class);
@@ -29,39 +36,31 @@ public final class StepRunner {
      * A finite loss can still give an inf/NaN gradient (an overflow inside backward); such an
      * update would destroy the prompts, so it is skipped and counted instead.
      */
-    private static boolean gradientsFinite(Map<String, NDArray> params) {
-        for (NDArray p : params.values()) {
-            // every temporary closed here: results of ops on g belong to the parameter's long-lived manager
-            try (NDArray g = p.getGradient(); NDArray a = g.abs(); NDArray mx = a.max()) {
-                if (!Float.isFinite(mx.getFloat())) {
-                    return false;
-                }
+    private static boolean gradientsFinite(Map<String, Tensor> grads) {
+        for (Tensor g : grads.values()) {
+            if (!Float.isFinite(Tensors.item(g.abs().max()))) {
+                return false;
             }
         }
         return true;
     }
 
     /**
-     * @param loss builds the scalar loss from a fresh step scope
+     * @param loss builds the scalar loss (in the step's scope)
      * @return the loss value
      * @throws NonFiniteLossException when the loss is NaN or infinite (parameters are left untouched)
      */
-    public static float step(NDManager parent, Function<NDManager, NDArray> loss, Map<String, NDArray> params,
-            Optimizer optimizer, float lr) {
-        try (NDManager scope = parent.newSubManager()) {
-            float value;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray l = loss.apply(scope);
-                value = l.getFloat();
-                if (!Float.isFinite(value)) {
-                    throw new NonFiniteLossException(value);
-                }
-                // like optimizer.zero_grad() before backward: another step's backward (e.g. the alpha
-                // step's, which also reaches the prompts) must not leak into this step's update
-                Optimizer.zeroGradients(params);
-                gc.backward(l);
+    public static float step(Supplier<Tensor> loss, Map<String, Tensor> params, Optimizer optimizer, float lr) {
+        try (Scope scope = Scope.open()) {
+            Tensor l = loss.get();
+            float value = Tensors.item(l);
+            if (!Float.isFinite(value)) {
+                throw new NonFiniteLossException(value);
             }
-            return update(params, optimizer, lr, value);
+            // gradients of this step's parameters only: another step's backward (e.g. the alpha
+            // step's, which also reaches the prompts) cannot leak into this update
+            List<Tensor> g = Grads.of(l, new ArrayList<>(params.values()));
+            return update(params, named(params, g), optimizer, lr, value);
         }
     }
 
@@ -69,65 +68,89 @@ public final class StepRunner {
     @FunctionalInterface
     public interface ChunkLoss {
         /** @return the mean loss over samples {@code [from, to)} */
-        NDArray apply(NDManager scope, NDArray shared, int from, int to);
+        Tensor apply(Tensor shared, int from, int to);
     }
 
     /**
      * One step over a batch of {@code size} samples processed in chunks of at most {@code chunk}:
      * {@code shared} (the class text features) is computed once and kept in the graph, and each
      * chunk's mean loss, weighted by the chunk's share of the batch, is back-propagated on its
-     * own, so only one chunk's image activations are alive at a time. The accumulated gradient is
-     * that of the whole batch's mean loss (up to summation order), at the same cost: this is what
-     * keeps a 16-image alpha step at ViT-B/16 within a few GB.
+     * own, so only one chunk's image activations are alive at a time. The chunks' gradients are
+     * summed: that of the whole batch's mean loss (up to summation order), at the same cost: this
+     * is what keeps a 16-image alpha step at ViT-B/16 within a few GB.
      *
      * @return the batch's mean loss
      * @throws NonFiniteLossException when a chunk's loss is NaN or infinite (parameters are left untouched)
      */
-    public static float chunkedStep(NDManager parent, Function<NDManager, NDArray> shared, ChunkLoss loss, int size,
-            int chunk, Map<String, NDArray> params, Optimizer optimizer, float lr) {
+    public static float chunkedStep(Supplier<Tensor> shared, ChunkLoss loss, int size, int chunk, Map<String, Tensor> params,
+            Optimizer optimizer, float lr) {
         if (size < 1 || chunk < 1) {
             throw new IllegalArgumentException("batch and chunk sizes must be positive: " + size + ", " + chunk);
         }
-        try (NDManager scope = parent.newSubManager()) {
+        try (Scope scope = Scope.open()) {
+            List<Tensor> wrt = new ArrayList<>(params.values());
+            List<Tensor> sum = new ArrayList<>();
+            for (Tensor p : wrt) {
+                sum.add(torch.zeros_like(p));
+            }
             float value = 0;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray common = shared.apply(scope);
-                Optimizer.zeroGradients(params);
-                for (int from = 0; from < size; from += chunk) {
-                    int to = Math.min(size, from + chunk);
-                    try (NDManager cs = scope.newSubManager()) {
-                        NDArray l = Ops.mul(loss.apply(cs, common, from, to), (float) (to - from) / size);
-                        float v = l.getFloat();
-                        if (!Float.isFinite(v)) {
-                            throw new NonFiniteLossException(v);
+            Tensor common = shared.get();
+            for (int from = 0; from < size; from += chunk) {
+                int to = Math.min(size, from + chunk);
+                try (Scope cs = Scope.open()) {
+                    Tensor l = Ops.mul(loss.apply(common, from, to), (float) (to - from) / size);
+                    float v = Tensors.item(l);
+                    if (!Float.isFinite(v)) {
+                        throw new NonFiniteLossException(v);
+                    }
+                    value += v;
+                    // the shared part's graph must survive until the last chunk's backward; each
+                    // chunk's own part dies with its scope
+                    List<Tensor> g = grads(l, wrt, to < size);
+                    try (NoGradGuard ng = new NoGradGuard()) {
+                        for (int i = 0; i < g.size(); i++) {
+                            sum.get(i).add_(g.get(i));
                         }
-                        value += v;
-                        // the shared part's graph must survive until the last chunk's backward; each
-                        // chunk's own part dies with its scope
-                        backward(l, to < size);
                     }
                 }
             }
-            return update(params, optimizer, lr, value);
+            return update(params, named(params, sum), optimizer, lr, value);
         }
     }
 
-    /** DJL's GradientCollector always frees the graph; chunks need to keep the shared part of it. */
-    private static void backward(NDArray scalar, boolean keepGraph) {
-        try (NDArray ones = scalar.onesLike()) {
-            ai.djl.pytorch.jni.JniUtils.backward((ai.djl.pytorch.engine.PtNDArray) scalar,
-                    (ai.djl.pytorch.engine.PtNDArray) ones, keepGraph, false);
+    /** {@link Grads#of}, optionally keeping the graph for another backward through its shared part. */
+    private static List<Tensor> grads(Tensor loss, List<Tensor> wrt, boolean retainGraph) {
+        if (!retainGraph) {
+            return Grads.of(loss, wrt);
         }
+        TensorVector grads = torch.grad(new TensorVector(loss), new TensorVector(wrt.toArray(new Tensor[0])),
+                new TensorVector(), new BoolOptional(true), false, true);
+        List<Tensor> out = Tensors.list(grads);
+        for (int i = 0; i < out.size(); i++) {
+            if (!out.get(i).defined()) {
+                out.set(i, torch.zeros_like(wrt.get(i)));
+            }
+        }
+        return out;
     }
 
-    private static float update(Map<String, NDArray> params, Optimizer optimizer, float lr, float value) {
-        if (!gradientsFinite(params)) {
+    private static Map<String, Tensor> named(Map<String, Tensor> params, List<Tensor> grads) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        int i = 0;
+        for (String k : params.keySet()) {
+            out.put(k, grads.get(i++));
+        }
+        return out;
+    }
+
+    private static float update(Map<String, Tensor> params, Map<String, Tensor> grads, Optimizer optimizer, float lr,
+            float value) {
+        if (!gradientsFinite(grads)) {
             SKIPPED.incrementAndGet();
             LOG.warn("skipped an update: non-finite gradient at loss {}", value);
-            Optimizer.zeroGradients(params);
             return value;
         }
-        optimizer.step(params, lr);
+        optimizer.step(params, grads, lr);
         return value;
     }
 

@@ -1,7 +1,5 @@
 package org.dpl4j.training;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -12,6 +10,9 @@ import java.util.function.Consumer;
 import org.dpl4j.data.DataSpec;
 import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.SampleTransforms;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ClassTexts;
@@ -25,6 +26,7 @@ import org.dpl4j.run.ModelRef;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.run.RunIdentity;
 import org.dpl4j.run.RunInfo;
+import org.dpl4j.tensor.Scope;
 import org.dpl4j.util.Progress;
 
 /**
@@ -64,14 +66,14 @@ public final class TrainJob {
     }
 
     public TestMetrics run(String method, DataSpec spec, PromptConfig config, TrainSettings s, RunDirectory run,
-            NDManager parent, String command) throws IOException {
+            String command) throws IOException {
         Optional<ZeroShotBaseline> zeroShot = ZeroShotBaseline.named(method);
         if (zeroShot.isPresent()) {
             if (!config.isEmpty()) {
                 throw new IllegalArgumentException("method '" + method + "' is zero-shot CLIP and takes no prompts, got " + config);
             }
             return new ZeroShotJob(clip, modelPath, progress, log)
-                    .run(zeroShot.get(), method, spec, s.evalBatch(), s.badImages(), run, parent, command);
+                    .run(zeroShot.get(), method, spec, s.evalBatch(), s.badImages(), run, command);
         }
         if (run.has(RunDirectory.RUN)) {
             RunIdentity.TRAIN.read(run, RunIdentity.OTHER_FOLDER); // another kind of run is never reused, finished or not
@@ -85,15 +87,15 @@ public final class TrainJob {
         RunIdentity.TRAIN.recordOrCheck(run, RunInfo.start("train", method, spec, data, List.of("train", "val", "test"),
                 config, s, ModelRef.of(modelPath, clip), command));
         config.write(run.file(RunDirectory.PROMPT_CONFIG));
-        try (NDManager m = parent.newSubManager();
-                PromptLearner prompts = PromptLearners.init(method, config, clip, s.initStd(), s.seed(), m)) {
+        try (Scope scope = Scope.open();
+                PromptLearner prompts = PromptLearners.init(method, config, clip, s.initStd(), s.seed())) {
             log.accept(String.format("train %s on %s (%d classes, %d shots, seed %d): %s, %d learned values",
                     method, data.name(), data.numClasses(), spec.shots(), spec.seed(), config, prompts.trainableParameters()));
-            ClassTexts texts = prompts.texts(clip, data.classNames(), templates(s.textInput(), data.name()), m);
-            NDArray teacher = s.distillWeight() > 0 ? teacherText(data.classNames(), m) : null;
-            new PromptTrainer(clip, s, progress, log).train(prompts, data, texts, teacher, run, m);
+            ClassTexts texts = prompts.texts(clip, data.classNames(), templates(s.textInput(), data.name()));
+            Tensor teacher = s.distillWeight() > 0 ? teacherText(data.classNames()) : null;
+            new PromptTrainer(clip, s, progress, log).train(prompts, data, texts, teacher, run);
             prompts.save(run.file(RunDirectory.PROMPTS));
-            TestMetrics metrics = testMetrics(spec, data, d -> evaluate(prompts, d, s, m), log);
+            TestMetrics metrics = testMetrics(spec, data, d -> evaluate(prompts, d, s), log);
             run.writeJson(RunDirectory.FINAL, metrics);
             return metrics;
         }
@@ -128,29 +130,31 @@ public final class TrainJob {
     }
 
     /** Test-split accuracy of prompts on a dataset's classes (text features computed once). */
-    public EvalResult evaluate(PromptLearner prompts, DatasetSplits data, TrainSettings s, NDManager parent) {
-        try (NDManager m = parent.newSubManager()) {
-            ClassTexts texts = prompts.texts(clip, data.classNames(), templates(s.textInput(), data.name()), m);
-            try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts, m)) {
+    public EvalResult evaluate(PromptLearner prompts, DatasetSplits data, TrainSettings s) {
+        try (Scope scope = Scope.open(); NoGradGuard g = new NoGradGuard()) {
+            ClassTexts texts = prompts.texts(clip, data.classNames(), templates(s.textInput(), data.name()));
+            try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts)) {
                 return Evaluator.evaluate(c, data.classNames(), data.test(), clip.config().imageResolution(),
-                        SampleTransforms.PROMPT_LEARNING, s.evalBatch(),
-                        s.badImages(), m, progress);
+                        SampleTransforms.PROMPT_LEARNING, s.evalBatch(), s.badImages(), progress);
             }
         }
     }
 
     /**
      * Teacher for the optional distillation: zero-shot text features averaged over all ensemble
-     * templates (the reference code only used the last one), normalised, transposed (E, C).
+     * templates (the reference code only used the last one), normalised, transposed (E, C), fp32,
+     * in the caller's scope and out of autograd.
      */
-    private NDArray teacherText(List<String> classNames, NDManager m) {
-        NDArray sum = null;
-        for (String t : Templates.ENSEMBLE) {
-            long[][] tokens = org.dpl4j.model.text.ClipTokenizer.load().tokenize(
-                    classNames.stream().map(c -> Templates.fill(t, c)).toList(), clip.config().contextLength());
-            NDArray f = ClipModel.normalize(clip.text().encode(m, tokens, BlockAttention.PLAIN));
-            sum = sum == null ? f : sum.add(f);
+    private Tensor teacherText(List<String> classNames) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            Tensor sum = null;
+            for (String t : Templates.ENSEMBLE) {
+                long[][] tokens = org.dpl4j.model.text.ClipTokenizer.load().tokenize(
+                        classNames.stream().map(c -> Templates.fill(t, c)).toList(), clip.config().contextLength());
+                Tensor f = ClipModel.normalize(clip.text().encode(tokens, BlockAttention.PLAIN).to(ScalarType.Float));
+                sum = sum == null ? f : sum.add(f);
+            }
+            return ClipModel.normalize(sum).t().detach();
         }
-        return ClipModel.normalize(sum).transpose();
     }
 }

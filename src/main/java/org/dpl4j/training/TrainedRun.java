@@ -1,6 +1,5 @@
 package org.dpl4j.training;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,6 +13,7 @@ import org.dpl4j.prompts.PromptLearners;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.run.RunIdentity;
+import org.dpl4j.tensor.Placement;
 
 /** A finished train run read back from its directory, for {@code eval} and {@code predict}. */
 public record TrainedRun(RunDirectory dir, Path modelPath, ClipConfig modelConfig, String dataset, Path root,
@@ -33,16 +33,22 @@ public record TrainedRun(RunDirectory dir, Path modelPath, ClipConfig modelConfi
                 names, Json.PRETTY.treeToValue(info.path("settings"), TrainSettings.class));
     }
 
-    /** Loads the run's CLIP (from {@code override} when given, else the recorded path). */
-    public ClipModel loadModel(Path override, NDManager m) throws IOException {
+    /** Loads the run's CLIP (from {@code override} when given, else the recorded path) on the CPU in fp32. */
+    public ClipModel loadModel(Path override) throws IOException {
+        return loadModel(override, Placement.CPU_FP32);
+    }
+
+    /** Loads the run's CLIP (from {@code override} when given, else the recorded path) onto {@code placement}. */
+    public ClipModel loadModel(Path override, Placement placement) throws IOException {
         Path p = override != null ? override : modelPath;
         if (!Files.exists(p)) {
             throw new IOException("the run's model " + p + " no longer exists; pass --model");
         }
-        return ClipModel.load(p, modelConfig, m);
+        return ClipModel.load(p, modelConfig, placement);
     }
 
-    public PromptLearner loadPrompts(ClipModel clip, NDManager m) throws IOException {
-        return PromptLearners.load(dir.file(RunDirectory.PROMPTS), clip, m);
+    /** The learned prompts, on {@code clip}'s device. */
+    public PromptLearner loadPrompts(ClipModel clip) throws IOException {
+        return PromptLearners.load(dir.file(RunDirectory.PROMPTS), clip);
     }
 }

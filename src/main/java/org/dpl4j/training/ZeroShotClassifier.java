@@ -1,13 +1,16 @@
 package org.dpl4j.training;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.Batch;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.Ops;
 import org.dpl4j.prompts.Templates;
+import org.dpl4j.tensor.Owned;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
 import org.dpl4j.util.Progress;
 
 /**
@@ -21,15 +24,15 @@ import org.dpl4j.util.Progress;
  */
 public final class ZeroShotClassifier implements ImageClassifier, AutoCloseable {
     private final ClipModel clip;
-    private final NDManager manager;
-    private final NDArray classFeatures;
-    private final NDArray scaledT;
+    private final Owned owned;
+    private final Tensor classFeatures;
+    private final Tensor scaledT;
 
-    private ZeroShotClassifier(ClipModel clip, NDManager manager, NDArray classFeatures) {
+    private ZeroShotClassifier(ClipModel clip, Owned owned, Tensor classFeatures) {
         this.clip = clip;
-        this.manager = manager;
-        this.classFeatures = classFeatures;
-        this.scaledT = Ops.mul(classFeatures.transpose(), clip.scale());
+        this.owned = owned;
+        this.classFeatures = owned.own(classFeatures);
+        this.scaledT = owned.own(Ops.mul(classFeatures.t(), clip.scale()));
     }
 
     /**
@@ -37,7 +40,7 @@ public final class ZeroShotClassifier implements ImageClassifier, AutoCloseable 
      * templates share the chunks, so few classes still make full batches); the progress task counts texts.
      */
     public static ZeroShotClassifier build(ClipModel clip, List<String> classNames, List<String> templates,
-            int textBatch, NDManager parent, Progress.Factory progress) {
+            int textBatch, Progress.Factory progress) {
         if (classNames.isEmpty() || templates.isEmpty()) {
             throw new IllegalArgumentException("zero-shot needs at least one class and one template");
         }
@@ -47,37 +50,39 @@ public final class ZeroShotClassifier implements ImageClassifier, AutoCloseable 
                 texts.add(Templates.fill(template, c));
             }
         }
-        NDManager m = parent.newSubManager();
-        try (Progress p = progress.start("text features", texts.size()); NDManager step = m.newSubManager()) {
-            NDArray unit = ClipModel.normalize(FeatureExtractor.texts(clip, texts, textBatch, step, p));
-            NDArray mean = unit.reshape(templates.size(), classNames.size(), -1).mean(new int[] {0});
-            NDArray features = ClipModel.normalize(mean);
-            features.attach(m);
-            return new ZeroShotClassifier(clip, m, features);
+        Owned owned = new Owned();
+        try (Progress p = progress.start("text features", texts.size()); Scope s = Scope.open();
+                NoGradGuard g = new NoGradGuard()) {
+            Tensor unit = ClipModel.normalize(FeatureExtractor.texts(clip, texts, textBatch, p));
+            Tensor mean = Tensors.mean(unit.reshape(templates.size(), classNames.size(), -1), 0, false);
+            return new ZeroShotClassifier(clip, owned, ClipModel.normalize(mean));
         } catch (RuntimeException e) {
-            m.close();
+            owned.close();
             throw e;
         }
     }
 
-    /** Unit-length class features (C, E), row c for class c: the classifier's weights. */
-    public NDArray classFeatures() {
+    /** Unit-length fp32 class features (C, E), row c for class c: the classifier's weights (owned by it). */
+    public Tensor classFeatures() {
         return classFeatures;
     }
 
-    /** {@code exp(logit_scale) · cos(image, class)} (B, C) of preprocessed images (CHW floats). */
-    public NDArray logits(NDManager scope, float[] pixels, int count) {
-        NDArray f = FeatureExtractor.pixels(clip, scope, pixels, count);
-        return ClipModel.normalize(f).matMul(scaledT);
+    /**
+     * {@code exp(logit_scale) · cos(image, class)} (B, C) of preprocessed images (CHW floats), in the
+     * caller's scope; run it under a {@code NoGradGuard}.
+     */
+    public Tensor logits(float[] pixels, int count) {
+        Tensor f = FeatureExtractor.pixels(clip, pixels, count);
+        return ClipModel.normalize(f).matmul(scaledT);
     }
 
     @Override
-    public NDArray logits(NDManager scope, Batch batch) {
-        return logits(scope, batch.pixels(), batch.size());
+    public Tensor logits(Batch batch) {
+        return logits(batch.pixels(), batch.size());
     }
 
     @Override
     public void close() {
-        manager.close();
+        owned.close();
     }
 }

@@ -1,6 +1,5 @@
 package org.dpl4j.training;
 
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,7 +51,7 @@ public final class ZeroShotJob {
      * protocol slot: nothing is drawn or trained) into {@code run}, labelled {@code method}.
      */
     public TestMetrics run(ZeroShotBaseline baseline, String method, DataSpec spec, int evalBatch,
-            BadSamplePolicy badImages, RunDirectory run, NDManager parent, String command) throws IOException {
+            BadSamplePolicy badImages, RunDirectory run, String command) throws IOException {
         if (run.has(RunDirectory.RUN)) {
             RunIdentity.ZEROSHOT.read(run, RunIdentity.OTHER_FOLDER);
         }
@@ -67,11 +66,10 @@ public final class ZeroShotJob {
         log.accept(String.format("zero-shot %s on %s (%d classes): %s%s", method, data.name(), data.numClasses(),
                 baseline.textFeatures(), templates.size() == 1 ? ", \"" + templates.get(0) + "\"" : ""));
         TestMetrics metrics = TrainJob.testMetrics(spec, data, d -> {
-            try (NDManager m = parent.newSubManager();
-                    ZeroShotClassifier c = classifier(baseline, data.name(), d.classNames(), evalBatch, m)) {
+            try (ZeroShotClassifier c = classifier(baseline, data.name(), d.classNames(), evalBatch)) {
                 // the protocol's zero-shot column is CoOp's ZeroshotCLIP, which tests through Dassl like DPL
                 return Evaluator.evaluate(c, d.classNames(), d.test(), clip.config().imageResolution(), SampleTransforms.PROMPT_LEARNING,
-                        evalBatch, badImages, m, progress);
+                        evalBatch, badImages, progress);
             }
         }, log);
         run.writeJson(RunDirectory.FINAL, metrics);
@@ -84,8 +82,7 @@ public final class ZeroShotJob {
     }
 
     /** The baseline's classifier for {@code classNames} of {@code dataset}, texts encoded {@code textBatch} at a time. */
-    ZeroShotClassifier classifier(ZeroShotBaseline baseline, String dataset, List<String> classNames, int textBatch,
-            NDManager m) {
-        return ZeroShotClassifier.build(clip, classNames, templates(baseline, dataset), textBatch, m, progress);
+    ZeroShotClassifier classifier(ZeroShotBaseline baseline, String dataset, List<String> classNames, int textBatch) {
+        return ZeroShotClassifier.build(clip, classNames, templates(baseline, dataset), textBatch, progress);
     }
 }

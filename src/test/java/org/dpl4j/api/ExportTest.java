@@ -3,7 +3,6 @@ package org.dpl4j.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -11,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.dpl4j.cli.Main;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.data.image.ClipTransforms;
@@ -19,6 +19,8 @@ import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.PromptedClassifier;
 import org.dpl4j.training.TrainJob;
 import org.dpl4j.training.TrainedRun;
@@ -55,18 +57,22 @@ class ExportTest {
         images = TinyRun.images(5);
     }
 
-    /** Probabilities as {@code dpl4j predict} computes them: the run's CLIP, prompts and class texts. */
+    /**
+     * Probabilities as {@code dpl4j predict} computes them: the run's CLIP (on the placement
+     * {@link Classifier#load(Path)} uses), prompts and class texts.
+     */
     private static float[][] predictProbabilities() throws IOException {
         TrainedRun r = TrainedRun.read(run);
         float[][] out = new float[images.size()][];
-        try (NDManager m = NDManager.newBaseManager(); ClipModel clip = r.loadModel(null, m); DeepPrompts prompts = (DeepPrompts) r.loadPrompts(clip, m)) {
+        try (ClipModel clip = r.loadModel(null, Classifier.defaultPlacement()); DeepPrompts prompts = (DeepPrompts) r.loadPrompts(clip);
+                Scope m = Scope.open(); NoGradGuard g = new NoGradGuard()) {
             ClassTexts texts = ClassTexts.build(clip, r.classNames(), TrainJob.templates(r.settings().textInput(), r.dataset()),
-                    prompts.config().context(), m);
-            try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts, m)) {
+                    prompts.config().context());
+            try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts)) {
                 for (int i = 0; i < images.size(); i++) {
                     float[] px = ClipTransforms.test(SampleTransforms.PROMPT_LEARNING.decode(images.get(i)), clip.config().imageResolution());
-                    try (NDManager scope = m.newSubManager()) {
-                        out[i] = c.logits(scope, px, 1).softmax(1).toFloatArray();
+                    try (Scope scope = Scope.open()) {
+                        out[i] = Tensors.toFloats(c.logits(px, 1).softmax(1));
                     }
                 }
             }

@@ -2,9 +2,6 @@ package org.dpl4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -12,7 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.io.Safetensors;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Shape;
 import org.dpl4j.testutil.Golden;
 import org.dpl4j.testutil.Shared;
 import org.junit.jupiter.api.Test;
@@ -59,16 +59,16 @@ class EmbedCommandTest {
         Map<String, String> written = Safetensors.metadata(out);
         assertThat(JSON.readValue(written.get("texts"), STRINGS)).isEqualTo(texts);
         assertThat(JSON.readValue(written.get("images"), STRINGS)).isEqualTo(imagePaths);
-        try (NDManager m = NDManager.newBaseManager()) {
-            Map<String, NDArray> golden = Golden.tensors("embed_cases.safetensors", m);
-            Map<String, NDArray> got = Safetensors.read(out, m);
+        try (Scope s = Scope.open()) {
+            Map<String, Tensor> golden = Golden.tensors("embed_cases.safetensors");
+            Map<String, Tensor> got = Safetensors.read(out);
             assertThat(got.keySet()).containsExactly("text_features", "image_features");
             float textErr = Golden.maxAbsDiff(got.get("text_features"), golden.get("text_features"));
             assertThat(textErr).isLessThanOrEqualTo(TOL);
-            assertThat(got.get("image_features").getShape().getShape()).containsExactly(6, 32);
+            assertThat(Shape.of(got.get("image_features")).dims()).containsExactly(6, 32);
             float worstImage = 0;
             for (int i = 0; i < imageNames.size(); i++) {
-                NDArray row = got.get("image_features").get(new NDIndex(i));
+                Tensor row = got.get("image_features").select(0, i);
                 float imageErr = Golden.maxAbsDiff(row, golden.get("image:" + imageNames.get(i)));
                 assertThat(imageErr).as(imageNames.get(i)).isLessThanOrEqualTo(TOL);
                 worstImage = Math.max(worstImage, imageErr);
@@ -83,10 +83,10 @@ class EmbedCommandTest {
         Cli.Result r = Cli.run("embed", "-q", "--model", Shared.require("golden/tiny-clip").toString(),
                 "--text", "a photo of a cat.", "--out", out.toString());
         assertThat(r.exitCode()).as(r.err()).isZero();
-        try (NDManager m = NDManager.newBaseManager()) {
-            Map<String, NDArray> got = Safetensors.read(out, m);
+        try (Scope s = Scope.open()) {
+            Map<String, Tensor> got = Safetensors.read(out);
             assertThat(got.keySet()).containsExactly("text_features");
-            NDArray expected = Golden.tensors("embed_cases.safetensors", m).get("text_features").get(new NDIndex("0:1"));
+            Tensor expected = Golden.tensors("embed_cases.safetensors").get("text_features").narrow(0, 0, 1);
             assertThat(Golden.maxAbsDiff(got.get("text_features"), expected)).isLessThanOrEqualTo(TOL);
         }
         assertThat(JSON.readValue(Safetensors.metadata(out).get("images"), STRINGS)).isEmpty();

@@ -3,8 +3,6 @@ package org.dpl4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.dpl4j.cli.EmbedCommandTest.assertOneLineError;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -16,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.bytedeco.pytorch.Tensor;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
 import org.dpl4j.testutil.Golden;
 import org.dpl4j.testutil.Shared;
 import org.junit.jupiter.api.BeforeEach;
@@ -103,15 +104,15 @@ class ZeroShotCommandTest {
         Path root = tmp.resolve("golden");
         // class → {images, correct}; image i is filed under class i mod 5, so some land where the golden argmax is and some not
         Map<String, int[]> expected = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        try (NDManager m = NDManager.newBaseManager()) {
-            Map<String, NDArray> golden = Golden.tensors("embed_cases.safetensors", m);
-            float[][] text = rows(golden.get("text_features").toFloatArray(), classes.size());
+        try (Scope s = Scope.open()) {
+            Map<String, Tensor> golden = Golden.tensors("embed_cases.safetensors");
+            float[][] text = rows(Tensors.toFloats(golden.get("text_features")), classes.size());
             for (int i = 0; i < images.size(); i++) {
                 String image = images.get(i);
                 int label = i % classes.size();
                 Path folder = Files.createDirectories(root.resolve(classes.get(label).replace(' ', '_')));
                 Files.copy(Shared.require("golden/preprocess/" + image), folder.resolve(image));
-                int predicted = argmaxCosine(golden.get("image:" + image).toFloatArray(), text);
+                int predicted = argmaxCosine(Tensors.toFloats(golden.get("image:" + image)), text);
                 int[] counts = expected.computeIfAbsent(classes.get(label), c -> new int[2]);
                 counts[0]++;
                 counts[1] += predicted == label ? 1 : 0;

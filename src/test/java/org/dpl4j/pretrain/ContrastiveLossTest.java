@@ -3,56 +3,56 @@ package org.dpl4j.pretrain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.Random;
+import org.bytedeco.pytorch.Tensor;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 
 /** The symmetric contrastive loss against hand-computed values and a plain-Java reference. */
 class ContrastiveLossTest {
 
-    private static float loss(NDManager m, float[][] img, float[][] txt, float logitScale, int... labels) {
-        return ContrastiveLoss.loss(matrix(m, img), matrix(m, txt), m.create(logitScale), labels).getFloat();
+    private static float loss(float[][] img, float[][] txt, float logitScale, int... labels) {
+        return Tensors.item(ContrastiveLoss.loss(matrix(img), matrix(txt), Tensors.floats(new float[] {logitScale}), labels));
     }
 
-    private static NDArray matrix(NDManager m, float[][] rows) {
+    private static Tensor matrix(float[][] rows) {
         float[] flat = new float[rows.length * rows[0].length];
         for (int i = 0; i < rows.length; i++) {
             System.arraycopy(rows[i], 0, flat, i * rows[0].length, rows[0].length);
         }
-        return m.create(flat, new Shape(rows.length, rows[0].length));
+        return Tensors.floats(flat, rows.length, rows[0].length);
     }
 
     @Test
     void twoByTwoIdentityAndSharedClass() {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (Scope s = Scope.open()) {
             float[][] eye = {{1, 0}, {0, 1}};
             // logits = I (scale 1): each row CE = log(e + 1) - 1 = log(1 + 1/e)
-            assertThat(loss(m, eye, eye, 0f, 0, 1)).isCloseTo((float) Math.log(1 + Math.exp(-1)), within(1e-6f));
+            assertThat(loss(eye, eye, 0f, 0, 1)).isCloseTo((float) Math.log(1 + Math.exp(-1)), within(1e-6f));
             // same class: targets (1/2, 1/2): CE = log(e + 1) - (1 + 0)/2
-            assertThat(loss(m, eye, eye, 0f, 7, 7)).isCloseTo((float) (Math.log(Math.E + 1) - 0.5), within(1e-6f));
+            assertThat(loss(eye, eye, 0f, 7, 7)).isCloseTo((float) (Math.log(Math.E + 1) - 0.5), within(1e-6f));
         }
     }
 
     @Test
     void threeByThreeWithScaleAndFeatureNorms() {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (Scope s = Scope.open()) {
             // unnormalised features: only directions count; logit_scale ln 2 gives logits 2·I
             float[][] img = {{3, 0, 0}, {0, 0.5f, 0}, {0, 0, 2}};
             float[][] txt = {{1, 0, 0}, {0, 4, 0}, {0, 0, 1}};
             double lse = Math.log(Math.exp(2) + 2);
-            assertThat(loss(m, img, txt, (float) Math.log(2), 0, 1, 2)).isCloseTo((float) (lse - 2), within(1e-5f));
+            assertThat(loss(img, txt, (float) Math.log(2), 0, 1, 2)).isCloseTo((float) (lse - 2), within(1e-5f));
             // items 0 and 1 share a class: rows 0, 1 give lse - 1, row 2 gives lse - 2 (both directions alike)
-            assertThat(loss(m, img, txt, (float) Math.log(2), 5, 5, 9)).isCloseTo((float) (lse - 4.0 / 3), within(1e-5f));
+            assertThat(loss(img, txt, (float) Math.log(2), 5, 5, 9)).isCloseTo((float) (lse - 4.0 / 3), within(1e-5f));
         }
     }
 
     @Test
     void temperatureIsCappedAtOneHundred() {
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray f = m.create(new float[] {1, 0, 0.6f, 0.8f}, new Shape(2, 2));
-            float[] capped = ContrastiveLoss.logits(f, f, m.create(10f)).toFloatArray();
+        try (Scope s = Scope.open()) {
+            Tensor f = Tensors.floats(new float[] {1, 0, 0.6f, 0.8f}, 2, 2);
+            float[] capped = Tensors.toFloats(ContrastiveLoss.logits(f, f, Tensors.floats(new float[] {10f})));
             assertThat(capped[1]).isCloseTo(60f, within(1e-3f));
             assertThat(capped[0]).isCloseTo(100f, within(1e-3f));
         }
@@ -101,8 +101,8 @@ class ContrastiveLossTest {
             }
         }
         double expected = total / (2 * b);
-        try (NDManager m = NDManager.newBaseManager()) {
-            assertThat(loss(m, img, txt, scale, labels)).isCloseTo((float) expected, within(1e-5f));
+        try (Scope s = Scope.open()) {
+            assertThat(loss(img, txt, scale, labels)).isCloseTo((float) expected, within(1e-5f));
         }
     }
 

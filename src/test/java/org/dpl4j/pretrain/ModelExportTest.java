@@ -3,10 +3,6 @@ package org.dpl4j.pretrain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.Sample;
 import org.dpl4j.model.BlockAttention;
@@ -21,7 +20,10 @@ import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.ClipWeights;
 import org.dpl4j.model.io.Safetensors;
+import org.dpl4j.model.Ops;
 import org.dpl4j.model.text.ClipTokenizer;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,10 +47,10 @@ class ModelExportTest {
     }
 
     /** Perturbs every trainable tensor so the export cannot pass by rebuilding the initial weights. */
-    private static void perturb(TrainableClip clip, NDManager m) {
+    private static void perturb(TrainableClip clip) {
         long seed = 0;
-        for (NDArray p : clip.parameters().values()) {
-            p.addi(m.randomNormal(0, 0.05f, p.getShape(), DataType.FLOAT32).mul(++seed % 2 == 0 ? 1 : -1));
+        for (Tensor p : clip.parameters().values()) {
+            Ops.copyInto(p, p.add(Ops.mul(torch.randn(Tensors.shape(p)), 0.05f * (++seed % 2 == 0 ? 1 : -1))));
         }
     }
 
@@ -57,40 +59,39 @@ class ModelExportTest {
         ClipConfig cfg = ColourImages.tinyConfig();
         CaptionedData data = captions();
         CaptionTokens tokens = CaptionTokens.of(data, ClipTokenizer.load(), cfg.contextLength(), cfg.vocabSize());
-        try (NDManager m = NDManager.newBaseManager()) {
-            TrainableClip clip = TrainableClip.create(cfg, tokens, m, 3);
-            perturb(clip, m);
-            Map<String, NDArray> sd = clip.stateDict(m);
+        try (Scope s = Scope.open(); TrainableClip clip = TrainableClip.create(cfg, tokens, 3)) {
+            perturb(clip);
+            Map<String, Tensor> sd = clip.stateDict();
             Path folder = tmp.resolve("model");
             ModelExport.write(folder, cfg, sd, Map.of("steps", "7"));
             assertThat(Safetensors.metadata(folder.resolve(ModelExport.WEIGHTS))).containsEntry("steps", "7");
             assertThat(Files.readString(folder.resolve(ModelExport.CONFIG))).contains("\"transformer_width\" : 32")
                     .doesNotContain("grid");
 
-            Map<String, NDArray> rounded = new LinkedHashMap<>();
-            sd.forEach((k, v) -> rounded.put(k, v.toType(DataType.FLOAT16, true).toType(DataType.FLOAT32, true)));
-            NDArray images = m.randomNormal(new Shape(3, 3, 16, 16));
+            Map<String, Tensor> rounded = new LinkedHashMap<>();
+            sd.forEach((k, v) -> rounded.put(k, v.to(ScalarType.Half).to(ScalarType.Float)));
+            Tensor images = torch.randn(3, 3, 16, 16);
             int[] labels = {0, 1, 2, 0};
             int[] templates = {0, 1, 1, 1};
             long[][] full = ClipTokenizer.load().tokenize(List.of(data.fill(0, 0), data.fill(1, 1), data.fill(2, 1),
                     data.fill(0, 1)), 77);
-            try (NDManager sub = m.newSubManager(); ClipModel loaded = ClipModel.load(folder, null, m)) {
+            try (Scope sub = Scope.open(); ClipModel loaded = ClipModel.load(folder, null);
+                    ClipModel reference = ClipModel.of(new ClipWeights(cfg, rounded, null, null));
+                    ClipModel trained = clip.model();
+                    ClipModel fp32 = ClipModel.of(new ClipWeights(cfg, sd, null, null))) {
                 assertThat(loaded.config()).isEqualTo(cfg);
-                ClipModel reference = ClipModel.of(sub, new ClipWeights(cfg, rounded, null, null));
-                NDArray a = loaded.image().encode(images, BlockAttention.PLAIN);
-                assertThat(a.toFloatArray()).containsExactly(reference.image().encode(images, BlockAttention.PLAIN).toFloatArray());
-                NDArray t = loaded.text().encode(sub, full, BlockAttention.PLAIN);
-                assertThat(t.toFloatArray()).containsExactly(reference.text().encode(sub, full, BlockAttention.PLAIN).toFloatArray());
+                Tensor a = loaded.image().encode(images, BlockAttention.PLAIN);
+                assertThat(Tensors.toFloats(a)).containsExactly(Tensors.toFloats(reference.image().encode(images, BlockAttention.PLAIN)));
+                Tensor t = loaded.text().encode(full, BlockAttention.PLAIN);
+                assertThat(Tensors.toFloats(t)).containsExactly(Tensors.toFloats(reference.text().encode(full, BlockAttention.PLAIN)));
                 assertThat(loaded.scale()).isEqualTo(reference.scale());
 
                 // the fp32 training graph, with compact token ids, agrees to fp16 rounding
-                ClipModel trained = clip.model(sub);
-                NDArray compact = trained.text().encode(sub, tokens.rows(labels, templates), BlockAttention.PLAIN);
-                NDArray fp32Full = ClipModel.of(sub, new ClipWeights(cfg, sd, null, null)).text().encode(sub, full,
-                        BlockAttention.PLAIN);
-                assertThat(compact.toFloatArray()).containsExactly(fp32Full.toFloatArray());
-                float scale = t.abs().max().getFloat();
-                assertThat(compact.sub(t).abs().max().getFloat()).isLessThan(5e-3f * scale).isGreaterThan(0f);
+                Tensor compact = trained.text().encode(tokens.rows(labels, templates), BlockAttention.PLAIN);
+                Tensor fp32Full = fp32.text().encode(full, BlockAttention.PLAIN);
+                assertThat(Tensors.toFloats(compact)).containsExactly(Tensors.toFloats(fp32Full));
+                float scale = Tensors.item(t.abs().max());
+                assertThat(Tensors.item(compact.sub(t).abs().max())).isLessThan(5e-3f * scale).isGreaterThan(0f);
             }
         }
     }
@@ -99,12 +100,11 @@ class ModelExportTest {
     void untrainedTokenRowsKeepTheirInitialValues() {
         ClipConfig cfg = ColourImages.tinyConfig();
         CaptionTokens tokens = CaptionTokens.of(captions(), ClipTokenizer.load(), cfg.contextLength(), cfg.vocabSize());
-        try (NDManager m = NDManager.newBaseManager()) {
-            TrainableClip clip = TrainableClip.create(cfg, tokens, m, 3);
-            float[] before = clip.stateDict(m).get(TrainableClip.TOKEN_EMBEDDING).toFloatArray();
-            perturb(clip, m);
-            float[] after = clip.stateDict(m).get(TrainableClip.TOKEN_EMBEDDING).toFloatArray();
-            float[] compact = clip.parameters().get(TrainableClip.TOKEN_EMBEDDING).toFloatArray();
+        try (Scope s = Scope.open(); TrainableClip clip = TrainableClip.create(cfg, tokens, 3)) {
+            float[] before = Tensors.toFloats(clip.stateDict().get(TrainableClip.TOKEN_EMBEDDING));
+            perturb(clip);
+            float[] after = Tensors.toFloats(clip.stateDict().get(TrainableClip.TOKEN_EMBEDDING));
+            float[] compact = Tensors.toFloats(clip.parameters().get(TrainableClip.TOKEN_EMBEDDING));
             long[] used = tokens.usedIds();
             int w = cfg.textWidth();
             int k = 0;
@@ -127,8 +127,8 @@ class ModelExportTest {
     @Test
     void defaultModelFitsTheTwentyFiveMegabyteBudget() throws IOException {
         ClipConfig cfg = PretrainSettings.smallModel();
-        try (NDManager m = NDManager.newBaseManager()) {
-            Map<String, NDArray> sd = org.dpl4j.model.RandomWeights.create(cfg, m, 1);
+        try (Scope s = Scope.open()) {
+            Map<String, Tensor> sd = org.dpl4j.model.RandomWeights.create(cfg, 1);
             Path folder = tmp.resolve("small");
             ModelExport.write(folder, cfg, sd, Map.of());
             long bytes = Files.size(folder.resolve(ModelExport.WEIGHTS)) + Files.size(folder.resolve(ModelExport.CONFIG));
@@ -139,8 +139,8 @@ class ModelExportTest {
     @Test
     void incompleteStateDictIsRejectedNamingTheTensor() {
         ClipConfig cfg = ColourImages.tinyConfig();
-        try (NDManager m = NDManager.newBaseManager()) {
-            Map<String, NDArray> sd = new LinkedHashMap<>(org.dpl4j.model.RandomWeights.create(cfg, m, 1));
+        try (Scope s = Scope.open()) {
+            Map<String, Tensor> sd = new LinkedHashMap<>(org.dpl4j.model.RandomWeights.create(cfg, 1));
             sd.remove("visual.proj");
             assertThatThrownBy(() -> ModelExport.write(tmp.resolve("bad"), cfg, sd, Map.of()))
                     .hasMessageContaining("visual.proj").hasMessageContaining(tmp.resolve("bad").toString());

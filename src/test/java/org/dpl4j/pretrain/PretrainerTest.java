@@ -3,10 +3,6 @@ package org.dpl4j.pretrain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,10 +15,15 @@ import java.util.Set;
 import java.util.function.LongPredicate;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.run.Checkpoint;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Shape;
+import org.dpl4j.tensor.Tensors;
+import org.dpl4j.tensor.Torch;
 import org.dpl4j.testutil.RunFiles;
 import org.dpl4j.util.Progress;
 import org.junit.jupiter.api.AfterAll;
@@ -48,14 +49,13 @@ class PretrainerTest {
     @BeforeAll
     static void setUp() throws IOException {
         images = ColourImages.write(shared.resolve("colours"), 16);
-        Engine.getInstance(); // loads the native library
-        threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
+        threads = Torch.threads();
+        Torch.threads(1);
     }
 
     @AfterAll
     static void restoreThreads() {
-        JniUtils.setNumThreads(threads);
+        Torch.threads(threads);
     }
 
     private static Pretrainer trainer(PretrainSettings s, List<String> log) throws IOException {
@@ -69,8 +69,8 @@ class PretrainerTest {
     private static Call call(PretrainSettings s, Path out, LongPredicate stop) throws IOException {
         List<String> log = new ArrayList<>();
         List<Long> steps = new ArrayList<>();
-        try (NDManager m = NDManager.newBaseManager()) {
-            PretrainResult r = trainer(s, log).run(new RunDirectory(out), m, step -> {
+        try (Scope sc = Scope.open()) {
+            PretrainResult r = trainer(s, log).run(new RunDirectory(out), step -> {
                 steps.add(step); // the stop test runs once after every step
                 return stop.test(step);
             });
@@ -132,7 +132,7 @@ class PretrainerTest {
         assertThat(run.isComplete()).isTrue();
         assertThat(run.readJson(RunDirectory.RUN).at("/data/classes").asInt()).isEqualTo(4);
         assertThat(run.readJson(RunDirectory.RUN).at("/data/images").asInt()).isEqualTo(32);
-        try (NDManager m = NDManager.newBaseManager(); ClipModel model = ClipModel.load(r.model(), null, m)) {
+        try (Scope s = Scope.open(); ClipModel model = ClipModel.load(r.model(), null)) {
             assertThat(model.config()).isEqualTo(ColourImages.tinyConfig());
         }
     }
@@ -168,15 +168,15 @@ class PretrainerTest {
         PretrainSettings s = ColourImages.settings(images, 1);
         Path out = tmp.resolve("one");
         run(s, out, step -> false);
-        try (NDManager m = NDManager.newBaseManager()) {
-            Pretrainer p = trainer(s, new ArrayList<>());
-            Map<String, NDArray> initial = TrainableClip.create(s.model(), p.captionTokens(), m, s.seed()).parameters();
-            Checkpoint ck = Checkpoint.load(out.resolve(RunDirectory.CHECKPOINT), m);
+        Pretrainer p = trainer(s, new ArrayList<>());
+        try (Scope sc = Scope.open(); TrainableClip clip = TrainableClip.create(s.model(), p.captionTokens(), s.seed())) {
+            Map<String, Tensor> initial = clip.parameters();
+            Checkpoint ck = Checkpoint.load(out.resolve(RunDirectory.CHECKPOINT));
             assertThat(ck.params().keySet()).containsExactlyElementsOf(initial.keySet());
             for (String k : initial.keySet()) {
-                assertThat(ck.params().get(k).toFloatArray()).as(k).isNotEqualTo(initial.get(k).toFloatArray());
+                assertThat(Tensors.toFloats(ck.params().get(k))).as(k).isNotEqualTo(Tensors.toFloats(initial.get(k)));
             }
-            assertThat(ck.params().get(TrainableClip.TOKEN_EMBEDDING).getShape().get(0))
+            assertThat(Shape.of(ck.params().get(TrainableClip.TOKEN_EMBEDDING)).get(0))
                     .isEqualTo(p.captionTokens().size());
         }
     }
@@ -196,9 +196,7 @@ class PretrainerTest {
         assertThat(run(moreWorkers, out, step -> false).completed()).isTrue();
         // a completed run is left alone
         List<String> log = new ArrayList<>();
-        try (NDManager m = NDManager.newBaseManager()) {
-            assertThat(trainer(s, log).run(new RunDirectory(out), m, step -> true).steps()).isEqualTo(8);
-        }
+        assertThat(trainer(s, log).run(new RunDirectory(out), step -> true).steps()).isEqualTo(8);
         assertThat(log).anyMatch(l -> l.contains("already complete"));
     }
 
@@ -208,13 +206,11 @@ class PretrainerTest {
         // benchmark() is given no run folder: a file it wrote would land beside its data or in the working directory
         List<String> dataBefore = tree(shared, Integer.MAX_VALUE);
         List<String> workingBefore = tree(Path.of(""), 1);
-        try (NDManager m = NDManager.newBaseManager()) {
-            Pretrainer p = trainer(s, new ArrayList<>());
-            Pretrainer.StepTiming t = p.benchmark(m, 1, 2);
-            assertThat(t.steps()).isEqualTo(2);
-            assertThat(t.secondsPerStep()).isPositive().isGreaterThanOrEqualTo(t.waitSecondsPerStep());
-            assertThatThrownBy(() -> p.benchmark(m, 2, 3)).hasMessageContaining("only 4 batches");
-        }
+        Pretrainer p = trainer(s, new ArrayList<>());
+        Pretrainer.StepTiming t = p.benchmark(1, 2);
+        assertThat(t.steps()).isEqualTo(2);
+        assertThat(t.secondsPerStep()).isPositive().isGreaterThanOrEqualTo(t.waitSecondsPerStep());
+        assertThatThrownBy(() -> p.benchmark(2, 3)).hasMessageContaining("only 4 batches");
         assertThat(tree(shared, Integer.MAX_VALUE)).as("files under the data's folder").isEqualTo(dataBefore);
         assertThat(tree(Path.of(""), 1)).as("files in the working directory").isEqualTo(workingBefore);
     }

@@ -2,17 +2,18 @@ package org.dpl4j.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.Batch;
 import org.dpl4j.data.Sample;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ClassTexts;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
 import org.dpl4j.testutil.Golden;
 import org.dpl4j.testutil.Shared;
 import org.dpl4j.training.optim.Adam;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class BilevelStepIsolationTest {
     static final List<String> CLASSES = List.of("cat", "dog", "golden retriever", "airplane", "red car");
 
-    NDManager m;
+    Scope m;
     ClipModel clip;
     Supernet net;
     BilevelSearch search;
@@ -39,21 +40,21 @@ class BilevelStepIsolationTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        m = NDManager.newBaseManager();
-        clip = ClipModel.load(Shared.require("golden/tiny-clip"), null, m);
+        m = Scope.open();
+        clip = ClipModel.load(Shared.require("golden/tiny-clip"), null);
         SearchSettings s = SearchSettings.defaults();
-        net = Supernet.init(clip.config(), s.candidates(), m, 5);
+        net = Supernet.init(clip, s.candidates(), 5);
         search = new BilevelSearch(clip, s, Progress.NONE, line -> {});
-        texts = ClassTexts.build(clip, CLASSES, List.of(s.template()), m);
-        Map<String, NDArray> g = Golden.tensors("supernet.safetensors", m);
-        long[] l = g.get("labels").toLongArray();
+        texts = ClassTexts.build(clip, CLASSES, List.of(s.template()));
+        Map<String, Tensor> g = Golden.tensors("supernet.safetensors");
+        long[] l = Tensors.toLongs(g.get("labels"));
         int[] labels = new int[l.length];
         List<Sample> samples = new ArrayList<>();
         for (int i = 0; i < l.length; i++) {
             labels[i] = (int) l[i];
             samples.add(new Sample(Path.of("/golden/image" + i), labels[i], CLASSES.get(labels[i])));
         }
-        batch = new Batch(g.get("images").toFloatArray(), labels, samples);
+        batch = new Batch(Tensors.toFloats(g.get("images")), labels, samples);
     }
 
     @AfterEach
@@ -70,18 +71,18 @@ class BilevelStepIsolationTest {
         }
     }
 
-    private static Map<String, float[]> values(Map<String, NDArray> params) {
+    private static Map<String, float[]> values(Map<String, Tensor> params) {
         Map<String, float[]> out = new LinkedHashMap<>();
-        params.forEach((k, v) -> out.put(k, v.toFloatArray()));
+        params.forEach((k, v) -> out.put(k, Tensors.toFloats(v)));
         return out;
     }
 
     /** Names of the tensors whose values are not bit-for-bit those of {@code before}. */
-    private static List<String> changed(Map<String, float[]> before, Map<String, NDArray> now) {
+    private static List<String> changed(Map<String, float[]> before, Map<String, Tensor> now) {
         List<String> out = new ArrayList<>();
         now.forEach((k, v) -> {
             float[] a = before.get(k);
-            float[] b = v.toFloatArray();
+            float[] b = Tensors.toFloats(v);
             for (int i = 0; i < a.length; i++) {
                 if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) {
                     out.add(k);
@@ -96,7 +97,10 @@ class BilevelStepIsolationTest {
     void alphaStepLeavesEveryPromptBitIdentical() {
         Map<String, float[]> prompts = values(net.promptParameters());
         Map<String, float[]> alphas = values(net.alphaParameters());
-        BilevelSearch.StepOutcome o = search.alphaStep(m, net, texts, batch, new Adam(m, 0.5f, 0.999f, 1e-8f, 0f, false));
+        BilevelSearch.StepOutcome o;
+        try (Adam adam = new Adam(0.5f, 0.999f, 1e-8f, 0f, false)) {
+            o = search.alphaStep(net, texts, batch, adam);
+        }
         assertThat(changed(prompts, net.promptParameters())).as("prompts changed by the alpha step").isEmpty();
         assertThat(changed(alphas, net.alphaParameters())).as("the step did update the alphas")
                 .containsExactlyInAnyOrderElementsOf(net.alphaParameters().keySet());
@@ -107,7 +111,10 @@ class BilevelStepIsolationTest {
     void promptStepLeavesEveryAlphaBitIdentical() {
         Map<String, float[]> alphas = values(net.alphaParameters());
         Map<String, float[]> prompts = values(net.promptParameters());
-        BilevelSearch.StepOutcome o = search.promptStep(m, net, texts, batch, new Sgd(m, 0.9f, 5e-4f), 0.01f);
+        BilevelSearch.StepOutcome o;
+        try (Sgd sgd = new Sgd(0.9f, 5e-4f)) {
+            o = search.promptStep(net, texts, batch, sgd, 0.01f);
+        }
         assertThat(changed(alphas, net.alphaParameters())).as("alphas changed by the prompt step").isEmpty();
         assertThat(changed(prompts, net.promptParameters())).as("the step did update the prompts")
                 .containsExactlyInAnyOrderElementsOf(net.promptParameters().keySet());

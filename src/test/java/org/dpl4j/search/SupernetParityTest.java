@@ -2,15 +2,16 @@ package org.dpl4j.search;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.tensor.Grads;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
 import org.dpl4j.testutil.Golden;
 import org.dpl4j.testutil.Shared;
 import org.dpl4j.training.Losses;
@@ -26,34 +27,30 @@ class SupernetParityTest {
     @ParameterizedTest
     @EnumSource(AttentionMode.class)
     void matchesReference(AttentionMode mode) throws Exception {
-        try (NDManager m = NDManager.newBaseManager();
-                ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null, m)) {
-            Map<String, NDArray> g = Golden.tensors("supernet.safetensors", m);
+        try (Scope s = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+            Map<String, Tensor> g = Golden.tensors("supernet.safetensors");
             int max = Integer.parseInt(Golden.metadata("supernet.safetensors").get("max_length"));
             List<Integer> cands = java.util.stream.IntStream.rangeClosed(0, max).boxed().toList();
-            try (Supernet net = Supernet.of(g, clip.config(), cands, m); NDManager step = m.newSubManager()) {
-                NDArray logits;
-                NDArray loss;
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray img = clip.image().encode(g.get("images"), net.attention(Branch.IMAGE, mode));
-                    NDArray txt = clip.text().encode(step, Golden.tokens(g.get("tokens")), net.attention(Branch.TEXT, mode));
-                    logits = clip.logits(img, txt);
-                    long[] l = g.get("labels").toLongArray();
-                    int[] labels = new int[l.length];
-                    for (int i = 0; i < l.length; i++) {
-                        labels[i] = (int) l[i];
-                    }
-                    loss = Losses.crossEntropy(logits, labels);
-                    gc.backward(loss);
+            try (Supernet net = Supernet.of(g, clip, cands)) {
+                Tensor img = clip.image().encode(g.get("images"), net.attention(Branch.IMAGE, mode));
+                Tensor txt = clip.text().encode(Golden.tokens(g.get("tokens")), net.attention(Branch.TEXT, mode));
+                Tensor logits = clip.logits(img, txt);
+                long[] l = Tensors.toLongs(g.get("labels"));
+                int[] labels = new int[l.length];
+                for (int i = 0; i < l.length; i++) {
+                    labels[i] = (int) l[i];
                 }
-                float el = Golden.maxAbsDiff(logits, g.get("logits"));
-                float eloss = Math.abs(loss.getFloat() - g.get("loss").getFloat());
-                Map<String, NDArray> all = new LinkedHashMap<>(net.alphaParameters());
+                Tensor loss = Losses.crossEntropy(logits, labels);
+                Map<String, Tensor> all = new LinkedHashMap<>(net.alphaParameters());
                 all.putAll(net.promptParameters());
+                List<Tensor> grads = Grads.of(loss, new ArrayList<>(all.values()));
+                float el = Golden.maxAbsDiff(logits, g.get("logits"));
+                float eloss = Math.abs(Tensors.item(loss) - Tensors.item(g.get("loss")));
                 float worst = 0;
-                for (Map.Entry<String, NDArray> e : all.entrySet()) {
-                    float rel = Golden.maxRelDiff(e.getValue().getGradient(), g.get("grad." + e.getKey()));
-                    assertThat(rel).as(e.getKey()).isLessThanOrEqualTo(1e-4f);
+                int i = 0;
+                for (String name : all.keySet()) {
+                    float rel = Golden.maxRelDiff(grads.get(i++), g.get("grad." + name));
+                    assertThat(rel).as(name).isLessThanOrEqualTo(1e-4f);
                     worst = Math.max(worst, rel);
                 }
                 System.out.printf("supernet parity %s: logits %.2e loss %.2e worst grad rel %.2e over %d tensors%n",

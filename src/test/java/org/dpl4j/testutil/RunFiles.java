@@ -3,8 +3,6 @@ package org.dpl4j.testutil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -15,8 +13,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.io.Safetensors;
 import org.dpl4j.run.Json;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Shape;
+import org.dpl4j.tensor.Tensors;
 
 /**
  * Compares what two runs wrote, for the resume tests: a resumed run must leave the files of an
@@ -35,23 +37,23 @@ public final class RunFiles {
     /** Same tensor names in the same order, and per tensor the same dtype, shape and bytes; same metadata. */
     public static void assertSameTensors(Path expected, Path actual) throws IOException {
         assertThat(Safetensors.metadata(actual)).as("metadata of %s", actual).isEqualTo(Safetensors.metadata(expected));
-        try (NDManager m = NDManager.newBaseManager()) {
-            assertSameTensors(Safetensors.read(expected, m), Safetensors.read(actual, m), actual.toString());
+        try (Scope s = Scope.open()) {
+            assertSameTensors(Safetensors.read(expected), Safetensors.read(actual), actual.toString());
         }
     }
 
     /** As {@link #assertSameTensors(Path, Path)} for tensors in memory; {@code what} names them in failures. */
-    public static void assertSameTensors(Map<String, NDArray> expected, Map<String, NDArray> actual, String what) {
+    public static void assertSameTensors(Map<String, Tensor> expected, Map<String, Tensor> actual, String what) {
         assertThat(actual.keySet()).as("tensor names of %s", what).containsExactlyElementsOf(expected.keySet());
-        for (Map.Entry<String, NDArray> e : expected.entrySet()) {
-            NDArray want = e.getValue();
-            NDArray got = actual.get(e.getKey());
-            assertThat(got.getDataType()).as("dtype of tensor %s in %s", e.getKey(), what).isEqualTo(want.getDataType());
-            assertThat(got.getShape()).as("shape of tensor %s in %s", e.getKey(), what).isEqualTo(want.getShape());
-            int at = Arrays.mismatch(want.toByteArray(), got.toByteArray());
+        for (Map.Entry<String, Tensor> e : expected.entrySet()) {
+            Tensor want = e.getValue();
+            Tensor got = actual.get(e.getKey());
+            assertThat(Tensors.dtype(got)).as("dtype of tensor %s in %s", e.getKey(), what).isEqualTo(Tensors.dtype(want));
+            assertThat(Shape.of(got)).as("shape of tensor %s in %s", e.getKey(), what).isEqualTo(Shape.of(want));
+            int at = Arrays.mismatch(Tensors.toBytes(want), Tensors.toBytes(got));
             if (at >= 0) {
                 fail("%s: tensor %s differs from element %d of %d on", what, e.getKey(),
-                        at / Math.max(1, want.getDataType().getNumOfBytes()), want.size());
+                        at / Math.max(1, want.element_size()), want.numel());
             }
         }
     }

@@ -2,7 +2,6 @@ package org.dpl4j.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +19,7 @@ import org.dpl4j.run.RunDirectory;
 import org.dpl4j.testutil.RunFiles;
 import org.dpl4j.testutil.Shared;
 import org.dpl4j.util.Progress;
+import org.dpl4j.tensor.Scope;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,18 +46,18 @@ class BaselineResumeTest {
         Path model = Shared.require("golden/tiny-clip");
         DataSpec spec = new DataSpec("dtd", Shared.require("datasets"), 1, 1, "all");
         TrainSettings s = settings(method);
-        try (NDManager m = NDManager.newBaseManager(); ClipModel clip = ClipModel.load(model, null, m)) {
+        try (Scope scope = Scope.open(); ClipModel clip = ClipModel.load(model, null)) {
             var cfg = Presets.resolve(method, clip.config());
             RunDirectory straight = new RunDirectory(tmp.resolve("straight"));
-            TestMetrics full = new TrainJob(clip, model, Progress.NONE, x -> {}).run(method, spec, cfg, s, straight, m, "test");
+            TestMetrics full = new TrainJob(clip, model, Progress.NONE, x -> {}).run(method, spec, cfg, s, straight, "test");
 
             RunDirectory killed = new RunDirectory(tmp.resolve("killed"));
             TrainAndSearchTest.InterruptAfter.epochs(2, () -> new TrainJob(clip, model, Progress.NONE,
-                    TrainAndSearchTest.InterruptAfter.logger(2)).run(method, spec, cfg, s, killed, m, "test"));
+                    TrainAndSearchTest.InterruptAfter.logger(2)).run(method, spec, cfg, s, killed, "test"));
             assertThat(Safetensors.metadata(killed.file(RunDirectory.CHECKPOINT)).get("epoch")).isEqualTo("1");
             List<String> resumedLog = new ArrayList<>();
             TestMetrics resumed = new TrainJob(clip, model, Progress.NONE, resumedLog::add)
-                    .run(method, spec, cfg, s, killed, m, "test");
+                    .run(method, spec, cfg, s, killed, "test");
             assertThat(resumedLog).anyMatch(l -> l.startsWith("resuming train after epoch 2 "));
             assertThat(RunFiles.epochsLogged(resumedLog, "")).containsExactly("3/3");
             RunFiles.assertSameTensors(straight.file(RunDirectory.CHECKPOINT), killed.file(RunDirectory.CHECKPOINT));
@@ -66,10 +66,10 @@ class BaselineResumeTest {
             assertThat(Json.PRETTY.writeValueAsString(resumed)).isEqualTo(Json.PRETTY.writeValueAsString(full));
 
             TrainedRun run = TrainedRun.read(killed.dir());
-            try (PromptLearner back = run.loadPrompts(clip, m)) {
+            try (PromptLearner back = run.loadPrompts(clip)) {
                 assertThat(back.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)).isEqualTo(method);
                 EvalResult again = new TrainJob(clip, model, Progress.NONE, x -> {})
-                        .evaluate(back, spec.load(), run.settings(), m);
+                        .evaluate(back, spec.load(), run.settings());
                 assertThat(again.top1()).isEqualTo(full.test().top1());
             }
         }

@@ -4,20 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.search.AttentionMode;
 import org.dpl4j.search.Supernet;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
 import org.dpl4j.testutil.RandomClip;
 import org.dpl4j.training.optim.Optimizer;
 import org.junit.jupiter.api.Test;
@@ -31,43 +32,40 @@ class ChunkedStepTest {
         final List<float[]> grads = new ArrayList<>();
 
         @Override
-        public void step(Map<String, NDArray> params, float lr) {
-            for (NDArray p : params.values()) {
-                try (NDArray g = p.getGradient()) {
-                    grads.add(g.toFloatArray());
-                }
+        public void step(Map<String, Tensor> params, Map<String, Tensor> g, float lr) {
+            for (String k : params.keySet()) {
+                grads.add(Tensors.toFloats(g.get(k)));
             }
-            Optimizer.zeroGradients(params);
         }
 
         @Override
-        public Map<String, NDArray> state() {
+        public Map<String, Tensor> state() {
             return Map.of();
         }
 
         @Override
-        public void load(Map<String, NDArray> state) {}
+        public void load(Map<String, Tensor> state) {}
     }
 
     @Test
     void chunksGiveTheWholeBatchGradientAndLoss() {
         long[][] tokens = RandomClip.randomTokens(5, CFG, 3);
         int[] labels = {0, 1, 2, 3, 4, 0, 1, 2};
-        try (NDManager root = NDManager.newBaseManager(); ClipModel clip = RandomClip.create(CFG, root, 1);
-                Supernet net = Supernet.init(CFG, List.of(0, 1, 2, 3), root, 1)) {
-            NDArray images = root.randomNormal(new Shape(labels.length, 3, 32, 32));
+        try (Scope root = Scope.open(); ClipModel clip = RandomClip.create(CFG, 1);
+                Supernet net = Supernet.init(CFG, List.of(0, 1, 2, 3), 1)) {
+            Tensor images = Tensors.floats(gaussian(labels.length * 3 * 32 * 32, 7), labels.length, 3, 32, 32);
             BlockAttention ti = net.attention(Branch.IMAGE, AttentionMode.FUSED);
             BlockAttention tt = net.attention(Branch.TEXT, AttentionMode.FUSED);
             // alphas and candidate prompts together: both branches, both kinds of parameter
-            Map<String, NDArray> params = new LinkedHashMap<>(net.alphaParameters());
+            Map<String, Tensor> params = new LinkedHashMap<>(net.alphaParameters());
             params.putAll(net.promptParameters());
 
             Capture whole = new Capture();
-            float wholeLoss = StepRunner.step(root, s -> Losses.crossEntropy(
-                    clip.logits(clip.image().encode(images, ti), clip.text().encode(s, tokens, tt)), labels), params, whole, 0f);
+            float wholeLoss = StepRunner.step(() -> Losses.crossEntropy(
+                    clip.logits(clip.image().encode(images, ti), clip.text().encode(tokens, tt)), labels), params, whole, 0f);
             Capture chunked = new Capture();
-            float chunkedLoss = StepRunner.chunkedStep(root, s -> clip.text().encode(s, tokens, tt), (s, txt, from, to) -> {
-                NDArray part = images.get(from + ":" + to);
+            float chunkedLoss = StepRunner.chunkedStep(() -> clip.text().encode(tokens, tt), (txt, from, to) -> {
+                Tensor part = images.narrow(0, from, to - from);
                 return Losses.crossEntropy(clip.logits(clip.image().encode(part, ti), txt), Arrays.copyOfRange(labels, from, to));
             }, labels.length, 3, params, chunked, 0f); // chunks of 3, 3 and 2
 
@@ -97,15 +95,23 @@ class ChunkedStepTest {
 
     @Test
     void nonFiniteChunkLossStopsBeforeAnyUpdate() {
-        try (NDManager root = NDManager.newBaseManager()) {
-            NDArray w = root.ones(new Shape(2));
-            w.setRequiresGradient(true);
+        try (Scope root = Scope.open()) {
+            Tensor w = Tensors.ones(null, 2).set_requires_grad(true);
             Capture opt = new Capture();
-            assertThatThrownBy(() -> StepRunner.chunkedStep(root, s -> w.mul(s.ones(new Shape(2))), (s, shared, from, to) ->
-                    from == 0 ? shared.sum() : shared.sum().mul(s.full(new Shape(), Float.NaN)), 4, 2, Map.of("w", w), opt, 1f))
+            assertThatThrownBy(() -> StepRunner.chunkedStep(() -> w.mul(Tensors.ones(null, 2)), (shared, from, to) ->
+                    from == 0 ? shared.sum() : shared.sum().mul(Tensors.scalarLike(shared, Float.NaN)), 4, 2, Map.of("w", w), opt, 1f))
                     .isInstanceOf(StepRunner.NonFiniteLossException.class);
             assertThat(opt.grads).isEmpty();
-            assertThat(w.toFloatArray()).containsExactly(1f, 1f);
+            assertThat(Tensors.toFloats(w)).containsExactly(1f, 1f);
         }
+    }
+
+    private static float[] gaussian(int n, long seed) {
+        Random r = new Random(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return v;
     }
 }

@@ -2,8 +2,6 @@ package org.dpl4j.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +11,7 @@ import org.dpl4j.data.OrderSensitiveImages;
 import org.dpl4j.data.Sample;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.data.image.DecodeOrder;
+import org.dpl4j.tensor.Tensors;
 import org.dpl4j.util.Progress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,15 +30,13 @@ class EvaluatorTest {
                 OrderSensitiveImages.sample(OrderSensitiveImages.rgba(), dir.resolve("rgba.png")));
         for (DecodeOrder order : DecodeOrder.values()) {
             List<float[]> seen = new ArrayList<>();
-            ImageClassifier recorder = (scope, batch) -> {
+            ImageClassifier recorder = batch -> {
                 seen.add(batch.pixels());
-                return scope.zeros(new Shape(batch.size(), 1));
+                return Tensors.zeros(null, batch.size(), 1);
             };
-            try (NDManager m = NDManager.newBaseManager()) {
-                ClassTally tally = Evaluator.tally(recorder, List.of("x"), samples, RES, order, 2, BadSamplePolicy.FAIL,
-                        m, Progress.NONE);
-                assertThat(tally.totals()).containsExactly(2);
-            }
+            ClassTally tally = Evaluator.tally(recorder, List.of("x"), samples, RES, order, 2, BadSamplePolicy.FAIL,
+                    Progress.NONE);
+            assertThat(tally.totals()).containsExactly(2);
             float[] expected = concat(SampleTransforms.test(RES, order).apply(samples.get(0), null),
                     SampleTransforms.test(RES, order).apply(samples.get(1), null));
             assertThat(seen).as(order.name()).hasSize(1);

@@ -3,7 +3,6 @@ package org.dpl4j.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +24,8 @@ import org.dpl4j.run.Checkpoint;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.testutil.Shared;
 import org.dpl4j.util.Progress;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,26 +41,26 @@ class RobustnessTest {
     @Test
     void nonFiniteLossStopsAndKeepsLastGoodCheckpoint() throws Exception {
         DatasetSplits data = FewShot.sample(Datasets.load("dtd", Shared.require("datasets")), 2, 1);
-        try (NDManager m = NDManager.newBaseManager(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null, m)) {
-            ClassTexts texts = ClassTexts.build(clip, data.classNames(), List.of(Templates.DEFAULT), m);
+        try (Scope scope = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+            ClassTexts texts = ClassTexts.build(clip, data.classNames(), List.of(Templates.DEFAULT));
             RunDirectory run = new RunDirectory(tmp.resolve("nan"));
             run.create();
             PromptConfig cfg = new PromptConfig(List.of(2, 2, 2), List.of(2, 2, 2));
             // one good epoch at an ordinary learning rate, checkpointed
             new PromptTrainer(clip, settings(1, 4, 1e-3f, BadSamplePolicy.FAIL), Progress.NONE, s -> {})
-                    .train(data, cfg, texts, null, run, m).close();
+                    .train(data, cfg, texts, null, run).close();
             Path file = run.file(RunDirectory.CHECKPOINT);
             byte[] good = Files.readAllBytes(file);
             // resumed with an absurd learning rate: epoch 2 drives the prompts to inf/NaN within a few steps
             List<String> said = new ArrayList<>();
             assertThatThrownBy(() -> new PromptTrainer(clip, settings(3, 4, 1e30f, BadSamplePolicy.FAIL), Progress.NONE, said::add)
-                    .train(data, cfg, texts, null, run, m).close())
+                    .train(data, cfg, texts, null, run).close())
                     .isInstanceOf(StepRunner.NonFiniteLossException.class)
                     .hasMessageContaining("NaN").hasMessageContaining("checkpoint");
             assertThat(said).as("trainer log").anyMatch(l -> l.startsWith("resuming train after epoch 1 "));
             assertThat(run.isComplete()).isFalse();
 
-            Checkpoint ck = Checkpoint.load(file, m);
+            Checkpoint ck = Checkpoint.load(file);
             assertThat(ck.epoch()).as("checkpointed epoch (0-based)").isZero();
             List<JsonNode> log = run.readLog(RunDirectory.METRICS_LOG);
             assertThat(log).as("metrics log").hasSize(1);
@@ -67,7 +68,7 @@ class RobustnessTest {
             assertThat(log.get(0).get("loss").asDouble()).isFinite();
             assertThat(ck.params()).hasSize(6);
             ck.params().forEach((name, p) -> {
-                float[] v = p.toFloatArray();
+                float[] v = Tensors.toFloats(p);
                 assertThat(v).as("prompt %s", name).isNotEmpty();
                 for (int i = 0; i < v.length; i++) {
                     assertThat(v[i]).as("prompt %s[%d]", name, i).isFinite();
@@ -86,13 +87,13 @@ class RobustnessTest {
         List<Sample> train = new ArrayList<>(data.train().subList(0, 8));
         train.set(0, new Sample(bad, train.get(0).label(), train.get(0).className()));
         DatasetSplits broken = data.withSplits(train, data.val(), data.test());
-        try (NDManager m = NDManager.newBaseManager(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null, m)) {
-            ClassTexts texts = ClassTexts.build(clip, data.classNames(), List.of(Templates.DEFAULT), m);
+        try (Scope scope = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+            ClassTexts texts = ClassTexts.build(clip, data.classNames(), List.of(Templates.DEFAULT));
             PromptConfig cfg = new PromptConfig(List.of(1, 0, 0), List.of(1, 0, 0));
             RunDirectory r1 = new RunDirectory(tmp.resolve("fail"));
             r1.create();
             assertThatThrownBy(() -> new PromptTrainer(clip, settings(3, 1, 1e-3f, BadSamplePolicy.FAIL), Progress.NONE, s -> {})
-                    .train(broken, cfg, texts, null, r1, m).close())
+                    .train(broken, cfg, texts, null, r1).close())
                     .hasMessageContaining("broken.jpg");
             assertThat(r1.has(RunDirectory.CHECKPOINT)).isFalse();
 
@@ -101,7 +102,7 @@ class RobustnessTest {
             RunDirectory r2 = new RunDirectory(tmp.resolve("skip"));
             r2.create();
             new PromptTrainer(clip, settings(3, 1, 1e-3f, BadSamplePolicy.SKIP), Progress.NONE, s -> {})
-                    .train(broken, cfg, texts, null, r2, m).close();
+                    .train(broken, cfg, texts, null, r2).close();
             List<JsonNode> log = r2.readLog(RunDirectory.METRICS_LOG);
             assertThat(log).hasSize(3);
             assertThat(log).extracting(l -> l.get("steps").asInt()).as("steps per epoch").containsExactly(7, 7, 7);
@@ -128,17 +129,15 @@ class RobustnessTest {
         // a config that says 4 vision layers where the file has 3
         Files.writeString(dir.resolve("config.json"), Files.readString(Shared.require("golden/tiny-clip/config.json"))
                 .replace("\"vision_layers\": 3", "\"vision_layers\": 4"));
-        try (NDManager m = NDManager.newBaseManager()) {
-            assertThatThrownBy(() -> ClipModel.load(dir, null, m))
-                    .isInstanceOf(WeightFormatException.class)
-                    .hasMessageContaining("visual.transformer.resblocks.3");
-            Path txt = tmp.resolve("notes.safetensors");
-            Files.writeString(txt, "hello");
-            assertThatThrownBy(() -> ClipModel.load(txt, null, m)).hasMessageContaining("notes.safetensors");
-            Path unknown = tmp.resolve("weights.bin");
-            Files.writeString(unknown, "x");
-            assertThatThrownBy(() -> ClipModel.load(unknown, null, m)).hasMessageContaining("unknown model format");
-        }
+        assertThatThrownBy(() -> ClipModel.load(dir, null))
+                .isInstanceOf(WeightFormatException.class)
+                .hasMessageContaining("visual.transformer.resblocks.3");
+        Path txt = tmp.resolve("notes.safetensors");
+        Files.writeString(txt, "hello");
+        assertThatThrownBy(() -> ClipModel.load(txt, null)).hasMessageContaining("notes.safetensors");
+        Path unknown = tmp.resolve("weights.bin");
+        Files.writeString(unknown, "x");
+        assertThatThrownBy(() -> ClipModel.load(unknown, null)).hasMessageContaining("unknown model format");
     }
 
     @Test

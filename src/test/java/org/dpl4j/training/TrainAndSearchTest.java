@@ -2,7 +2,6 @@ package org.dpl4j.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,6 +26,7 @@ import org.dpl4j.search.SettlingRule;
 import org.dpl4j.testutil.RunFiles;
 import org.dpl4j.testutil.Shared;
 import org.dpl4j.util.Progress;
+import org.dpl4j.tensor.Scope;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,11 +50,11 @@ class TrainAndSearchTest {
         Shared.require("golden/tiny-clip");
         DatasetSplits data = dtd(2);
         PromptConfig cfg = new PromptConfig(List.of(2, 2, 2), List.of(2, 2, 2));
-        try (NDManager m = NDManager.newBaseManager(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null, m)) {
-            ClassTexts texts = ClassTexts.build(clip, data.classNames(), List.of(Templates.DEFAULT), m);
+        try (Scope scope = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+            ClassTexts texts = ClassTexts.build(clip, data.classNames(), List.of(Templates.DEFAULT));
             RunDirectory straight = new RunDirectory(tmp.resolve("straight"));
             straight.create();
-            try (DeepPrompts full = new PromptTrainer(clip, settings(6), Progress.NONE, s -> {}).train(data, cfg, texts, null, straight, m)) {
+            try (DeepPrompts full = new PromptTrainer(clip, settings(6), Progress.NONE, s -> {}).train(data, cfg, texts, null, straight)) {
                 List<EpochMetrics> log = straight.readLog(RunDirectory.METRICS_LOG).stream()
                         .map(n -> Json.LINE.convertValue(n, EpochMetrics.class)).toList();
                 assertThat(log).hasSize(6);
@@ -64,11 +64,11 @@ class TrainAndSearchTest {
                 RunDirectory r3 = new RunDirectory(tmp.resolve("r3"));
                 r3.create();
                 InterruptAfter.epochs(3, () -> new PromptTrainer(clip, settings(6), Progress.NONE, InterruptAfter.logger(3))
-                        .train(data, cfg, texts, null, r3, m).close());
+                        .train(data, cfg, texts, null, r3).close());
                 assertThat(checkpointEpoch(r3)).as("0-based epoch of the checkpoint left by the crash").isEqualTo(2);
                 List<String> resumedLog = new ArrayList<>();
                 try (DeepPrompts p = new PromptTrainer(clip, settings(6), Progress.NONE, resumedLog::add)
-                        .train(data, cfg, texts, null, r3, m)) {
+                        .train(data, cfg, texts, null, r3)) {
                     RunFiles.assertSameTensors(full.parameters(), p.parameters(), "the resumed run's prompts");
                 }
                 // it really resumed: a restart from scratch would log epochs 1 to 6 and end with the same bytes
@@ -82,11 +82,11 @@ class TrainAndSearchTest {
     @Test
     void a_searchWritesConfigurationAndAlphaHistory() throws Exception {
         DatasetSplits data = dtd(2);
-        try (NDManager m = NDManager.newBaseManager(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null, m)) {
+        try (Scope scope = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
             RunDirectory run = new RunDirectory(tmp.resolve("search"));
             run.create();
             SearchSettings s = SearchSettings.defaults().withEpochs(2);
-            SearchResult r = new BilevelSearch(clip, s, Progress.NONE, x -> {}).run(data, run, m);
+            SearchResult r = new BilevelSearch(clip, s, Progress.NONE, x -> {}).run(data, run);
             assertThat(PromptConfig.read(run.file(RunDirectory.PROMPT_CONFIG))).isEqualTo(r.config());
             assertThat(run.readLog(RunDirectory.METRICS_LOG)).hasSize(2);
             List<AlphaSnapshot> snapshots = run.readLog(RunDirectory.ALPHAS).stream()
@@ -125,11 +125,11 @@ class TrainAndSearchTest {
     @Test
     void c_searchResumeIsExact() throws Exception {
         DatasetSplits data = dtd(2);
-        try (NDManager m = NDManager.newBaseManager(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null, m)) {
+        try (Scope scope = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
             SearchSettings s = SearchSettings.defaults().withEpochs(3);
             RunDirectory straight = new RunDirectory(tmp.resolve("search-straight"));
             straight.create();
-            SearchResult full = new BilevelSearch(clip, s, Progress.NONE, x -> {}).run(data, straight, m);
+            SearchResult full = new BilevelSearch(clip, s, Progress.NONE, x -> {}).run(data, straight);
 
             // crashes once epoch 2 is checkpointed, then the same search resumes from the checkpoint
             RunDirectory r2 = new RunDirectory(tmp.resolve("search-r2"));
@@ -138,11 +138,11 @@ class TrainAndSearchTest {
                 if (x.startsWith("search epoch 2/")) {
                     throw new InterruptAfter();
                 }
-            }).run(data, r2, m));
+            }).run(data, r2));
             assertThat(checkpointEpoch(r2)).as("0-based epoch of the checkpoint left by the crash").isEqualTo(1);
             assertThat(r2.readLog(RunDirectory.METRICS_LOG)).hasSize(2);
             List<String> resumedLog = new ArrayList<>();
-            SearchResult resumed = new BilevelSearch(clip, s, Progress.NONE, resumedLog::add).run(data, r2, m);
+            SearchResult resumed = new BilevelSearch(clip, s, Progress.NONE, resumedLog::add).run(data, r2);
             assertThat(resumed.config()).isEqualTo(full.config());
             // it really resumed: a restart from scratch would log epochs 1 to 3 and end with the same bytes
             assertThat(resumedLog).anyMatch(l -> l.startsWith("resuming search after epoch 2 from "));
@@ -159,12 +159,12 @@ class TrainAndSearchTest {
     @Test
     void d_searchStopsOnceTheLayoutHasSettledAndRecordsWhy() throws Exception {
         DatasetSplits data = dtd(2);
-        try (NDManager m = NDManager.newBaseManager(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null, m)) {
+        try (Scope scope = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
             // a larger alpha rate than DPL's 3.5e-3, so the tiny model's layout settles within a few epochs
             SearchSettings full = SearchSettings.defaults().toBuilder().epochs(6).alphaLr(0.05f).build();
             RunDirectory straight = new RunDirectory(tmp.resolve("settle-full"));
             straight.create();
-            new BilevelSearch(clip, full, Progress.NONE, x -> {}).run(data, straight, m);
+            new BilevelSearch(clip, full, Progress.NONE, x -> {}).run(data, straight);
             List<AlphaSnapshot> all = straight.readLog(RunDirectory.ALPHAS).stream()
                     .map(n -> Json.LINE.convertValue(n, AlphaSnapshot.class)).toList();
             // where patience 1 must stop, found from the full search's own history: the first epoch
@@ -183,7 +183,7 @@ class TrainAndSearchTest {
             RunDirectory early = new RunDirectory(tmp.resolve("settle-early"));
             early.create();
             List<String> said = new ArrayList<>();
-            SearchResult r = new BilevelSearch(clip, settling, Progress.NONE, said::add).run(data, early, m);
+            SearchResult r = new BilevelSearch(clip, settling, Progress.NONE, said::add).run(data, early);
             assertThat(r.epochs()).as("epochs searched").isEqualTo(expected);
             assertThat(r.stopReason()).startsWith("layout unchanged for 1 epochs (since epoch " + (expected - 1) + ")");
             assertThat(said).anyMatch(l -> l.startsWith("search stopped after epoch " + expected + " of 6: "));
@@ -201,7 +201,7 @@ class TrainAndSearchTest {
             java.nio.file.Files.delete(early.file(RunDirectory.PROMPT_CONFIG));
             java.nio.file.Files.delete(early.file("search-result.json"));
             List<String> again = new ArrayList<>();
-            SearchResult resumed = new BilevelSearch(clip, settling, Progress.NONE, again::add).run(data, early, m);
+            SearchResult resumed = new BilevelSearch(clip, settling, Progress.NONE, again::add).run(data, early);
             assertThat(again).noneMatch(l -> l.startsWith("search epoch "));
             assertThat(resumed.epochs()).isEqualTo(expected);
             assertThat(resumed.config()).isEqualTo(r.config());

@@ -2,14 +2,15 @@ package org.dpl4j.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.Random;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.Templates;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Shape;
 import org.dpl4j.testutil.Golden;
 import org.dpl4j.testutil.RandomClip;
 import org.dpl4j.util.Progress;
@@ -25,43 +26,40 @@ class ZeroShotClassifierTest {
     static final float TOL = 1e-5f;
     static final Progress SILENT = Progress.NONE.start("test", 0);
 
-    static NDManager manager;
     static ClipModel clip;
 
     @BeforeAll
     static void model() {
-        manager = NDManager.newBaseManager();
-        clip = RandomClip.create(CFG, manager, 7);
+        clip = RandomClip.create(CFG, 7);
     }
 
     @AfterAll
     static void close() {
         clip.close();
-        manager.close();
     }
 
-    NDArray unitFeatures(String template, NDManager m) {
+    Tensor unitFeatures(String template) {
         List<String> texts = CLASSES.stream().map(c -> Templates.fill(template, c)).toList();
-        return ClipModel.normalize(FeatureExtractor.texts(clip, texts, 100, m, SILENT));
+        return ClipModel.normalize(FeatureExtractor.texts(clip, texts, 100, SILENT));
     }
 
     @Test
     void oneTemplateGivesTheNormalisedTextFeatures() {
-        try (NDManager m = manager.newSubManager();
-                ZeroShotClassifier z = ZeroShotClassifier.build(clip, CLASSES, TEMPLATES.subList(0, 1), 2, m, Progress.NONE)) {
-            assertThat(Golden.maxAbsDiff(z.classFeatures(), unitFeatures(TEMPLATES.get(0), m))).isLessThanOrEqualTo(TOL);
+        try (Scope s = Scope.open();
+                ZeroShotClassifier z = ZeroShotClassifier.build(clip, CLASSES, TEMPLATES.subList(0, 1), 2, Progress.NONE)) {
+            assertThat(Golden.maxAbsDiff(z.classFeatures(), unitFeatures(TEMPLATES.get(0)))).isLessThanOrEqualTo(TOL);
         }
     }
 
     @Test
     void severalTemplatesAverageUnitFeaturesAndRenormalise() {
-        try (NDManager m = manager.newSubManager();
-                ZeroShotClassifier z = ZeroShotClassifier.build(clip, CLASSES, TEMPLATES, 2, m, Progress.NONE)) {
-            NDArray expected = ClipModel.normalize(unitFeatures(TEMPLATES.get(0), m).add(unitFeatures(TEMPLATES.get(1), m)));
+        try (Scope s = Scope.open();
+                ZeroShotClassifier z = ZeroShotClassifier.build(clip, CLASSES, TEMPLATES, 2, Progress.NONE)) {
+            Tensor expected = ClipModel.normalize(unitFeatures(TEMPLATES.get(0)).add(unitFeatures(TEMPLATES.get(1))));
             assertThat(Golden.maxAbsDiff(z.classFeatures(), expected)).isLessThanOrEqualTo(TOL);
             // not the position-wise embedding mean that ClassTexts feeds the prompt learner
-            ClassTexts embeddingMean = ClassTexts.build(clip, CLASSES, TEMPLATES, m);
-            NDArray other = ClipModel.normalize(clip.text().encodeEmbeddings(m, embeddingMean.embeddings(),
+            ClassTexts embeddingMean = ClassTexts.build(clip, CLASSES, TEMPLATES);
+            Tensor other = ClipModel.normalize(clip.text().encodeEmbeddings(embeddingMean.embeddings(),
                     embeddingMean.eot(), org.dpl4j.model.BlockAttention.PLAIN, true));
             assertThat(Golden.maxAbsDiff(z.classFeatures(), other)).isGreaterThan(1e-3f);
         }
@@ -74,11 +72,11 @@ class ZeroShotClassifierTest {
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (float) r.nextGaussian();
         }
-        try (NDManager m = manager.newSubManager();
-                ZeroShotClassifier z = ZeroShotClassifier.build(clip, CLASSES, TEMPLATES, 8, m, Progress.NONE)) {
-            NDArray logits = z.logits(m, pixels, 2);
-            NDArray expected = clip.logits(FeatureExtractor.pixels(clip, m, pixels, 2), z.classFeatures());
-            assertThat(logits.getShape().getShape()).containsExactly(2, 3);
+        try (Scope s = Scope.open();
+                ZeroShotClassifier z = ZeroShotClassifier.build(clip, CLASSES, TEMPLATES, 8, Progress.NONE)) {
+            Tensor logits = z.logits(pixels, 2);
+            Tensor expected = clip.logits(FeatureExtractor.pixels(clip, pixels, 2), z.classFeatures());
+            assertThat(Shape.of(logits).dims()).containsExactly(2, 3);
             assertThat(Golden.maxAbsDiff(logits, expected)).isLessThanOrEqualTo(1e-4f);
         }
     }
@@ -86,10 +84,10 @@ class ZeroShotClassifierTest {
     @Test
     void textFeaturesDoNotDependOnTheChunkSize() {
         List<String> texts = List.of("a", "a photo of a dog.", "three little words", "x y z w", "one more text here");
-        try (NDManager m = manager.newSubManager()) {
-            NDArray whole = FeatureExtractor.texts(clip, texts, 100, m, SILENT);
-            NDArray chunked = FeatureExtractor.texts(clip, texts, 2, m, SILENT);
-            assertThat(whole.getShape().getShape()).containsExactly(5, 32);
+        try (Scope s = Scope.open()) {
+            Tensor whole = FeatureExtractor.texts(clip, texts, 100, SILENT);
+            Tensor chunked = FeatureExtractor.texts(clip, texts, 2, SILENT);
+            assertThat(Shape.of(whole).dims()).containsExactly(5, 32);
             assertThat(Golden.maxAbsDiff(chunked, whole)).isLessThanOrEqualTo(TOL);
         }
     }

@@ -3,12 +3,11 @@ package org.dpl4j.training;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.DataSpec;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipModel;
@@ -16,6 +15,9 @@ import org.dpl4j.model.text.ClipTokenizer;
 import org.dpl4j.prompts.Templates;
 import org.dpl4j.prompts.ZeroShotBaseline;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Shape;
+import org.dpl4j.tensor.Tensors;
 import org.dpl4j.testutil.Golden;
 import org.dpl4j.testutil.Shared;
 import org.dpl4j.util.Progress;
@@ -33,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ZeroShotJobTest {
     static final float TOL = 1e-5f;
 
-    static NDManager manager;
     static ClipModel clip;
     static ZeroShotJob job;
     static float[] pixels;
@@ -44,12 +45,13 @@ class ZeroShotJobTest {
 
     @BeforeAll
     static void load() throws IOException {
-        manager = NDManager.newBaseManager();
-        clip = ClipModel.load(Shared.require("golden/tiny-clip"), null, manager);
+        clip = ClipModel.load(Shared.require("golden/tiny-clip"), null);
         job = new ZeroShotJob(clip, Shared.require("golden/tiny-clip"), Progress.NONE, line -> {});
-        NDArray g = Golden.tensors("zeroshot.safetensors", manager).get("images");
-        pixels = g.toFloatArray();
-        images = (int) g.getShape().get(0);
+        try (Scope s = Scope.open()) {
+            Tensor g = Golden.tensors("zeroshot.safetensors").get("images");
+            pixels = Tensors.toFloats(g);
+            images = (int) g.size(0);
+        }
     }
 
     @AfterAll
@@ -58,31 +60,28 @@ class ZeroShotJobTest {
         if (clip != null) {
             clip.close();
         }
-        if (manager != null) {
-            manager.close();
-        }
     }
 
     /** CLIP's text features of {@code texts}, unnormalised, through the tokenizer and the plain text encoder. */
-    static NDArray textFeatures(List<String> texts, NDManager m) {
-        return clip.text().encode(m, ClipTokenizer.load().tokenize(texts, clip.config().contextLength()), BlockAttention.PLAIN);
+    static Tensor textFeatures(List<String> texts) {
+        return clip.text().encode(ClipTokenizer.load().tokenize(texts, clip.config().contextLength()), BlockAttention.PLAIN);
     }
 
     /** {@code exp(logit_scale) · cos(image, class)} of the golden images against {@code classFeatures}. */
-    static NDArray clipLogits(NDArray classFeatures, NDManager m) {
-        NDArray x = m.create(pixels, new ai.djl.ndarray.types.Shape(images, 3, clip.config().imageResolution(),
-                clip.config().imageResolution()));
+    static Tensor clipLogits(Tensor classFeatures) {
+        Tensor x = Tensors.floats(pixels, clip.device(), images, 3, clip.config().imageResolution(),
+                clip.config().imageResolution());
         return clip.logits(clip.image().encode(x, BlockAttention.PLAIN), classFeatures);
     }
 
     private static void assertHandcrafted(String dataset, List<String> classes, List<String> prompts) {
-        try (NDManager m = manager.newSubManager();
-                ZeroShotClassifier z = job.classifier(ZeroShotBaseline.HANDCRAFTED, dataset, classes, 2, m)) {
-            NDArray expected = clipLogits(textFeatures(prompts, m), m);
-            NDArray logits = z.logits(m, pixels, images);
-            assertThat(logits.getShape().getShape()).containsExactly(images, classes.size());
+        try (Scope s = Scope.open();
+                ZeroShotClassifier z = job.classifier(ZeroShotBaseline.HANDCRAFTED, dataset, classes, 2)) {
+            Tensor expected = clipLogits(textFeatures(prompts));
+            Tensor logits = z.logits(pixels, images);
+            assertThat(Shape.of(logits).dims()).containsExactly(images, classes.size());
             assertThat(Golden.maxAbsDiff(logits, expected)).as(dataset).isLessThanOrEqualTo(1e-4f);
-            assertThat(Golden.maxAbsDiff(z.classFeatures(), ClipModel.normalize(textFeatures(prompts, m))))
+            assertThat(Golden.maxAbsDiff(z.classFeatures(), ClipModel.normalize(textFeatures(prompts))))
                     .as(dataset).isLessThanOrEqualTo(TOL);
         }
     }
@@ -102,20 +101,20 @@ class ZeroShotJobTest {
     @Test
     void ensembleIsTheNormalisedMeanOfEveryTemplatesNormalisedFeatures() {
         List<String> classes = List.of("banded", "golden_retriever", "red car");
-        try (NDManager m = manager.newSubManager();
-                ZeroShotClassifier z = job.classifier(ZeroShotBaseline.ENSEMBLE, "DescribableTextures", classes, 7, m)) {
+        try (Scope s = Scope.open();
+                ZeroShotClassifier z = job.classifier(ZeroShotBaseline.ENSEMBLE, "DescribableTextures", classes, 7)) {
             // one text per (template, class), template-major; each template's (C, E) block normalised row by row
             List<String> texts = Templates.ENSEMBLE.stream()
                     .flatMap(t -> classes.stream().map(c -> t.replace("{}", c.replace('_', ' ')))).toList();
-            NDArray unit = ClipModel.normalize(textFeatures(texts, m)).reshape(60, classes.size(), -1);
-            NDArray sum = unit.get(0);
+            Tensor unit = ClipModel.normalize(textFeatures(texts)).reshape(60, classes.size(), -1);
+            Tensor sum = unit.select(0, 0);
             for (int t = 1; t < 60; t++) {
-                sum = sum.add(unit.get(t));
+                sum = sum.add(unit.select(0, t));
             }
-            NDArray expected = ClipModel.normalize(sum.div(60));
+            Tensor expected = ClipModel.normalize(org.dpl4j.model.Ops.div(sum, 60));
             assertThat(Templates.ENSEMBLE).hasSize(60);
             assertThat(Golden.maxAbsDiff(z.classFeatures(), expected)).isLessThanOrEqualTo(TOL);
-            assertThat(Golden.maxAbsDiff(z.logits(m, pixels, images), clipLogits(expected, m))).isLessThanOrEqualTo(1e-4f);
+            assertThat(Golden.maxAbsDiff(z.logits(pixels, images), clipLogits(expected))).isLessThanOrEqualTo(1e-4f);
         }
     }
 
@@ -127,7 +126,7 @@ class ZeroShotJobTest {
         Files.writeString(dir.resolve(RunDirectory.FINAL), "{\"test\":{\"top1\":7.5}}");
         DataSpec spec = new DataSpec("oxford_pets", Path.of("demo-data"), 2, 1, "all");
         assertThatThrownBy(() -> job.run(ZeroShotBaseline.HANDCRAFTED, "zeroshot", spec, 8,
-                org.dpl4j.data.BadSamplePolicy.FAIL, new RunDirectory(dir), manager, "test"))
+                org.dpl4j.data.BadSamplePolicy.FAIL, new RunDirectory(dir), "test"))
                 .isInstanceOf(IOException.class)
                 .hasMessage(dir.resolve(RunDirectory.RUN) + " records a train run, not a zero-shot run; use another output folder");
     }

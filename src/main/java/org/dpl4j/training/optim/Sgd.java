@@ -1,72 +1,74 @@
 package org.dpl4j.training.optim;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.dpl4j.model.Ops;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.dpl4j.tensor.Owned;
+import org.dpl4j.tensor.Scope;
 
 /**
  * SGD with momentum and L2 weight decay, as {@code torch.optim.SGD} (dampening 0, no Nesterov):
  * {@code g += wd·w; buf = μ·buf + g} (buf = g on the first step); {@code w -= lr·buf}.
+ * The momentum buffers are its own until {@link #close()}.
  */
-public final class Sgd implements Optimizer {
-    private final NDManager manager;
+public final class Sgd implements Optimizer, AutoCloseable {
+    private final Owned owned = new Owned();
     private final float momentum;
     private final float weightDecay;
-    private final Map<String, NDArray> buffers = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
 
-    public Sgd(NDManager manager, float momentum, float weightDecay) {
-        this.manager = manager;
+    public Sgd(float momentum, float weightDecay) {
         this.momentum = momentum;
         this.weightDecay = weightDecay;
     }
 
     @Override
-    public void step(Map<String, NDArray> params, float lr) {
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            NDArray w = e.getValue();
-            NDArray g = w.getGradient();
-            try (NDManager tmp = manager.newSubManager()) {
-                NDArray d = Ops.into(tmp, g);
+    public void step(Map<String, Tensor> params, Map<String, Tensor> grads, float lr) {
+        try (Scope s = Scope.open(); NoGradGuard ng = new NoGradGuard()) {
+            for (Map.Entry<String, Tensor> e : params.entrySet()) {
+                String k = e.getKey();
+                Tensor w = e.getValue();
+                Tensor d = OptimState.grad(grads, k);
                 if (weightDecay != 0) {
-                    d.addi(Ops.into(tmp, w).muli(weightDecay));
+                    d = d.add(w.mul(new Scalar(weightDecay)));
                 }
-                NDArray buf = buffers.get(e.getKey());
                 if (momentum != 0) {
+                    Tensor buf = buffers.get(k);
                     if (buf == null) {
-                        buf = d.duplicate();
-                        buf.attach(manager);
-                        buffers.put(e.getKey(), buf);
+                        buf = owned.own(d.clone());
+                        buffers.put(k, buf);
                     } else {
-                        buf.muli(momentum).addi(d);
+                        buf = OptimState.onDeviceOf(buffers, k, w, owned);
+                        buf.mul_(new Scalar(momentum)).add_(d);
                     }
                     d = buf;
                 }
-                // every temporary must live in tmp: results of an op belong to its left operand's manager
-                w.subi(Ops.into(tmp, d).muli(lr));
+                w.sub_(d.mul(new Scalar(lr)));
             }
-            Ops.fill(g, 0f);
-            g.close(); // getGradient() hands out a new handle each call; free it or it piles up in the parameter's manager
         }
     }
 
     @Override
-    public Map<String, NDArray> state() {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        buffers.forEach((k, v) -> out.put("momentum." + k, v));
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        buffers.forEach((k, v) -> out.put("momentum." + k, OptimState.copy(v)));
         return out;
     }
 
     @Override
-    public void load(Map<String, NDArray> state) {
+    public void load(Map<String, Tensor> state) {
         buffers.clear();
         state.forEach((k, v) -> {
             if (k.startsWith("momentum.")) {
-                NDArray b = v.duplicate();
-                b.attach(manager);
-                buffers.put(k.substring("momentum.".length()), b);
+                buffers.put(k.substring("momentum.".length()), owned.own(OptimState.copy(v)));
             }
         });
+    }
+
+    @Override
+    public void close() {
+        owned.close();
     }
 }
