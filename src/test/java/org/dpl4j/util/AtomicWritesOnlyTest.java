@@ -45,6 +45,8 @@ class AtomicWritesOnlyTest {
             new Allowed("org/dpl4j/run/RunLock.java", "Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE)",
                     "renames a stale lock aside, writing nothing: the rename is the atomic takeover step (of two waiters"
                             + " only one finds the file); locks themselves are created by AtomicFiles.createExclusively"),
+            new Allowed("org/dpl4j/model/io/Safetensors.java", "FileChannel.open(file, StandardOpenOption.READ)",
+                    "opens a safetensors file read-only, to memory-map each tensor's bytes; writing goes through AtomicFiles"),
             new Allowed("org/dpl4j/report/Png.java", "ImageIO.write(img, \"png\", out)",
                     "encodes into an in-memory ByteArrayOutputStream for a data URI; the report page that embeds it is"
                             + " written by AtomicFiles"));
