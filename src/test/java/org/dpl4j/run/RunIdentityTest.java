@@ -161,7 +161,7 @@ class RunIdentityTest {
     void aRunJsonWithoutFormatIsReadAsTheCurrentFormatAndStillChecked() throws IOException {
         RunDirectory run = recorded(unnumbered(trainRun()));
         JsonNode read = RunIdentity.TRAIN.read(run, "x");
-        assertThat(read.get("format").asInt()).isEqualTo(RunInfo.FORMAT);
+        assertThat(read.path("format").asInt()).as("format of an unnumbered run.json as read").isEqualTo(RunInfo.FORMAT);
         assertThat(read.fieldNames().next()).as("format first, as this version writes it").isEqualTo("format");
         assertThat(read).isEqualTo(trainRun());
         assertThatCode(() -> RunIdentity.TRAIN.checkSame(run, trainRun())).doesNotThrowAnyException();
