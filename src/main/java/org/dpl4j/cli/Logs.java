@@ -1,6 +1,7 @@
 package org.dpl4j.cli;
 
 import java.util.function.Consumer;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Where commands print their progress lines (stderr keeps stdout for results and JSON). */
 final class Logs {
@@ -13,7 +14,13 @@ final class Logs {
         };
     }
 
-    static String commandLine(String name, String[] args) {
-        return "dpl4j " + name + " " + String.join(" ", args);
+    /**
+     * The command line that started {@code command} as run.json records it: the program's name
+     * ({@code dpl4j}, or {@code dpl4j-spark}) and every argument as given, the subcommand's name
+     * among them, once.
+     */
+    static String commandLine(CommandSpec command) {
+        CommandSpec root = command.root();
+        return String.join(" ", root.name(), String.join(" ", root.commandLine().getParseResult().originalArgs())).strip();
     }
 }

@@ -81,7 +81,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String command = Logs.commandLine("run", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]));
+        String command = Logs.commandLine(spec);
         System.out.print(runner.run(this, command).format());
         return 0;
     }

@@ -35,7 +35,7 @@ final class SearchCommand implements Callable<Integer> {
             PromptConfig cfg = RunLock.holding(out, "dpl4j search", Logs.stderr(engine.quiet), () -> new SearchJob(clip, model.model,
                     engine.progress(), Logs.stderr(engine.quiet))
                     .run(data.spec(), search.settings(data.seed, loader), new RunDirectory(out),
-                            Logs.commandLine("search", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))));
+                            Logs.commandLine(spec)));
             System.out.println(cfg.toJson());
         }
         return 0;

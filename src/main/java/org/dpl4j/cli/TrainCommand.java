@@ -72,7 +72,7 @@ final class TrainCommand implements Callable<Integer> {
             TestMetrics metrics = RunLock.holding(out, "dpl4j train", Logs.stderr(engine.quiet), () -> new TrainJob(clip,
                     model.model, engine.progress(), Logs.stderr(engine.quiet))
                     .run(layout.method(), data.spec(), cfg, train.settings(data.seed, layout.method(), loader), new RunDirectory(out),
-                            Logs.commandLine("train", spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))));
+                            Logs.commandLine(spec)));
             System.out.println(Json.PRETTY.writeValueAsString(metrics));
         }
         return 0;

@@ -12,12 +12,14 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What makes a run directory belong to one run, so that it is only ever resumed by that run:
- * {@code run.json} must record the same kind and, on resume, the same settings, data and model.
- * A resumed run with other settings would end with a result that matches neither run, so it is
- * refused with one line naming the first setting that differs. Only the {@link #free} fields may
- * differ: they change speed, crash safety or bookkeeping, never the result. Train, search,
- * zero-shot and pre-training runs all check here.
+ * What makes a run directory belong to one run, so that it is only ever resumed or reused by that
+ * run: {@code run.json} must record the same kind and the same settings, data and model. A resumed
+ * run with other settings would end with a result that matches neither run, and a finished run
+ * reused for other settings would report results of what was not asked for, so both are refused
+ * with one line naming the first setting that differs. Only the {@link #free} fields may differ:
+ * they change speed, crash safety or bookkeeping, never the result. Train, search, zero-shot and
+ * pre-training runs all check here; train, search and zero-shot runs record a {@link RunInfo}, read
+ * in any format an earlier version wrote ({@link RunInfo#upgrade}).
  */
 public final class RunIdentity {
     /**
@@ -37,9 +39,9 @@ public final class RunIdentity {
     /** What run.json files written before a field existed meant by its absence: every such run held its weights in fp32. */
     static final Map<String, String> RUN_INFO_DEFAULTS = Map.of("model.precision", "fp32");
 
-    public static final RunIdentity TRAIN = new RunIdentity("train", "train", RUN_INFO_FREE, RUN_INFO_DEFAULTS);
-    public static final RunIdentity SEARCH = new RunIdentity("search", "search", RUN_INFO_FREE, RUN_INFO_DEFAULTS);
-    public static final RunIdentity ZEROSHOT = new RunIdentity("zeroshot", "zero-shot", RUN_INFO_FREE, RUN_INFO_DEFAULTS);
+    public static final RunIdentity TRAIN = new RunIdentity("train", "train", RUN_INFO_FREE, RUN_INFO_DEFAULTS, true);
+    public static final RunIdentity SEARCH = new RunIdentity("search", "search", RUN_INFO_FREE, RUN_INFO_DEFAULTS, true);
+    public static final RunIdentity ZEROSHOT = new RunIdentity("zeroshot", "zero-shot", RUN_INFO_FREE, RUN_INFO_DEFAULTS, true);
 
     /** What to do when a folder holds another run (the same advice for every command that writes runs). */
     public static final String OTHER_FOLDER = "use another output folder";
@@ -48,6 +50,8 @@ public final class RunIdentity {
     private final String label;
     private final List<String> free;
     private final Map<String, String> defaults;
+    /** Whether run.json is a {@link RunInfo}, read in any of its formats. */
+    private final boolean runInfo;
 
     /**
      * @param kind the {@code kind} field run.json records; null for runs whose run.json has none (pre-training)
@@ -55,19 +59,25 @@ public final class RunIdentity {
      * @param free dotted paths of run.json fields that may differ on resume
      */
     public RunIdentity(String kind, String label, List<String> free) {
-        this(kind, label, free, Map.of());
+        this(kind, label, free, Map.of(), false);
     }
 
     /** @param defaults dotted paths of fields and the value a recorded run.json that lacks one is read with */
     public RunIdentity(String kind, String label, List<String> free, Map<String, String> defaults) {
+        this(kind, label, free, defaults, false);
+    }
+
+    private RunIdentity(String kind, String label, List<String> free, Map<String, String> defaults, boolean runInfo) {
         this.kind = kind;
         this.label = label;
         this.free = List.copyOf(free);
         this.defaults = Map.copyOf(defaults);
+        this.runInfo = runInfo;
     }
 
     /**
-     * Reads {@code run.json} and fails, naming it, unless it records a run of this kind.
+     * Reads {@code run.json} and fails, naming it, unless it records a run of this kind. A
+     * {@link RunInfo} comes back in the current format, whichever format it was written in.
      *
      * @param advice what the user should do instead, ending the message
      */
@@ -79,6 +89,13 @@ public final class RunIdentity {
         JsonNode info = run.readJson(RunDirectory.RUN);
         if (!info.isObject() || !Objects.equals(kindOf(info), kind)) {
             throw new IOException(file + " records " + describe(info) + ", not a " + label + " run; " + advice);
+        }
+        if (runInfo) {
+            try {
+                return RunInfo.upgrade((ObjectNode) info);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": " + e.getMessage() + "; " + advice, e);
+            }
         }
         return info;
     }
@@ -97,7 +114,8 @@ public final class RunIdentity {
 
     /**
      * Fails unless run.json records a run of this kind whose fields, {@link #free} ones aside, equal
-     * those of {@code now} (any object Jackson serialises as run.json).
+     * those of {@code now} (any object Jackson serialises as run.json). Called before a run is
+     * resumed and before a finished run's results are reused.
      */
     public void checkSame(RunDirectory run, Object now) throws IOException {
         JsonNode was = withoutFree(withDefaults(read(run, OTHER_FOLDER)));

@@ -19,8 +19,8 @@ import org.dpl4j.util.Progress;
 /**
  * A complete search run in a run directory: provenance, the bilevel search (resumable), the
  * configuration ({@code prompt-config.json}, readable by {@code train --config}) and the search
- * result with per-block confidence. A finished directory is reused as is; one that records another run
- * is refused ({@link RunIdentity}).
+ * result with per-block confidence. A finished directory of the same search (same settings, data and
+ * model) is reused as is; one that records another run, finished or not, is refused ({@link RunIdentity}).
  */
 public final class SearchJob {
     private final ClipModel clip;
@@ -40,14 +40,16 @@ public final class SearchJob {
         if (run.has(RunDirectory.RUN)) {
             RunIdentity.SEARCH.read(run, RunIdentity.OTHER_FOLDER); // another kind of run is never reused, finished or not
         }
+        DatasetSplits data = spec.load();
+        RunInfo now = RunInfo.start("search", "dpl", spec, data, List.of("train", "val"), null, s, ModelRef.of(modelPath, clip),
+                command);
         if (run.isComplete()) {
+            RunIdentity.SEARCH.checkSame(run, now); // a finished search is reused only for the settings it ran
             log.accept("search already complete: " + run.dir());
             return PromptConfig.read(run.file(RunDirectory.PROMPT_CONFIG));
         }
-        DatasetSplits data = spec.load();
         run.create();
-        RunIdentity.SEARCH.recordOrCheck(run, RunInfo.start("search", "dpl", spec, data, List.of("train", "val"), null, s,
-                ModelRef.of(modelPath, clip), command));
+        RunIdentity.SEARCH.recordOrCheck(run, now);
         log.accept(String.format("search on %s (%d classes, %d train / %d val images), candidates %s, %d epochs%s, %s attention",
                 data.name(), data.numClasses(), data.train().size(), data.val().size(), s.candidates(), s.epochs(),
                 s.settling().enabled() ? String.format(" (stop when settled for %d, margin %s)", s.settling().patience(),

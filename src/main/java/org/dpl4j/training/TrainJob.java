@@ -32,8 +32,9 @@ import org.dpl4j.util.Progress;
 /**
  * A complete train-stage run in a run directory: provenance, training (resumable), learned
  * prompts, and evaluation on the test split — plus the new classes' test split under the
- * base-to-new protocol (harmonic mean). A directory that already holds final metrics is left as is;
- * one that records another run is refused ({@link RunIdentity}).
+ * base-to-new protocol (harmonic mean). A directory that already holds final metrics of the same run
+ * (same settings, data and model) is left as is and its metrics returned; one that records another
+ * run, finished or not, is refused ({@link RunIdentity}).
  *
  * <p>The zero-shot baselines ({@link ZeroShotBaseline}: methods {@code zeroshot} and
  * {@code zeroshot-ensemble}) learn nothing and are CLIP's own text features of hand-written
@@ -78,14 +79,16 @@ public final class TrainJob {
         if (run.has(RunDirectory.RUN)) {
             RunIdentity.TRAIN.read(run, RunIdentity.OTHER_FOLDER); // another kind of run is never reused, finished or not
         }
-        if (run.isComplete()) {
-            return finished(run, log);
-        }
         config.checkFits(clip.config());
         DatasetSplits data = spec.load();
+        RunInfo now = RunInfo.start("train", method, spec, data, List.of("train", "val", "test"), config, s,
+                ModelRef.of(modelPath, clip), command);
+        if (run.isComplete()) {
+            RunIdentity.TRAIN.checkSame(run, now); // a finished run is reused only for the settings it ran
+            return finished(run, log);
+        }
         run.create();
-        RunIdentity.TRAIN.recordOrCheck(run, RunInfo.start("train", method, spec, data, List.of("train", "val", "test"),
-                config, s, ModelRef.of(modelPath, clip), command));
+        RunIdentity.TRAIN.recordOrCheck(run, now);
         config.write(run.file(RunDirectory.PROMPT_CONFIG));
         try (Scope scope = Scope.open();
                 PromptLearner prompts = PromptLearners.init(method, config, clip, s.initStd(), s.seed())) {

@@ -22,8 +22,9 @@ import org.dpl4j.util.Progress;
  * {@code zeroshot}, recording the templates and how their features are combined) and the same
  * final metrics as a train run (test split; under base-to-new also the new classes and the
  * harmonic mean). The classifier is {@link ZeroShotClassifier}: CLIP's own text features of
- * the hand-written templates. A finished directory is left as is; one recording any other kind of
- * run, such as a train run of the same name from before zero-shot had runs of its own, is refused.
+ * the hand-written templates. A finished directory of the same run (same settings, data and model) is
+ * left as is; one recording another run, finished or not, is refused: other settings, or any other
+ * kind of run, such as a train run of the same name from before zero-shot had runs of its own.
  */
 public final class ZeroShotJob {
     /**
@@ -55,14 +56,16 @@ public final class ZeroShotJob {
         if (run.has(RunDirectory.RUN)) {
             RunIdentity.ZEROSHOT.read(run, RunIdentity.OTHER_FOLDER);
         }
-        if (run.isComplete()) {
-            return TrainJob.finished(run, log);
-        }
         DatasetSplits data = spec.loadForEval();
         List<String> templates = templates(baseline, data.name());
+        RunInfo now = RunInfo.start("zeroshot", method, spec, data, List.of("test"), null,
+                new Settings(baseline.textFeatures(), templates, evalBatch, badImages), ModelRef.of(modelPath, clip), command);
+        if (run.isComplete()) {
+            RunIdentity.ZEROSHOT.checkSame(run, now); // a finished run is reused only for the settings it ran
+            return TrainJob.finished(run, log);
+        }
         run.create();
-        RunIdentity.ZEROSHOT.recordOrCheck(run, RunInfo.start("zeroshot", method, spec, data, List.of("test"), null,
-                new Settings(baseline.textFeatures(), templates, evalBatch, badImages), ModelRef.of(modelPath, clip), command));
+        RunIdentity.ZEROSHOT.recordOrCheck(run, now);
         log.accept(String.format("zero-shot %s on %s (%d classes): %s%s", method, data.name(), data.numClasses(),
                 baseline.textFeatures(), templates.size() == 1 ? ", \"" + templates.get(0) + "\"" : ""));
         TestMetrics metrics = TrainJob.testMetrics(spec, data, d -> {

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shared resume check: a run directory is resumed only by the run it records. Which fields
- * may differ, how the first difference is named, and how a folder of another kind is refused.
+ * The shared resume check: a run directory is resumed or reused only by the run it records. Which
+ * fields may differ, how the first difference is named, how a folder of another kind is refused,
+ * and how the run.json of an earlier format is read.
  */
 class RunIdentityTest {
     @TempDir
@@ -24,7 +25,7 @@ class RunIdentityTest {
     /** A train run.json as TrainJob writes it (the fields that matter here). */
     private static ObjectNode trainRun() throws IOException {
         return (ObjectNode) Json.PRETTY.readTree("""
-                {"kind": "train", "method": "ivlp", "dataset": "OxfordPets", "root": "/data", "shots": 2, "seed": 1,
+                {"format": 2, "kind": "train", "method": "ivlp", "dataset": "OxfordPets", "root": "/data", "shots": 2, "seed": 1,
                  "subsample": "all", "splitSizes": {"train": 6, "val": 6, "test": 72},
                  "classNames": ["abyssinian", "american bulldog", "bengal"],
                  "promptConfig": {"text": [2, 2, 2], "image": [2, 2, 2], "context": 0},
@@ -147,5 +148,44 @@ class RunIdentityTest {
         assertThat(run.readJson(RunDirectory.RUN).get("started").asText()).isEqualTo("2026-01-01T00:00:00Z");
         assertThatThrownBy(() -> RunIdentity.TRAIN.recordOrCheck(run, with(trainRun(), "shots", Json.PRETTY.valueToTree(8))))
                 .hasMessageContaining("shots was 2, now 8");
+    }
+
+    /** What every version before the format field wrote: the same fields, no {@code format}. */
+    private static ObjectNode unnumbered(ObjectNode info) {
+        ObjectNode old = info.deepCopy();
+        old.remove("format");
+        return old;
+    }
+
+    @Test
+    void aRunJsonWithoutFormatIsReadAsTheCurrentFormatAndStillChecked() throws IOException {
+        RunDirectory run = recorded(unnumbered(trainRun()));
+        JsonNode read = RunIdentity.TRAIN.read(run, "x");
+        assertThat(read.path("format").asInt()).as("format of an unnumbered run.json as read").isEqualTo(RunInfo.FORMAT);
+        assertThat(read.fieldNames().next()).as("format first, as this version writes it").isEqualTo("format");
+        assertThat(read).isEqualTo(trainRun());
+        assertThatCode(() -> RunIdentity.TRAIN.checkSame(run, trainRun())).doesNotThrowAnyException();
+        // the old run's settings are still compared, not waved through
+        assertThatThrownBy(() -> RunIdentity.TRAIN.checkSame(run, with(trainRun(), "settings.epochs", Json.PRETTY.valueToTree(2))))
+                .hasMessage(run.file(RunDirectory.RUN) + " records a different run (settings.epochs was 1, now 2);"
+                        + " use another output folder or the same settings and data");
+        // the file itself is left as the old version wrote it
+        assertThat(run.readJson(RunDirectory.RUN).has("format")).isFalse();
+    }
+
+    @Test
+    void aRunJsonOfANewerOrUnknownFormatIsRefusedNamingIt() throws IOException {
+        RunDirectory run = recorded(with(trainRun(), "format", Json.PRETTY.valueToTree(RunInfo.FORMAT + 1)));
+        String file = run.file(RunDirectory.RUN).toString();
+        assertThatThrownBy(() -> RunIdentity.TRAIN.checkSame(run, trainRun())).isInstanceOf(IOException.class)
+                .hasMessage(file + ": run.json format 3 is not one this dpl4j reads (1 to 2); it was written by a newer dpl4j;"
+                        + " use another output folder");
+        run.writeJson(RunDirectory.RUN, with(trainRun(), "format", Json.PRETTY.valueToTree("two")));
+        assertThatThrownBy(() -> RunIdentity.TRAIN.read(run, "x")).hasMessage(file + ": run.json format \"two\" is not a format number; x");
+        // pre-training runs keep their own shape: no format is added to them
+        ObjectNode pretrain = unnumbered(trainRun());
+        pretrain.remove("kind");
+        run.writeJson(RunDirectory.RUN, pretrain);
+        assertThat(new RunIdentity(null, "pre-training", List.of()).read(run, "x").has("format")).isFalse();
     }
 }

@@ -14,7 +14,7 @@ import org.dpl4j.data.DatasetSplits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What run.json records about image decoding, and that it takes part in the resume check. */
+/** What run.json records about image decoding and its format, and that they take part in the resume check. */
 class RunInfoTest {
     @TempDir
     Path tmp;
@@ -42,5 +42,12 @@ class RunInfoTest {
         run.writeJson(RunDirectory.RUN, old);
         assertThatThrownBy(() -> RunIdentity.TRAIN.checkSame(run, trainInfo()))
                 .hasMessageContaining("imageDecoding is new (\"Dassl: convert(\\\"RGB\\\"), then resize\")");
+    }
+
+    @Test
+    void runJsonStartsWithItsFormat() {
+        JsonNode json = Json.PRETTY.valueToTree(trainInfo());
+        assertThat(json.fieldNames().next()).isEqualTo("format");
+        assertThat(json.get("format").asInt()).isEqualTo(RunInfo.FORMAT).isEqualTo(2);
     }
 }
