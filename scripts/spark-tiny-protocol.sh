@@ -26,7 +26,7 @@ cp="target/classes:$(cat $m/cp.txt)"
 opens=$(python3 -c "import re;print(re.search(r'<spark.test.opens>(.*?)</spark.test.opens>', open('pom.xml').read().split('<id>spark</id>')[1]).group(1))")
 args=(--model "$shared/golden/tiny-clip" --datasets oxford_pets,dtd --root $m/datasets --shots 2 --seeds 1,2
       --baselines zeroshot --epochs 2 --lr 0.01 --text-input default --search-epochs 2 --candidates 0,1 --workers 1)
-export MKL_CBWR=AUTO,STRICT
+export OMP_WAIT_POLICY=PASSIVE OPENBLAS_THREAD_TIMEOUT=10
 echo "load before: $(cat /proc/loadavg)"
 if [ -z "${SKIP_SEQ:-}" ]; then
 s=$(date +%s.%N); java -Xmx4g -cp "$cp" org.dpl4j.cli.Main run -q "${args[@]}" --out $m/seq > $m/seq.out 2> $m/seq.err; e=$(date +%s.%N)

@@ -47,8 +47,9 @@ public final class SparkMain {
         }
         Work w = Work.of(o.plan(), o.model.model.toAbsolutePath(), o.model.override(), placement, o.out, command);
         SparkConf conf = new SparkConf().setAppName("dpl4j run").setIfMissing("spark.master", "local[*]")
-                // resumed runs must be bit-identical (see the launcher): MKL's gemm otherwise varies with alignment
-                .setIfMissing("spark.executorEnv.MKL_CBWR", "AUTO,STRICT");
+                // the launcher's thread settings (see dpl4j): OpenMP and OpenBLAS workers must not spin
+                .setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE")
+                .setIfMissing("spark.executorEnv.OPENBLAS_THREAD_TIMEOUT", "10");
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             return new SparkPipeline(sc, Logs.stderr(o.engine.quiet)).run(w, SharedFolder.FILES).table();
         }
