@@ -47,6 +47,8 @@ final class UnitTask {
         String attemptName = "spark " + (tc == null ? "" : "stage " + tc.stageId() + " task " + tc.partitionId() + " ")
                 + "attempt " + attempt + " on executor " + executor;
         long start = System.nanoTime();
+        // wall-clock times, so that the driver's log shows which units ran at the same time
+        log.accept("task started at " + java.time.LocalTime.now() + " on " + Thread.currentThread().getName());
         ClipModel clip = ExecutorModels.get(w);
         try (Scope s = Scope.open()) {
             Pipeline p = new Pipeline(clip, Path.of(w.model()), Progress.NONE, log, attemptName);
@@ -58,6 +60,7 @@ final class UnitTask {
                 case SEARCH -> found = p.search(plan, u, w.outDir(), w.command()).toJson();
                 case DPL -> row = p.train(plan, u, Json.LINE.readValue(searched, PromptConfig.class), w.outDir(), w.command());
             }
+            log.accept("task finished at " + java.time.LocalTime.now());
             return new Outcome(u, row == null ? null : row.top1(), found, attempt, resumed.get(), executor, (System.nanoTime() - start) / 1e9, Double.NaN);
         }
     }
