@@ -19,8 +19,17 @@ public final class Grads {
      * (never an undefined tensor).
      */
     public static List<Tensor> of(Tensor loss, List<Tensor> wrt) {
+        return of(loss, wrt, false);
+    }
+
+    /**
+     * As {@link #of(Tensor, List)}; with {@code retainGraph} the graph survives for another
+     * gradient through its shared part (the chunked alpha step back-propagates the class text
+     * features once per chunk).
+     */
+    public static List<Tensor> of(Tensor loss, List<Tensor> wrt, boolean retainGraph) {
         TensorVector grads = torch.grad(new TensorVector(loss), new TensorVector(wrt.toArray(new Tensor[0])),
-                new TensorVector(), new BoolOptional(false), false, true);
+                new TensorVector(), new BoolOptional(retainGraph), false, true);
         List<Tensor> out = Tensors.list(grads);
         for (int i = 0; i < out.size(); i++) {
             if (!out.get(i).defined()) {

@@ -5,10 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.dpl4j.model.Ops;
 import org.dpl4j.tensor.Grads;
@@ -106,7 +104,7 @@ public final class StepRunner {
                     value += v;
                     // the shared part's graph must survive until the last chunk's backward; each
                     // chunk's own part dies with its scope
-                    List<Tensor> g = grads(l, wrt, to < size);
+                    List<Tensor> g = Grads.of(l, wrt, to < size);
                     try (NoGradGuard ng = new NoGradGuard()) {
                         for (int i = 0; i < g.size(); i++) {
                             sum.get(i).add_(g.get(i));
@@ -116,22 +114,6 @@ public final class StepRunner {
             }
             return update(params, named(params, sum), optimizer, lr, value);
         }
-    }
-
-    /** {@link Grads#of}, optionally keeping the graph for another backward through its shared part. */
-    private static List<Tensor> grads(Tensor loss, List<Tensor> wrt, boolean retainGraph) {
-        if (!retainGraph) {
-            return Grads.of(loss, wrt);
-        }
-        TensorVector grads = torch.grad(new TensorVector(loss), new TensorVector(wrt.toArray(new Tensor[0])),
-                new TensorVector(), new BoolOptional(true), false, true);
-        List<Tensor> out = Tensors.list(grads);
-        for (int i = 0; i < out.size(); i++) {
-            if (!out.get(i).defined()) {
-                out.set(i, torch.zeros_like(wrt.get(i)));
-            }
-        }
-        return out;
     }
 
     private static Map<String, Tensor> named(Map<String, Tensor> params, List<Tensor> grads) {
