@@ -12,8 +12,6 @@ import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.SampleTransforms;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
-import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.PromptLearner;
@@ -95,7 +93,7 @@ public final class TrainJob {
             log.accept(String.format("train %s on %s (%d classes, %d shots, seed %d): %s, %d learned values",
                     method, data.name(), data.numClasses(), spec.shots(), spec.seed(), config, prompts.trainableParameters()));
             ClassTexts texts = prompts.texts(clip, data.classNames(), templates(s.textInput(), data.name()));
-            Tensor teacher = s.distillWeight() > 0 ? teacherText(data.classNames()) : null;
+            Tensor teacher = s.distillWeight() > 0 ? teacherText(clip, data.classNames(), s.evalBatch(), progress) : null;
             new PromptTrainer(clip, s, progress, log).train(prompts, data, texts, teacher, run);
             prompts.save(run.file(RunDirectory.PROMPTS));
             TestMetrics metrics = testMetrics(spec, data, d -> evaluate(prompts, d, s), log);
@@ -144,20 +142,11 @@ public final class TrainJob {
     }
 
     /**
-     * Teacher for the optional distillation: zero-shot text features averaged over all ensemble
-     * templates (the reference code only used the last one), normalised, transposed (E, C), fp32,
-     * in the caller's scope and out of autograd.
+     * Teacher for the optional distillation: the {@code zeroshot-ensemble} baseline's class features
+     * ({@link ZeroShotClassifier#ensembleFeatures}: all 60 ensemble templates, where the reference code
+     * only used the last one), transposed (E, C), fp32, in the caller's scope and out of autograd.
      */
-    private Tensor teacherText(List<String> classNames) {
-        try (NoGradGuard g = new NoGradGuard()) {
-            Tensor sum = null;
-            for (String t : Templates.ENSEMBLE) {
-                long[][] tokens = org.dpl4j.model.text.ClipTokenizer.load().tokenize(
-                        classNames.stream().map(c -> Templates.fill(t, c)).toList(), clip.config().contextLength());
-                Tensor f = ClipModel.normalize(clip.text().encode(tokens, BlockAttention.PLAIN).to(ScalarType.Float));
-                sum = sum == null ? f : sum.add(f);
-            }
-            return ClipModel.normalize(sum).t().detach();
-        }
+    static Tensor teacherText(ClipModel clip, List<String> classNames, int textBatch, Progress.Factory progress) {
+        return ZeroShotClassifier.ensembleFeatures(clip, classNames, Templates.ENSEMBLE, textBatch, progress).t();
     }
 }
