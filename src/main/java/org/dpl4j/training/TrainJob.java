@@ -13,7 +13,9 @@ import org.dpl4j.data.SampleTransforms;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.Branch;
 import org.dpl4j.prompts.ClassTexts;
+import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.prompts.PromptLearners;
 import org.dpl4j.prompts.PromptConfig;
@@ -96,7 +98,22 @@ public final class TrainJob {
             Tensor teacher = s.distillWeight() > 0 ? teacherText(clip, data.classNames(), s.evalBatch(), progress) : null;
             new PromptTrainer(clip, s, progress, log).train(prompts, data, texts, teacher, run);
             prompts.save(run.file(RunDirectory.PROMPTS));
-            TestMetrics metrics = testMetrics(spec, data, d -> evaluate(prompts, d, s), log);
+            Tensor features = null;
+            if (prompts instanceof DeepPrompts deep) {
+                // the frozen class text features, for eval, predict and the API to read instead of encoding the texts
+                features = ClassFeatures.compute(clip, deep, texts);
+                ClassFeatures.write(run, features, ClassFeatures.key(run.file(RunDirectory.PROMPTS), clip,
+                        ModelRef.of(modelPath, clip).sha256(), data.classNames(), templates(s.textInput(), data.name())));
+            }
+            Tensor own = features;
+            TestMetrics metrics = testMetrics(spec, data, d -> {
+                if (own == null || !d.classNames().equals(data.classNames())) {
+                    return evaluate(prompts, d, s);
+                }
+                try (PromptedClassifier c = new PromptedClassifier(clip, ((DeepPrompts) prompts).attention(Branch.IMAGE), own)) {
+                    return evaluate(c, d, s);
+                }
+            }, log);
             run.writeJson(RunDirectory.FINAL, metrics);
             return metrics;
         }
@@ -135,9 +152,16 @@ public final class TrainJob {
         try (Scope scope = Scope.open(); NoGradGuard g = new NoGradGuard()) {
             ClassTexts texts = prompts.texts(clip, data.classNames(), templates(s.textInput(), data.name()));
             try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts)) {
-                return Evaluator.evaluate(c, data.classNames(), data.test(), clip.config().imageResolution(),
-                        SampleTransforms.PROMPT_LEARNING, s.evalBatch(), s.badImages(), progress);
+                return evaluate(c, data, s);
             }
+        }
+    }
+
+    /** Test-split accuracy of a frozen classifier over {@code data}'s classes. */
+    public EvalResult evaluate(PromptedClassifier c, DatasetSplits data, TrainSettings s) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            return Evaluator.evaluate(c, data.classNames(), data.test(), clip.config().imageResolution(),
+                    SampleTransforms.PROMPT_LEARNING, s.evalBatch(), s.badImages(), progress);
         }
     }
 
