@@ -27,7 +27,6 @@ import org.dpl4j.model.ClipWeights;
 import org.dpl4j.model.RandomWeights;
 import org.dpl4j.model.io.Safetensors;
 import org.dpl4j.model.io.WeightSchema;
-import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.prompts.PromptConfig;
@@ -39,7 +38,6 @@ import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
-import org.dpl4j.training.TrainJob;
 import org.dpl4j.training.TrainedRun;
 import org.dpl4j.util.Version;
 
@@ -82,7 +80,8 @@ public final class Bundle implements AutoCloseable {
 
     /**
      * A finished train run: its CLIP (checked against the SHA-256 in run.json), prompts, and the class
-     * features its text encoder gives. {@code model} replaces the recorded model path when not null.
+     * features its text encoder gives (read from the run's {@code class-features.safetensors} when
+     * that was made for this model, precision and device, else computed). {@code model} replaces the recorded model path when not null.
      */
     public static Bundle fromRun(Path runDir, Path model, Placement placement) throws IOException {
         TrainedRun run = TrainedRun.read(runDir);
@@ -99,12 +98,8 @@ public final class Bundle implements AutoCloseable {
                 throw new IllegalArgumentException("run " + runDir + ": " + method + " cannot be exported yet; bundles hold"
                         + " deep-prompt layouts (dpl, coop, vpt, ivlp, uniform) whose class text features are constants");
             }
-            Tensor features;
-            try (NoGradGuard g = new NoGradGuard()) {
-                ClassTexts texts = prompts.texts(clip, run.classNames(),
-                        TrainJob.templates(run.settings().textInput(), run.dataset()));
-                features = prompts.textFeatures(clip, texts);
-            }
+            // read from the run's class-features.safetensors when it matches, else computed
+            Tensor features = run.classFeatures(clip, prompts, run.classNames(), run.dataset(), sha, m -> {});
             BundleInfo info = new BundleInfo(BundleInfo.FORMAT, BundleInfo.VERSION, runDir.toAbsolutePath().toString(),
                     run.dataset(), recorded.path("method").asText(""), run.classNames(), prompts.config(), clip.scale(),
                     preprocessing(clip.config()),

@@ -4,11 +4,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.dpl4j.data.DataSpec;
 import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.run.Json;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.training.PromptedClassifier;
 import org.dpl4j.training.EvalResult;
 import org.dpl4j.training.TrainJob;
 import org.dpl4j.training.TrainedRun;
@@ -42,10 +45,14 @@ final class EvalCommand implements Callable<Integer> {
         TrainedRun r = TrainedRun.read(run);
         String ds = dataset != null ? dataset : r.dataset();
         DataSpec spec = new DataSpec(ds, root != null ? root : r.root(), 0, 1, subsample != null ? subsample : r.subsample());
-        try (ClipModel clip = r.loadModel(model, engine.placement()); PromptLearner prompts = r.loadPrompts(clip)) {
+        try (ClipModel clip = r.loadModel(model, engine.placement()); PromptLearner prompts = r.loadPrompts(clip);
+                Scope scope = Scope.open()) {
             DatasetSplits data = spec.loadForEval();
-            EvalResult res = new TrainJob(clip, r.modelPath(), engine.progress(), Logs.stderr(engine.quiet))
-                    .evaluate(prompts, data, r.settings());
+            Consumer<String> log = Logs.stderr(engine.quiet);
+            EvalResult res;
+            try (PromptedClassifier c = r.classifier(clip, prompts, data.classNames(), data.name(), r.modelSha256(model), log)) {
+                res = new TrainJob(clip, r.modelPath(), engine.progress(), log).evaluate(c, data, r.settings());
+            }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("dataset", data.name());
             out.put("subsample", spec.subsample());

@@ -29,6 +29,8 @@ public final class RunDirectory {
     public static final String PROMPTS = "prompts.safetensors";
     public static final String ALPHAS = "alphas.jsonl";
     public static final String FINAL = "metrics.json";
+    /** The frozen class text features of a deep-prompt train run (training.ClassFeatures), for eval and predict. */
+    public static final String CLASS_FEATURES = "class-features.safetensors";
 
     private final Path dir;
 

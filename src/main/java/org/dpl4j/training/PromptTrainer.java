@@ -42,7 +42,7 @@ public final class PromptTrainer {
     /**
      * Trains (or resumes) and returns the prompts; the caller owns and closes them.
      *
-     * @param teacher zero-shot text features for distillation (normalised, (C, E)), or null
+     * @param teacher zero-shot text features for distillation (unit columns, (E, C): {@code TrainJob.teacherText}), or null
      */
     public DeepPrompts train(DatasetSplits data, PromptConfig config, ClassTexts texts, Tensor teacher, RunDirectory run)
             throws IOException {
@@ -96,7 +96,7 @@ public final class PromptTrainer {
                                 hits[0] = Losses.correct(logits, b.labels());
                                 Tensor l = Losses.crossEntropy(logits, b.labels());
                                 if (teacher != null && settings.distillWeight() > 0) {
-                                    Tensor tl = teacherLogits(b, teacher);
+                                    Tensor tl = teacherLogits(clip, images(b), teacher);
                                     l = l.add(Ops.mul(Losses.distillation(logits, tl), settings.distillWeight()));
                                 }
                                 return l;
@@ -125,9 +125,9 @@ public final class PromptTrainer {
     }
 
     /** The frozen zero-shot CLIP's logits, a constant for autograd. */
-    private Tensor teacherLogits(Batch b, Tensor teacherTextT) {
+    static Tensor teacherLogits(ClipModel clip, Tensor images, Tensor teacherTextT) {
         try (NoGradGuard g = new NoGradGuard()) {
-            Tensor f = Ops.fp32(clip.image().encode(images(b), BlockAttention.PLAIN));
+            Tensor f = Ops.fp32(clip.image().encode(images, BlockAttention.PLAIN));
             return Ops.mul(ClipModel.normalize(f).matmul(teacherTextT), clip.scale());
         }
     }

@@ -12,10 +12,10 @@ import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.SampleTransforms;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
-import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.Branch;
 import org.dpl4j.prompts.ClassTexts;
+import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.prompts.PromptLearners;
 import org.dpl4j.prompts.PromptConfig;
@@ -95,10 +95,25 @@ public final class TrainJob {
             log.accept(String.format("train %s on %s (%d classes, %d shots, seed %d): %s, %d learned values",
                     method, data.name(), data.numClasses(), spec.shots(), spec.seed(), config, prompts.trainableParameters()));
             ClassTexts texts = prompts.texts(clip, data.classNames(), templates(s.textInput(), data.name()));
-            Tensor teacher = s.distillWeight() > 0 ? teacherText(data.classNames()) : null;
+            Tensor teacher = s.distillWeight() > 0 ? teacherText(clip, data.classNames(), s.evalBatch(), progress) : null;
             new PromptTrainer(clip, s, progress, log).train(prompts, data, texts, teacher, run);
             prompts.save(run.file(RunDirectory.PROMPTS));
-            TestMetrics metrics = testMetrics(spec, data, d -> evaluate(prompts, d, s), log);
+            Tensor features = null;
+            if (prompts instanceof DeepPrompts deep) {
+                // the frozen class text features, for eval, predict and the API to read instead of encoding the texts
+                features = ClassFeatures.compute(clip, deep, texts);
+                ClassFeatures.write(run, features, ClassFeatures.key(run.file(RunDirectory.PROMPTS), clip,
+                        ModelRef.of(modelPath, clip).sha256(), data.classNames(), templates(s.textInput(), data.name())));
+            }
+            Tensor own = features;
+            TestMetrics metrics = testMetrics(spec, data, d -> {
+                if (own == null || !d.classNames().equals(data.classNames())) {
+                    return evaluate(prompts, d, s);
+                }
+                try (PromptedClassifier c = new PromptedClassifier(clip, ((DeepPrompts) prompts).attention(Branch.IMAGE), own)) {
+                    return evaluate(c, d, s);
+                }
+            }, log);
             run.writeJson(RunDirectory.FINAL, metrics);
             return metrics;
         }
@@ -137,27 +152,25 @@ public final class TrainJob {
         try (Scope scope = Scope.open(); NoGradGuard g = new NoGradGuard()) {
             ClassTexts texts = prompts.texts(clip, data.classNames(), templates(s.textInput(), data.name()));
             try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts)) {
-                return Evaluator.evaluate(c, data.classNames(), data.test(), clip.config().imageResolution(),
-                        SampleTransforms.PROMPT_LEARNING, s.evalBatch(), s.badImages(), progress);
+                return evaluate(c, data, s);
             }
         }
     }
 
-    /**
-     * Teacher for the optional distillation: zero-shot text features averaged over all ensemble
-     * templates (the reference code only used the last one), normalised, transposed (E, C), fp32,
-     * in the caller's scope and out of autograd.
-     */
-    private Tensor teacherText(List<String> classNames) {
+    /** Test-split accuracy of a frozen classifier over {@code data}'s classes. */
+    public EvalResult evaluate(PromptedClassifier c, DatasetSplits data, TrainSettings s) {
         try (NoGradGuard g = new NoGradGuard()) {
-            Tensor sum = null;
-            for (String t : Templates.ENSEMBLE) {
-                long[][] tokens = org.dpl4j.model.text.ClipTokenizer.load().tokenize(
-                        classNames.stream().map(c -> Templates.fill(t, c)).toList(), clip.config().contextLength());
-                Tensor f = ClipModel.normalize(clip.text().encode(tokens, BlockAttention.PLAIN).to(ScalarType.Float));
-                sum = sum == null ? f : sum.add(f);
-            }
-            return ClipModel.normalize(sum).t().detach();
+            return Evaluator.evaluate(c, data.classNames(), data.test(), clip.config().imageResolution(),
+                    SampleTransforms.PROMPT_LEARNING, s.evalBatch(), s.badImages(), progress);
         }
+    }
+
+    /**
+     * Teacher for the optional distillation: the {@code zeroshot-ensemble} baseline's class features
+     * ({@link ZeroShotClassifier#ensembleFeatures}: all 60 ensemble templates, where the reference code
+     * only used the last one), transposed (E, C), fp32, in the caller's scope and out of autograd.
+     */
+    static Tensor teacherText(ClipModel clip, List<String> classNames, int textBatch, Progress.Factory progress) {
+        return ZeroShotClassifier.ensembleFeatures(clip, classNames, Templates.ENSEMBLE, textBatch, progress).t();
     }
 }

@@ -6,10 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.prompts.PromptLearners;
+import org.dpl4j.run.Checksums;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.run.RunIdentity;
@@ -50,5 +58,60 @@ public record TrainedRun(RunDirectory dir, Path modelPath, ClipConfig modelConfi
     /** The learned prompts, on {@code clip}'s device. */
     public PromptLearner loadPrompts(ClipModel clip) throws IOException {
         return PromptLearners.load(dir.file(RunDirectory.PROMPTS), clip);
+    }
+
+    /**
+     * The SHA-256 of the model a command loads ({@link #loadModel}): {@code override}'s, hashed, when
+     * given, else the one run.json records for the recorded path (not re-hashed: the prompts are
+     * trusted to belong to it just as well).
+     */
+    public String modelSha256(Path override) throws IOException {
+        if (override != null) {
+            return Checksums.sha256(override);
+        }
+        return dir.readJson(RunDirectory.RUN).path("model").path("sha256").asText("");
+    }
+
+    /** The templates of the run's text input for {@code dataset} (the run's own, or another's in cross-dataset eval). */
+    public List<String> templates(String dataset) {
+        return TrainJob.templates(settings.textInput(), dataset);
+    }
+
+    /**
+     * A frozen classifier of the run's prompts over {@code classNames} of {@code dataset}: deep-prompt
+     * layouts take their class text features from {@link #classFeatures}; CoCoOp and MaPLe encode
+     * their class texts as always. What it reads lives in the caller's scope, which must outlive it.
+     *
+     * @param modelSha256 the SHA-256 of the model {@code clip} was loaded from ({@link #modelSha256})
+     */
+    public PromptedClassifier classifier(ClipModel clip, PromptLearner prompts, List<String> classNames, String dataset,
+            String modelSha256, Consumer<String> log) throws IOException {
+        if (prompts instanceof DeepPrompts deep) {
+            return new PromptedClassifier(clip, deep.attention(Branch.IMAGE),
+                    classFeatures(clip, deep, classNames, dataset, modelSha256, log));
+        }
+        try (NoGradGuard g = new NoGradGuard()) {
+            return new PromptedClassifier(clip, prompts, prompts.texts(clip, classNames, templates(dataset)));
+        }
+    }
+
+    /**
+     * The class text features (C, E) of deep prompts over {@code classNames} of {@code dataset}, on
+     * {@code clip}'s device, in the caller's scope: read from {@value RunDirectory#CLASS_FEATURES} when
+     * it was made for exactly these classes, templates, prompts and model in this precision on this
+     * device ({@link ClassFeatures}), else computed (a run from before the file, other classes, a
+     * stale file); {@code log} is told which.
+     */
+    public Tensor classFeatures(ClipModel clip, DeepPrompts prompts, List<String> classNames, String dataset,
+            String modelSha256, Consumer<String> log) throws IOException {
+        List<String> templates = templates(dataset);
+        ClassFeatures.Key key = ClassFeatures.key(dir.file(RunDirectory.PROMPTS), clip, modelSha256, classNames, templates);
+        Optional<Tensor> stored = ClassFeatures.read(dir, key, log);
+        if (stored.isPresent()) {
+            return stored.get().to(clip.device(), ScalarType.Float);
+        }
+        try (NoGradGuard g = new NoGradGuard()) {
+            return ClassFeatures.compute(clip, prompts, prompts.texts(clip, classNames, templates));
+        }
     }
 }

@@ -41,6 +41,24 @@ public final class ZeroShotClassifier implements ImageClassifier, AutoCloseable 
      */
     public static ZeroShotClassifier build(ClipModel clip, List<String> classNames, List<String> templates,
             int textBatch, Progress.Factory progress) {
+        Owned owned = new Owned();
+        try (Scope s = Scope.open()) {
+            return new ZeroShotClassifier(clip, owned, ensembleFeatures(clip, classNames, templates, textBatch, progress));
+        } catch (RuntimeException e) {
+            owned.close();
+            throw e;
+        }
+    }
+
+    /**
+     * CLIP's prompt-ensemble class features (C, E), fp32, unit rows, in the caller's scope and out of
+     * autograd: per class, the mean over {@code templates} of each template's L2-normalised text
+     * feature, normalised again. The one computation of the {@code zeroshot}/{@code zeroshot-ensemble}
+     * baselines and of the distillation teacher ({@link TrainJob}). Texts are encoded
+     * {@code textBatch} at a time, all templates sharing the chunks; the progress task counts texts.
+     */
+    public static Tensor ensembleFeatures(ClipModel clip, List<String> classNames, List<String> templates, int textBatch,
+            Progress.Factory progress) {
         if (classNames.isEmpty() || templates.isEmpty()) {
             throw new IllegalArgumentException("zero-shot needs at least one class and one template");
         }
@@ -50,15 +68,11 @@ public final class ZeroShotClassifier implements ImageClassifier, AutoCloseable 
                 texts.add(Templates.fill(template, c));
             }
         }
-        Owned owned = new Owned();
         try (Progress p = progress.start("text features", texts.size()); Scope s = Scope.open();
                 NoGradGuard g = new NoGradGuard()) {
             Tensor unit = ClipModel.normalize(FeatureExtractor.texts(clip, texts, textBatch, p));
             Tensor mean = Tensors.mean(unit.reshape(templates.size(), classNames.size(), -1), 0, false);
-            return new ZeroShotClassifier(clip, owned, ClipModel.normalize(mean));
-        } catch (RuntimeException e) {
-            owned.close();
-            throw e;
+            return s.keep(ClipModel.normalize(mean).detach());
         }
     }
 
