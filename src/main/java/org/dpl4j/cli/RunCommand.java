@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.prompts.MaPLe;
 import org.dpl4j.protocol.Pipeline;
 import org.dpl4j.protocol.ResultsTable;
 import org.dpl4j.run.RunDirectory;
@@ -43,7 +44,8 @@ final class RunCommand implements Callable<Integer> {
     String subsample;
 
     @Option(names = "--baselines", split = ",", defaultValue = "zeroshot,ivlp",
-            description = "presets trained alongside (cocoop and maple with their published settings), and the zero-shot CLIP baselines zeroshot (the dataset's "
+            description = "presets trained alongside (cocoop and maple with their published settings), dpl-maple (a maple "
+                    + "search, then maple trained on its layout), and the zero-shot CLIP baselines zeroshot (the dataset's "
                     + "hand-crafted template) and zeroshot-ensemble (60 templates' features) (default: ${DEFAULT-VALUE})")
     List<String> baselines;
 
@@ -58,6 +60,9 @@ final class RunCommand implements Callable<Integer> {
         for (String b : baselines) {
             if (MethodDefaults.fixedTextInput(b)) {
                 out.put(b, train.settings(1, b, loader));
+            }
+            if (Pipeline.DPL_MAPLE.equals(b)) { // MaPLe trained on the searched layout, with MaPLe's settings
+                out.put(MaPLe.METHOD, train.settings(1, MaPLe.METHOD, loader));
             }
         }
         return out;

@@ -23,6 +23,11 @@ final class SearchCommand implements Callable<Integer> {
 
     @Mixin LoaderOptions loader;
 
+    @Option(names = "--method", defaultValue = "dpl",
+            description = "dpl (DPL's key/value prompts, default) or maple (MaPLe's compound prompts: train the result with "
+                    + "train --preset maple --config DIR/prompt-config.json)")
+    String method;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "run directory (resumed if it exists)")
     Path out;
 
@@ -30,11 +35,12 @@ final class SearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String m = org.dpl4j.search.SearchSpaces.check(method); // a typo fails before the model loads
         try (ClipModel clip = model.load(engine.placement())) {
             // two processes given the same --out take turns: the second waits, then finds the search finished
             PromptConfig cfg = RunLock.holding(out, "dpl4j search", Logs.stderr(engine.quiet), () -> new SearchJob(clip, model.model,
                     engine.progress(), Logs.stderr(engine.quiet))
-                    .run(data.spec(), search.settings(data.seed, loader), new RunDirectory(out),
+                    .run(data.spec(), search.settings(data.seed, loader), m, new RunDirectory(out),
                             Logs.commandLine(spec)));
             System.out.println(cfg.toJson());
         }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.prompts.MaPLe;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.Presets;
 import org.dpl4j.run.Json;
@@ -29,18 +30,19 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin TrainOptions train;
     @Mixin LoaderOptions loader;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
+    @ArgGroup(exclusive = false, multiplicity = "1")
     Layout layout;
 
     static final class Layout {
-        @Option(names = "--config", paramLabel = "FILE", description = "prompt-config.json (e.g. from dpl4j search)")
+        @Option(names = "--config", paramLabel = "FILE", description = "prompt-config.json (e.g. from dpl4j search); "
+                + "with --preset maple, a MaPLe layout (from dpl4j search --method maple)")
         Path config;
 
         @Option(names = "--preset", description = "zeroshot | zeroshot-ensemble (zero-shot CLIP: nothing trained) | coop | cocoop | maple | vpt-deep | ivlp | uniform-N | uniform-N-D")
         String preset;
 
         String method() {
-            return config != null ? "dpl" : preset;
+            return preset == null ? "dpl" : preset;
         }
 
         /** The layout for this model; a --config file made for another model fails naming the file. */
@@ -48,9 +50,16 @@ final class TrainCommand implements Callable<Integer> {
             if (config == null) {
                 return Presets.resolve(preset, model);
             }
+            if (preset != null && !MaPLe.METHOD.equalsIgnoreCase(preset)) {
+                throw new IllegalArgumentException("--config with --preset: only maple takes a layout file (per-block lengths "
+                        + "from dpl4j search --method maple); preset " + preset + " has a fixed layout");
+            }
             PromptConfig cfg = PromptConfig.read(config);
             try {
                 cfg.checkFits(model);
+                if (preset != null) {
+                    MaPLe.lengthsOf(cfg, model);
+                }
             } catch (IllegalArgumentException e) {
                 throw new IOException(config + ": " + e.getMessage(), e);
             }

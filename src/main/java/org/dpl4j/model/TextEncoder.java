@@ -80,7 +80,11 @@ public final class TextEncoder {
         return encodeEmbeddings(embeddings, eot, attention, BlockInput.UNCHANGED, truncate);
     }
 
-    /** As above, with each block's input tokens set by {@code input} (prompts carried in the stream). */
+    /**
+     * As above, with each block's input tokens set by {@code input} (prompts carried in the stream). An input
+     * may add or remove tokens, always before the EOT (MaPLe's text prompts follow SOS); the feature is read
+     * at the EOT's new position.
+     */
     public Tensor encodeEmbeddings(Tensor embeddings, int[] eot, BlockAttention attention, BlockInput input,
             boolean truncate) {
         int n = eot.length;
@@ -92,11 +96,14 @@ public final class TextEncoder {
         Tensor x = embeddings.narrow(1, 0, t).add(positional.narrow(0, 0, t));
         x = transformer.forward(x, causalMask(t, x), attention, input);
         x = Ops.layerNorm(x, lnGamma, lnBeta);
+        // tokens a block input added or removed lie before the EOT (MaPLe's prompts follow SOS), so the EOT moved by as many
+        int shift = (int) x.size(1) - t;
+        int len = t + shift;
         long[] rows = new long[n];
         for (int i = 0; i < n; i++) {
-            rows[i] = (long) i * t + eot[i];
+            rows[i] = (long) i * len + eot[i] + shift;
         }
-        Tensor picked = x.reshape(n * (long) t, -1).index_select(0, Tensors.longs(rows, x.device(), n));
+        Tensor picked = x.reshape(n * (long) len, -1).index_select(0, Tensors.longs(rows, x.device(), n));
         return Ops.matmul(picked, projection);
     }
 

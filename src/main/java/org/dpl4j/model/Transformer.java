@@ -24,11 +24,18 @@ public final class Transformer {
         return forward(x, mask, attention, BlockInput.UNCHANGED);
     }
 
-    /** As {@link #forward(Tensor, Tensor, BlockAttention)}, with each block's input tokens set by {@code input}. */
+    /**
+     * As {@link #forward(Tensor, Tensor, BlockAttention)}, with each block's input tokens set by {@code input}.
+     * An input may change the number of tokens (MaPLe with per-block prompt lengths); a mask, which only the
+     * text branch has and which is always causal, then follows the new length.
+     */
     public Tensor forward(Tensor x, Tensor mask, BlockAttention attention, BlockInput input) {
         for (int i = 0; i < blocks.size(); i++) {
             BlockWeights w = blocks.get(i);
             x = input.before(i, x);
+            if (mask != null && mask.size(0) != x.size(1)) {
+                mask = TextEncoder.causalMask((int) x.size(1), x);
+            }
             Tensor h = Ops.layerNorm(x, w.ln1Gamma(), w.ln1Beta());
             x = x.add(attention.attend(i, x, h, w, mask));
             Tensor m = Ops.layerNorm(x, w.ln2Gamma(), w.ln2Beta());

@@ -88,7 +88,7 @@ public final class CoCoOp implements PromptLearner {
     }
 
     /** Embeddings of the words of {@link #CTX_INIT} (positions 1..n after SOS), flattened. */
-    static float[] contextInit(ClipModel clip, int n) {
+    public static float[] contextInit(ClipModel clip, int n) {
         long[][] tokens = ClipTokenizer.load().tokenize(List.of(CTX_INIT), clip.config().contextLength());
         try (Scope s = Scope.open()) {
             return Tensors.toFloats(clip.text().embed(tokens).select(0, 0).narrow(0, 1, n));

@@ -32,12 +32,19 @@ public final class MaPLe implements PromptLearner {
 
     private final LearnedTensors tensors;
     private final int nCtx;
-    private final int depth;
+    /** Prompt length per block 0..D−1 (D = both towers' common depth): block 0 the context, 0 = carry on. */
+    private final int[] lengths;
 
-    private MaPLe(LearnedTensors tensors, int nCtx, int depth) {
+    private MaPLe(LearnedTensors tensors, int[] lengths) {
         this.tensors = tensors;
-        this.nCtx = nCtx;
-        this.depth = depth;
+        this.nCtx = lengths[0];
+        int last = 0;
+        for (int l = 1; l < lengths.length; l++) {
+            if (lengths[l] > 0) {
+                last = l;
+            }
+        }
+        this.lengths = java.util.Arrays.copyOf(lengths, last + 1);
     }
 
     /** Prompt depth J for a model: the requested one capped at both towers' depth. */
@@ -51,40 +58,137 @@ public final class MaPLe implements PromptLearner {
      * (the official code deep-copies one layer).
      */
     public static MaPLe init(ClipModel clip, int nCtx, int requestedDepth, float std, long seed) {
+        int depth = depthFor(clip.config(), requestedDepth);
+        int[] lengths = new int[depth];
+        java.util.Arrays.fill(lengths, nCtx);
+        return init(clip, lengths, std, seed);
+    }
+
+    /**
+     * MaPLe with a prompt length per block (docs/design.md §5, "Searching MaPLe"): {@code lengths[0]} is the
+     * input context n (1..4 words of "a photo of a" replaced; vision proj(ctx)); block l ≥ 1 with
+     * {@code lengths[l]} > 0 replaces the stream's prompt tokens by its own text prompt of that length and
+     * their coupling, 0 carries the previous block's tokens on (MaPLe beyond its depth J). Blocks past the
+     * array carry on. MaPLe's published layout, n in blocks 0..J−1, initialises exactly as
+     * {@link #init(ClipModel, int, int, float, long)}: the same tensors drawn in the same order.
+     */
+    public static MaPLe init(ClipModel clip, int[] lengths, float std, long seed) {
         ClipConfig c = clip.config();
-        if (nCtx < 1 || nCtx > CoCoOp.CTX_INIT.split(" ").length) {
-            throw new IllegalArgumentException("maple: n_ctx must be 1.." + CoCoOp.CTX_INIT.split(" ").length
-                    + " (its context starts as the words of '" + CoCoOp.CTX_INIT + "'), got " + nCtx);
-        }
-        int depth = depthFor(c, requestedDepth);
+        check(c, lengths);
+        int nCtx = lengths[0];
         LearnedTensors t = new LearnedTensors(clip.device());
         try {
             Random rng = new Random(seed);
             t.add("ctx", CoCoOp.contextInit(clip, nCtx), new Shape(nCtx, c.textWidth()));
             t.linear("proj", c.textWidth(), c.visionWidth(), rng);
-            for (int i = 0; i < depth - 1; i++) {
-                t.add("compound_prompts_text." + i, LearnedTensors.gaussian(nCtx * c.textWidth(), std, rng),
-                        new Shape(nCtx, c.textWidth()));
+            List<Integer> deep = new ArrayList<>();
+            for (int l = 1; l < lengths.length; l++) {
+                if (lengths[l] > 0) {
+                    deep.add(l);
+                    t.add(textName(l), LearnedTensors.gaussian(lengths[l] * c.textWidth(), std, rng),
+                            new Shape(lengths[l], c.textWidth()));
+                }
             }
-            if (depth > 1) {
-                t.linear("compound_prompt_projections.0", c.textWidth(), c.visionWidth(), rng);
-                for (int i = 1; i < depth - 1; i++) {
+            for (int i = 0; i < deep.size(); i++) {
+                String name = couplingName(deep.get(i));
+                if (i == 0) {
+                    t.linear(name, c.textWidth(), c.visionWidth(), rng);
+                } else {
                     for (String part : List.of(".weight", ".bias")) {
-                        Tensor first = t.get("compound_prompt_projections.0" + part);
-                        t.add("compound_prompt_projections." + i + part, Tensors.toFloats(first), Shape.of(first));
+                        Tensor first = t.get(couplingName(deep.get(0)) + part);
+                        t.add(name + part, Tensors.toFloats(first), Shape.of(first));
                     }
                 }
             }
-            return new MaPLe(t, nCtx, depth);
+            return new MaPLe(t, lengths);
         } catch (RuntimeException e) {
             t.close();
             throw e;
         }
     }
 
+    /** Fails naming the problem unless {@code lengths} is a MaPLe layout for this model. */
+    private static void check(ClipConfig c, int[] lengths) {
+        int blocks = Math.min(c.textLayers(), c.visionLayers());
+        int words = CoCoOp.CTX_INIT.split(" ").length;
+        if (lengths.length < 1 || lengths[0] < 1 || lengths[0] > words) {
+            throw new IllegalArgumentException("maple: n_ctx must be 1.." + words + " (its context starts as the words of '"
+                    + CoCoOp.CTX_INIT + "'), got " + (lengths.length < 1 ? "none" : Integer.toString(lengths[0])));
+        }
+        if (lengths.length > blocks) {
+            throw new IllegalArgumentException("maple: a layout of " + lengths.length + " blocks, the model has " + blocks);
+        }
+        for (int n : lengths) {
+            if (n < 0) {
+                throw new IllegalArgumentException("maple: prompt lengths must be >= 0, got " + java.util.Arrays.toString(lengths));
+            }
+        }
+    }
+
+    /** The official name of block l's deep text prompt (l ≥ 1). */
+    public static String textName(int layer) {
+        return "compound_prompts_text." + (layer - 1);
+    }
+
+    /** The official name of block l's coupling Linear (l ≥ 1), without ".weight"/".bias". */
+    public static String couplingName(int layer) {
+        return "compound_prompt_projections." + (layer - 1);
+    }
+
     /**
-     * Tensors by their official names (golden/README.md), copied to {@code clip}'s device; the depth
-     * is 1 + the number of deep text prompts.
+     * The per-block lengths of a MaPLe {@link PromptConfig} (the {@code maple} preset, or a searched layout):
+     * {@code context} is block 0's; block l ≥ 1 reads the image list, which must equal the text list there
+     * (coupled), and blocks 0's text entry must be 0 (its text prompt is the context). Trailing zeros are
+     * dropped.
+     */
+    public static int[] lengthsOf(PromptConfig config, ClipConfig c) {
+        int blocks = Math.min(c.textLayers(), c.visionLayers());
+        List<Integer> t = config.text();
+        List<Integer> v = config.image();
+        if (t.get(0) != 0 || v.get(0) != config.context()) {
+            throw new IllegalArgumentException("maple layout: block 1 carries the context (" + config.context()
+                    + " tokens): its text length must be 0 and its image length the context, got text " + t.get(0)
+                    + " image " + v.get(0));
+        }
+        int last = 0;
+        for (int l = 1; l < Math.max(t.size(), v.size()); l++) {
+            int tl = l < t.size() ? t.get(l) : 0;
+            int vl = l < v.size() ? v.get(l) : 0;
+            if (tl != vl) {
+                throw new IllegalArgumentException("maple layout: vision prompts are couplings of the text prompts, so block "
+                        + (l + 1) + " needs equal text and image lengths, got " + tl + " and " + vl);
+            }
+            if (tl > 0) {
+                if (l >= blocks) {
+                    throw new IllegalArgumentException("maple layout: block " + (l + 1) + " has a prompt, but only the first "
+                            + blocks + " blocks exist in both towers");
+                }
+                last = l;
+            }
+        }
+        int[] out = new int[last + 1];
+        out[0] = config.context();
+        for (int l = 1; l <= last; l++) {
+            out[l] = t.get(l);
+        }
+        return out;
+    }
+
+    /** The {@link PromptConfig} of per-block lengths (the inverse of {@link #lengthsOf}). */
+    public static PromptConfig config(int[] lengths, ClipConfig c) {
+        List<Integer> text = new ArrayList<>(java.util.Collections.nCopies(c.textLayers(), 0));
+        List<Integer> image = new ArrayList<>(java.util.Collections.nCopies(c.visionLayers(), 0));
+        image.set(0, lengths[0]);
+        for (int l = 1; l < lengths.length; l++) {
+            text.set(l, lengths[l]);
+            image.set(l, lengths[l]);
+        }
+        return new PromptConfig(text, image, lengths[0]);
+    }
+
+    /**
+     * Tensors by their official names (golden/README.md), copied to {@code clip}'s device; block l ≥ 1 is
+     * prompted when {@code compound_prompts_text.(l−1)} is present, with that tensor's length.
      */
     public static MaPLe of(Map<String, Tensor> source, ClipModel clip) {
         ClipConfig c = clip.config();
@@ -92,37 +196,60 @@ public final class MaPLe implements PromptLearner {
         if (ctx == null || ctx.dim() != 2) {
             throw new IllegalArgumentException("maple prompts: tensor 'ctx' is missing or not (n, " + c.textWidth() + ")");
         }
-        int n = (int) ctx.size(0);
-        int depth = 1;
-        while (source.containsKey("compound_prompts_text." + (depth - 1))) {
-            depth++;
+        int blocks = Math.min(c.textLayers(), c.visionLayers());
+        int last = 0;
+        for (String name : source.keySet()) {
+            if (name.startsWith("compound_prompts_text.")) {
+                int l;
+                try {
+                    l = Integer.parseInt(name.substring("compound_prompts_text.".length())) + 1;
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("maple prompts: unexpected tensor '" + name + "'");
+                }
+                last = Math.max(last, l);
+            }
         }
-        if (depth > Math.min(c.textLayers(), c.visionLayers())) {
-            throw new IllegalArgumentException("maple prompts: " + (depth - 1) + " deep prompts need " + depth
-                    + " blocks, the model has " + Math.min(c.textLayers(), c.visionLayers()));
+        if (last + 1 > blocks) {
+            throw new IllegalArgumentException("maple prompts: " + last + " deep prompts need " + (last + 1)
+                    + " blocks, the model has " + blocks);
+        }
+        int[] lengths = new int[last + 1];
+        lengths[0] = (int) ctx.size(0);
+        for (int l = 1; l <= last; l++) {
+            Tensor p = source.get(textName(l));
+            lengths[l] = p == null ? 0 : (int) p.size(0);
         }
         LearnedTensors t = new LearnedTensors(clip.device());
         try {
-            Shape text = new Shape(n, c.textWidth());
-            t.copy(source, "ctx", text, METHOD);
+            t.copy(source, "ctx", new Shape(lengths[0], c.textWidth()), METHOD);
             t.copy(source, "proj.weight", new Shape(c.visionWidth(), c.textWidth()), METHOD);
             t.copy(source, "proj.bias", new Shape(c.visionWidth()), METHOD);
-            for (int i = 0; i < depth - 1; i++) {
-                t.copy(source, "compound_prompts_text." + i, text, METHOD);
+            for (int l = 1; l <= last; l++) {
+                if (lengths[l] > 0) {
+                    t.copy(source, textName(l), new Shape(lengths[l], c.textWidth()), METHOD);
+                }
             }
-            for (int i = 0; i < depth - 1; i++) {
-                t.copy(source, "compound_prompt_projections." + i + ".weight", new Shape(c.visionWidth(), c.textWidth()), METHOD);
-                t.copy(source, "compound_prompt_projections." + i + ".bias", new Shape(c.visionWidth()), METHOD);
+            for (int l = 1; l <= last; l++) {
+                if (lengths[l] > 0) {
+                    t.copy(source, couplingName(l) + ".weight", new Shape(c.visionWidth(), c.textWidth()), METHOD);
+                    t.copy(source, couplingName(l) + ".bias", new Shape(c.visionWidth()), METHOD);
+                }
             }
-            return new MaPLe(t, n, depth);
+            return new MaPLe(t, lengths);
         } catch (RuntimeException e) {
             t.close();
             throw e;
         }
     }
 
+    /** Prompt length per block from block 0 (the context) to the last prompted block. */
+    public int[] lengths() {
+        return lengths.clone();
+    }
+
+    /** 1 + the last prompted block (MaPLe's J for its published layout). */
     public int depth() {
-        return depth;
+        return lengths.length;
     }
 
     @Override
@@ -140,36 +267,55 @@ public final class MaPLe implements PromptLearner {
         return tensors.linear("proj", tensors.get("ctx"));
     }
 
-    /** The deep vision prompts of blocks 1..J−1: each coupling applied to its text prompt. */
+    /** The deep vision prompts of the prompted blocks 1..J−1, in block order: each coupling applied to its text prompt. */
     List<Tensor> visualDeepPrompts() {
         List<Tensor> out = new ArrayList<>();
-        for (int i = 0; i < depth - 1; i++) {
-            out.add(tensors.linear("compound_prompt_projections." + i, tensors.get("compound_prompts_text." + i)));
+        for (int l = 1; l < lengths.length; l++) {
+            if (lengths[l] > 0) {
+                out.add(tensors.linear(couplingName(l), tensors.get(textName(l))));
+            }
         }
         return out;
     }
 
+    /**
+     * Replaces the stream's prompt tokens in every prompted block l ≥ 1 by {@code prompts[l]} ({@code prompts[l]}
+     * null: carried on); text prompts follow SOS, vision prompts end the sequence. One per forward: it tracks how
+     * many prompt tokens the stream holds (the context's n at the start).
+     */
+    private BlockInput replacing(Tensor[] prompts, boolean text) {
+        int[] held = {nCtx};
+        return (layer, x) -> {
+            if (layer < 1 || layer >= prompts.length || prompts[layer] == null) {
+                return x;
+            }
+            int m = held[0];
+            held[0] = (int) prompts[layer].size(0);
+            return text
+                    ? Tensors.cat(List.of(x.narrow(1, 0, 1), expand(prompts[layer], x), x.narrow(1, 1 + m, x.size(1) - 1 - m)), 1)
+                    : Tensors.cat(List.of(x.narrow(1, 0, x.size(1) - m), expand(prompts[layer], x)), 1);
+        };
+    }
+
     /** Text features (C, E), before normalisation. */
     Tensor textFeatures(ClipModel clip, ClassTexts texts) {
-        List<Tensor> deep = new ArrayList<>();
-        for (int i = 0; i < depth - 1; i++) {
-            deep.add(tensors.get("compound_prompts_text." + i));
+        Tensor[] deep = new Tensor[lengths.length];
+        for (int l = 1; l < lengths.length; l++) {
+            deep[l] = lengths[l] > 0 ? tensors.get(textName(l)) : null;
         }
-        BlockInput replace = (layer, x) -> layer < 1 || layer >= depth ? x
-                : Tensors.cat(List.of(x.narrow(1, 0, 1), expand(deep.get(layer - 1), x),
-                        x.narrow(1, 1 + nCtx, x.size(1) - 1 - nCtx)), 1);
         return clip.text().encodeEmbeddings(texts.input(tensors.get("ctx")), texts.eot(), BlockAttention.PLAIN,
-                replace, true);
+                replacing(deep, true), true);
     }
 
     /** Image features (B, E), before normalisation. */
     Tensor imageFeatures(ClipModel clip, Tensor images) {
-        List<Tensor> deep = visualDeepPrompts();
+        Tensor[] deep = new Tensor[lengths.length];
+        for (int l = 1; l < lengths.length; l++) {
+            deep[l] = lengths[l] > 0 ? tensors.linear(couplingName(l), tensors.get(textName(l))) : null;
+        }
         Tensor x = clip.image().embed(images);
         x = clip.image().preNorm(Tensors.cat(List.of(x, expand(sharedContext(), x)), 1));
-        BlockInput replace = (layer, t) -> layer < 1 || layer >= depth ? t
-                : Tensors.cat(List.of(t.narrow(1, 0, t.size(1) - nCtx), expand(deep.get(layer - 1), t)), 1);
-        return clip.image().encodeTokens(x, BlockAttention.PLAIN, replace);
+        return clip.image().encodeTokens(x, BlockAttention.PLAIN, replacing(deep, false));
     }
 
     /** A prompt (n, W) repeated over the batch of {@code like} (B, L, W), in {@code like}'s dtype. */
@@ -193,7 +339,7 @@ public final class MaPLe implements PromptLearner {
 
     @Override
     public void save(Path file) throws IOException {
-        tensors.save(file, METHOD, Map.of("n_ctx", Integer.toString(nCtx), "prompt_depth", Integer.toString(depth)));
+        tensors.save(file, METHOD, Map.of("n_ctx", Integer.toString(nCtx), "prompt_depth", Integer.toString(depth())));
     }
 
     @Override

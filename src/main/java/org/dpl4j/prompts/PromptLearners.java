@@ -20,8 +20,8 @@ public final class PromptLearners {
 
     /**
      * Fresh learnable tensors for {@code method} on {@code clip}'s device; {@code config} is its
-     * layout ({@link Presets}): for MaPLe, n = its context length and J = the number of prompted
-     * vision blocks.
+     * layout ({@link Presets}): for MaPLe, its context length and per-block lengths
+     * ({@link MaPLe#lengthsOf}).
      */
     public static PromptLearner init(String method, PromptConfig config, ClipModel clip, float initStd, long seed) {
         config.checkFits(clip.config());
@@ -30,8 +30,7 @@ public final class PromptLearners {
             return CoCoOp.init(clip, seed);
         }
         if (MaPLe.METHOD.equals(m)) {
-            int depth = (int) config.image().stream().filter(n -> n > 0).count();
-            return MaPLe.init(clip, config.context(), depth, initStd, seed);
+            return MaPLe.init(clip, MaPLe.lengthsOf(config, clip.config()), initStd, seed);
         }
         return DeepPrompts.init(config, clip, initStd, seed);
     }

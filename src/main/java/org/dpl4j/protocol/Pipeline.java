@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.dpl4j.data.DataSpec;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.prompts.MaPLe;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.Presets;
 import org.dpl4j.run.RunDirectory;
@@ -30,6 +31,11 @@ import org.dpl4j.util.Progress;
  * that another scheduler (Spark) can run them, each with the same job code and run directory.
  */
 public final class Pipeline {
+    /**
+     * The baseline name of DPL on MaPLe: a search with method maple ({@code search-maple}), then MaPLe trained
+     * with its published settings on the searched layout ({@code dpl-maple}), like the dpl unit (docs/design.md §5).
+     */
+    public static final String DPL_MAPLE = "dpl-maple";
     /**
      * What to run. {@code methodTrain} holds the settings of baselines that train with their own
      * published defaults (CoCoOp, MaPLe); every other method trains with {@code train}.
@@ -70,9 +76,9 @@ public final class Pipeline {
     public enum Stage {
         /** A named baseline preset or zero-shot CLIP, trained and evaluated like DPL. */
         BASELINE,
-        /** DPL's search; its configuration is the {@link #DPL} unit's input. */
+        /** A search (method dpl or maple); its configuration is the matching {@link #DPL} unit's input. */
         SEARCH,
-        /** DPL's train stage on the configuration the same dataset and seed's search found. */
+        /** The train stage on the configuration the same dataset and seed's search found (dpl, or dpl-maple). */
         DPL
     }
 
@@ -84,17 +90,30 @@ public final class Pipeline {
     public record Unit(String dataset, long seed, String method, Stage stage) implements java.io.Serializable {
         /** The run directory under the pipeline's output folder. */
         public Path dir(Path out) {
-            return out.resolve(dataset).resolve("seed" + seed).resolve(stage == Stage.SEARCH ? "search" : method);
+            return out.resolve(dataset).resolve("seed" + seed).resolve(folder());
+        }
+
+        /** {@code search} (DPL's), {@code search-maple}, or the method. */
+        private String folder() {
+            if (stage != Stage.SEARCH) {
+                return method;
+            }
+            return "dpl".equals(method) ? "search" : "search-" + method;
         }
 
         /** The search whose configuration a {@link Stage#DPL} unit trains. */
         public Unit searchOf() {
-            return new Unit(dataset, seed, "dpl", Stage.SEARCH);
+            return new Unit(dataset, seed, DPL_MAPLE.equals(method) ? MaPLe.METHOD : "dpl", Stage.SEARCH);
+        }
+
+        /** The method whose prompts a train unit learns: MaPLe for dpl-maple, else the unit's own. */
+        public String learner() {
+            return stage == Stage.DPL && DPL_MAPLE.equals(method) ? MaPLe.METHOD : method;
         }
 
         @Override
         public String toString() {
-            return dataset + "/seed" + seed + "/" + (stage == Stage.SEARCH ? "search" : method);
+            return dataset + "/seed" + seed + "/" + folder();
         }
     }
 
@@ -104,10 +123,16 @@ public final class Pipeline {
         for (String dataset : plan.datasets()) {
             for (long seed : plan.seeds()) {
                 for (String b : new java.util.LinkedHashSet<>(plan.baselines())) { // a name given twice runs once
-                    units.add(new Unit(dataset, seed, b, Stage.BASELINE));
+                    if (!DPL_MAPLE.equals(b)) {
+                        units.add(new Unit(dataset, seed, b, Stage.BASELINE));
+                    }
                 }
                 units.add(new Unit(dataset, seed, "dpl", Stage.SEARCH));
                 units.add(new Unit(dataset, seed, "dpl", Stage.DPL));
+                if (plan.baselines().contains(DPL_MAPLE)) {
+                    units.add(new Unit(dataset, seed, MaPLe.METHOD, Stage.SEARCH));
+                    units.add(new Unit(dataset, seed, DPL_MAPLE, Stage.DPL));
+                }
             }
         }
         return units;
@@ -125,7 +150,9 @@ public final class Pipeline {
     public Map<String, PromptConfig> baselines(Plan plan) {
         Map<String, PromptConfig> baselines = new LinkedHashMap<>();
         for (String b : plan.baselines()) {
-            baselines.put(b, Presets.resolve(b, clip.config()));
+            if (!DPL_MAPLE.equals(b)) { // searched, not a preset
+                baselines.put(b, Presets.resolve(b, clip.config()));
+            }
         }
         return baselines;
     }
@@ -135,13 +162,13 @@ public final class Pipeline {
         Map<String, PromptConfig> baselines = baselines(plan);
         out.create();
         ResultsTable table = new ResultsTable();
-        PromptConfig searched = null;
+        Map<Unit, PromptConfig> searched = new LinkedHashMap<>();
         for (Unit u : units(plan)) {
             switch (u.stage()) {
                 case BASELINE -> table.add(train(plan, u, baselines.get(u.method()), out.dir(), command));
-                case SEARCH -> searched = search(plan, u, out.dir(), command);
+                case SEARCH -> searched.put(u, search(plan, u, out.dir(), command));
                 case DPL -> {
-                    table.add(train(plan, u, searched, out.dir(), command));
+                    table.add(train(plan, u, searched.get(u.searchOf()), out.dir(), command));
                     table.write(out);
                 }
             }
@@ -154,7 +181,7 @@ public final class Pipeline {
     public PromptConfig search(Plan plan, Unit u, Path out, String command) throws IOException {
         Path dir = u.dir(out);
         return locked(dir, () -> new SearchJob(clip, modelPath, progress, log)
-                .run(spec(plan, u), plan.search().withSeed(u.seed()), new RunDirectory(dir), command));
+                .run(spec(plan, u), plan.search().withSeed(u.seed()), u.method(), new RunDirectory(dir), command));
     }
 
     /**
@@ -165,7 +192,7 @@ public final class Pipeline {
             throws IOException {
         Path dir = u.dir(out);
         TestMetrics m = locked(dir, () -> new TrainJob(clip, modelPath, progress, log)
-                .run(u.method(), spec(plan, u), cfg, plan.train(u.method()).withSeed(u.seed()), new RunDirectory(dir), command));
+                .run(u.learner(), spec(plan, u), cfg, plan.train(u.learner()).withSeed(u.seed()), new RunDirectory(dir), command));
         return new ResultsTable.Row(u.dataset(), u.method(), u.seed(), m.test().top1());
     }
 

@@ -11,8 +11,6 @@ import org.dpl4j.data.Batch;
 import org.dpl4j.data.BatchLoader;
 import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.SampleTransforms;
-import org.dpl4j.model.BlockAttention;
-import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.PromptConfig;
@@ -39,10 +37,18 @@ public final class BilevelSearch {
     private final SearchSettings s;
     private final Progress.Factory progress;
     private final Consumer<String> log;
+    private final String method;
 
+    /** DPL's search ({@link Supernet}). */
     public BilevelSearch(ClipModel clip, SearchSettings settings, Progress.Factory progress, Consumer<String> log) {
+        this(clip, settings, Supernet.METHOD, progress, log);
+    }
+
+    /** The search of {@code method}'s layout ({@link SearchSpaces}). */
+    public BilevelSearch(ClipModel clip, SearchSettings settings, String method, Progress.Factory progress, Consumer<String> log) {
         this.clip = clip;
         this.s = settings;
+        this.method = SearchSpaces.check(method);
         this.progress = progress;
         this.log = log;
     }
@@ -53,7 +59,7 @@ public final class BilevelSearch {
         }
         int res = clip.config().imageResolution();
         try (Scope scope = Scope.open();
-                Supernet net = Supernet.init(clip, s.candidates(), s.seed());
+                SearchSpace net = SearchSpaces.init(method, clip, s.candidates(), s.seed());
                 Adam adam = new Adam(s.alphaBeta1(), s.alphaBeta2(), 1e-8f, 0f, false);
                 Sgd sgd = new Sgd(s.momentum(), s.weightDecay());
                 BatchLoader train = BatchLoader.builder(data.train(), SampleTransforms.train(res)).batchSize(s.batchSize())
@@ -64,7 +70,7 @@ public final class BilevelSearch {
             if (train.batchesPerEpoch() == 0) {
                 throw new IllegalArgumentException("train split has " + data.train().size() + " images, fewer than one batch");
             }
-            ClassTexts texts = ClassTexts.build(clip, data.classNames(), List.of(s.template()));
+            ClassTexts texts = net.texts(clip, data.classNames(), s.template());
             Map<String, Tensor> params = new LinkedHashMap<>(net.alphaParameters());
             params.putAll(net.promptParameters());
             EpochLoop.EpochLog<SearchEpochMetrics> history = new EpochLoop.EpochLog<>(RunDirectory.METRICS_LOG,
@@ -79,7 +85,7 @@ public final class BilevelSearch {
                             extra -> valStream.skip(Long.parseLong(extra.getOrDefault("valBatches", "0"))));
             int start = loop.resume();
             if (start == 0) {
-                snapshots.add(AlphaSnapshot.of(0, net));
+                snapshots.add(net.snapshot(0));
                 loop.writeLogs();
             }
             EpochLoop.Outcome outcome = loop.run(start, train.batchesPerEpoch(),
@@ -90,7 +96,7 @@ public final class BilevelSearch {
                         + outcome.stopReason());
             }
             PromptConfig config = net.derive();
-            SearchResult result = SearchResult.of(AlphaSnapshot.of(outcome.epochsDone(), net), config, s.dominantMargin(),
+            SearchResult result = SearchResult.of(net.snapshot(outcome.epochsDone()), config, s.dominantMargin(),
                     outcome);
             config.write(run.file(RunDirectory.PROMPT_CONFIG));
             run.writeJson("search-result.json", result);
@@ -102,7 +108,7 @@ public final class BilevelSearch {
      * One search epoch: DPL's {@link #bilevelStep} for every train batch. Adds the epoch's metrics
      * and alpha snapshot to the logs and returns the summary line.
      */
-    private String bilevelEpoch(EpochLoop.Epoch epoch, Supernet net, ClassTexts texts, BatchLoader train,
+    private String bilevelEpoch(EpochLoop.Epoch epoch, SearchSpace net, ClassTexts texts, BatchLoader train,
             ValStream valStream, Adam adam, Sgd sgd, EpochLoop.EpochLog<SearchEpochMetrics> history,
             EpochLoop.EpochLog<AlphaSnapshot> snapshots) {
         float lr = s.promptSchedule().lr(epoch.index());
@@ -131,11 +137,11 @@ public final class BilevelSearch {
         double secs = epoch.seconds();
         history.add(new SearchEpochMetrics(epoch.index() + 1, lr, trainLoss / steps, valLoss / steps,
                 100.0 * trainHits / trainSeen, 100.0 * valHits / valSeen, steps, secs));
-        AlphaSnapshot now = AlphaSnapshot.of(epoch.index() + 1, net);
+        AlphaSnapshot now = net.snapshot(epoch.index() + 1);
         snapshots.add(now);
         return String.format("search epoch %d/%d  train %.4f  val %.4f  val acc %.1f%%  %.1fs  config %s",
                 epoch.index() + 1, s.epochs(), trainLoss / steps, valLoss / steps, 100.0 * valHits / valSeen, secs,
-                now.layout());
+                net.layout(now));
     }
 
     /**
@@ -145,7 +151,7 @@ public final class BilevelSearch {
      *
      * @return the val (alpha) step's outcome, then the train (prompt) step's
      */
-    StepOutcome[] bilevelStep(Supernet net, ClassTexts texts, Batch vb, Batch tb, Adam adam, Sgd sgd, float lr) {
+    StepOutcome[] bilevelStep(SearchSpace net, ClassTexts texts, Batch vb, Batch tb, Adam adam, Sgd sgd, float lr) {
         StepOutcome v = alphaStep(net, texts, vb, adam);
         StepOutcome t = promptStep(net, texts, tb, sgd, lr);
         return new StepOutcome[] {v, t};
@@ -161,14 +167,12 @@ public final class BilevelSearch {
      * chunks: the same gradient for a fraction of the activation memory (text features computed
      * once, kept in the graph).
      */
-    StepOutcome alphaStep(Supernet net, ClassTexts texts, Batch vb, Adam adam) {
-        BlockAttention ti = net.attention(Branch.IMAGE, s.attention());
-        BlockAttention tt = net.attention(Branch.TEXT, s.attention());
+    StepOutcome alphaStep(SearchSpace net, ClassTexts texts, Batch vb, Adam adam) {
         int[] vl = vb.labels();
         int[] hits = new int[1];
-        float loss = StepRunner.chunkedStep(() -> textFeatures(texts, tt), (txt, from, to) -> {
+        float loss = StepRunner.chunkedStep(() -> net.textFeatures(clip, texts, s.attention()), (txt, from, to) -> {
             int[] part = Arrays.copyOfRange(vl, from, to);
-            Tensor logits = logits(vb, from, to, txt, ti);
+            Tensor logits = logits(net, vb, from, to, txt);
             hits[0] += Losses.correct(logits, part);
             return Losses.crossEntropy(logits, part);
         }, vl.length, AlphaChunks.size(clip.config(), vl.length), net.alphaParameters(), adam, s.alphaLr());
@@ -176,29 +180,23 @@ public final class BilevelSearch {
     }
 
     /** The lower-level step: one SGD step at rate {@code lr} on the candidate prompts from train batch {@code tb}. */
-    StepOutcome promptStep(Supernet net, ClassTexts texts, Batch tb, Sgd sgd, float lr) {
-        BlockAttention ti = net.attention(Branch.IMAGE, s.attention());
-        BlockAttention tt = net.attention(Branch.TEXT, s.attention());
+    StepOutcome promptStep(SearchSpace net, ClassTexts texts, Batch tb, Sgd sgd, float lr) {
         int[] hits = new int[1];
         float loss = StepRunner.step(() -> {
-            Tensor logits = logits(tb, 0, tb.labels().length, textFeatures(texts, tt), ti);
+            Tensor logits = logits(net, tb, 0, tb.labels().length, net.textFeatures(clip, texts, s.attention()));
             hits[0] = Losses.correct(logits, tb.labels());
             return Losses.crossEntropy(logits, tb.labels());
         }, net.promptParameters(), sgd, lr);
         return new StepOutcome(loss, hits[0]);
     }
 
-    private Tensor textFeatures(ClassTexts texts, BlockAttention tt) {
-        return clip.text().encodeEmbeddings(texts.embeddings(), texts.eot(), tt, true);
-    }
-
     /** Logits of images {@code [from, to)} of the batch against the class text features. */
-    private Tensor logits(Batch b, int from, int to, Tensor textFeatures, BlockAttention ti) {
+    private Tensor logits(SearchSpace net, Batch b, int from, int to, Tensor textFeatures) {
         int res = clip.config().imageResolution();
         int per = 3 * res * res;
         float[] pixels = from == 0 && to == b.labels().length ? b.pixels() : Arrays.copyOfRange(b.pixels(), from * per, to * per);
         Tensor images = Tensors.floats(pixels, clip.device(), to - from, 3, res, res);
-        return clip.logits(clip.image().encode(images, ti), textFeatures);
+        return clip.logits(net.imageFeatures(clip, images, s.attention()), textFeatures);
     }
 
     /** Endless val batches: pass after pass over the val split, or always the first batch. */

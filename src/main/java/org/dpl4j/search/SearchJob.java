@@ -35,13 +35,21 @@ public final class SearchJob {
         this.log = log;
     }
 
+    /** DPL's search ({@link Supernet}). */
     public PromptConfig run(DataSpec spec, SearchSettings s, RunDirectory run, String command)
             throws IOException {
+        return run(spec, s, Supernet.METHOD, run, command);
+    }
+
+    /** The search of {@code method}'s layout ({@link SearchSpaces}: dpl or maple); run.json records the method. */
+    public PromptConfig run(DataSpec spec, SearchSettings s, String method, RunDirectory run, String command)
+            throws IOException {
+        method = SearchSpaces.check(method);
         if (run.has(RunDirectory.RUN)) {
             RunIdentity.SEARCH.read(run, RunIdentity.OTHER_FOLDER); // another kind of run is never reused, finished or not
         }
         DatasetSplits data = spec.load();
-        RunInfo now = RunInfo.start("search", "dpl", spec, data, List.of("train", "val"), null, s, ModelRef.of(modelPath, clip),
+        RunInfo now = RunInfo.start("search", method, spec, data, List.of("train", "val"), null, s, ModelRef.of(modelPath, clip),
                 command);
         if (run.isComplete()) {
             RunIdentity.SEARCH.checkSame(run, now); // a finished search is reused only for the settings it ran
@@ -50,12 +58,12 @@ public final class SearchJob {
         }
         run.create();
         RunIdentity.SEARCH.recordOrCheck(run, now);
-        log.accept(String.format("search on %s (%d classes, %d train / %d val images), candidates %s, %d epochs%s, %s attention",
-                data.name(), data.numClasses(), data.train().size(), data.val().size(), s.candidates(), s.epochs(),
+        log.accept(String.format("%s search on %s (%d classes, %d train / %d val images), candidates %s, %d epochs%s, %s attention",
+                method, data.name(), data.numClasses(), data.train().size(), data.val().size(), s.candidates(), s.epochs(),
                 s.settling().enabled() ? String.format(" (stop when settled for %d, margin %s)", s.settling().patience(),
                         s.settling().margin()) : "",
                 s.attention().name().toLowerCase()));
-        SearchResult r = new BilevelSearch(clip, s, progress, log).run(data, run);
+        SearchResult r = new BilevelSearch(clip, s, method, progress, log).run(data, run);
         log.accept("searched configuration: " + r.config());
         log.accept(String.format("dominant blocks (margin >= %.2f): text %d/%d, image %d/%d", r.dominantMargin(),
                 r.textDominant(), r.textMargins().length, r.imageDominant(), r.imageMargins().length));

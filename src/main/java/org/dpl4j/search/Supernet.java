@@ -13,6 +13,7 @@ import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Scope;
@@ -25,7 +26,8 @@ import org.dpl4j.tensor.Tensors;
  * {@code softmax(alpha[branch][layer])}. Architecture weights (alphas) and prompts are kept
  * apart because the bilevel loop updates them with different data and optimisers.
  */
-public final class Supernet implements AutoCloseable {
+public final class Supernet implements SearchSpace {
+    public static final String METHOD = "dpl";
     private final List<Integer> candidates;
     private final Owned owned = new Owned();
     /** Where the alphas and prompts live (null: the CPU). */
@@ -137,6 +139,38 @@ public final class Supernet implements AutoCloseable {
         return "candidate." + b.key() + "." + layer + "." + k;
     }
 
+    @Override
+    public String method() {
+        return METHOD;
+    }
+
+    @Override
+    public ClassTexts texts(ClipModel clip, List<String> classNames, String template) {
+        return ClassTexts.build(clip, classNames, List.of(template));
+    }
+
+    @Override
+    public Tensor textFeatures(ClipModel clip, ClassTexts texts, AttentionMode mode) {
+        return clip.text().encodeEmbeddings(texts.embeddings(), texts.eot(), attention(Branch.TEXT, mode), true);
+    }
+
+    @Override
+    public Tensor imageFeatures(ClipModel clip, Tensor images, AttentionMode mode) {
+        return clip.image().encode(images, attention(Branch.IMAGE, mode));
+    }
+
+    @Override
+    public AlphaSnapshot snapshot(int epoch) {
+        return AlphaSnapshot.of(epoch, this);
+    }
+
+    /** Per branch, the argmax lengths of that branch's weights. */
+    @Override
+    public PromptConfig layout(AlphaSnapshot snapshot) {
+        return snapshot.layout();
+    }
+
+    @Override
     public List<Integer> candidates() {
         return candidates;
     }
@@ -150,6 +184,7 @@ public final class Supernet implements AutoCloseable {
     }
 
     /** Architecture parameters (updated on val batches). */
+    @Override
     public Map<String, Tensor> alphaParameters() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Branch b : Branch.values()) {
@@ -159,6 +194,7 @@ public final class Supernet implements AutoCloseable {
     }
 
     /** Candidate prompts (updated on train batches). */
+    @Override
     public Map<String, Tensor> promptParameters() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Branch b : Branch.values()) {
@@ -191,6 +227,7 @@ public final class Supernet implements AutoCloseable {
     }
 
     /** The discrete configuration: per block, the length of the argmax candidate. */
+    @Override
     public PromptConfig derive() {
         return AlphaSnapshot.of(0, this).layout();
     }

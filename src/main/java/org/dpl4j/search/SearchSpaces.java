@@ -1,0 +1,32 @@
+package org.dpl4j.search;
+
+import java.util.List;
+import java.util.Locale;
+import org.dpl4j.model.ClipModel;
+import org.dpl4j.prompts.MaPLe;
+
+/** The search spaces by method name: {@code dpl} (DPL's key/value {@link Supernet}) and {@code maple} ({@link MaPLeSupernet}). */
+public final class SearchSpaces {
+    private SearchSpaces() {}
+
+    public static List<String> methods() {
+        return List.of(Supernet.METHOD, MaPLe.METHOD);
+    }
+
+    /** The canonical (lower-case) name; fails naming the choices for an unknown one. */
+    public static String check(String method) {
+        String m = method.toLowerCase(Locale.ROOT);
+        if (!methods().contains(m)) {
+            throw new IllegalArgumentException("unknown search method '" + method + "'; choose one of " + String.join(", ", methods()));
+        }
+        return m;
+    }
+
+    /** A freshly initialised space of {@code method} on {@code clip}'s device (seeded). */
+    public static SearchSpace init(String method, ClipModel clip, List<Integer> candidates, long seed) {
+        return switch (check(method)) {
+            case MaPLe.METHOD -> MaPLeSupernet.init(clip, candidates, seed);
+            default -> Supernet.init(clip, candidates, seed);
+        };
+    }
+}
