@@ -74,7 +74,8 @@ public final class Classifier implements AutoCloseable {
 
     /** The CPU, bf16 where it has AMX-BF16 or AVX512-BF16, else fp32: what {@code dpl4j serve} uses by default. */
     public static Placement defaultPlacement() {
-        return new Placement(DeviceSpec.CPU, Precision.resolve("auto", DeviceSpec.CPU, CpuFeatures.detect()));
+        return new Placement(DeviceSpec.CPU, Precision.resolve(System.getProperty("dpl4j.precision", "auto"), DeviceSpec.CPU,
+                CpuFeatures.detect()));
     }
 
     /**

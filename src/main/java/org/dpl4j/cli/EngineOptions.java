@@ -13,7 +13,7 @@ final class EngineOptions {
             description = "cpu, cuda or cuda:N (gpu is read as cuda; needs the CUDA natives: mvn -Pgpu). Default: ${DEFAULT-VALUE}.")
     String device;
 
-    @Option(names = "--precision", defaultValue = "auto", paramLabel = "P",
+    @Option(names = "--precision", defaultValue = "${sys:dpl4j.precision:-auto}", paramLabel = "P",
             description = "fp32, bf16 or auto: the frozen CLIP weights' dtype (prompts, optimiser state, softmax and loss stay fp32);"
                     + " auto is bf16 on a CUDA device or a CPU with AMX-BF16/AVX512-BF16, else fp32. Default: ${DEFAULT-VALUE}.")
     String precision;
