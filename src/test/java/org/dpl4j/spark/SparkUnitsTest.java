@@ -79,8 +79,8 @@ class SparkUnitsTest {
         Path dir = u.dir(out);
         try (Stream<Path> s = Files.list(dir)) {
             assertThat(s.map(p -> p.getFileName().toString()).sorted().toList()).as("no lock, no temporary file left")
-                    .containsExactly(RunDirectory.CHECKPOINT, RunDirectory.FINAL, RunDirectory.METRICS_LOG,
-                            RunDirectory.PROMPT_CONFIG, RunDirectory.PROMPTS, RunDirectory.RUN);
+                    .containsExactly(RunDirectory.CHECKPOINT, RunDirectory.CLASS_FEATURES, RunDirectory.FINAL,
+                            RunDirectory.METRICS_LOG, RunDirectory.PROMPT_CONFIG, RunDirectory.PROMPTS, RunDirectory.RUN);
         }
         RunDirectory run = new RunDirectory(dir);
         assertThat(run.readLog(RunDirectory.METRICS_LOG)).hasSize(2);
