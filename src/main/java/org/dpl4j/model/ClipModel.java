@@ -72,7 +72,7 @@ public final class ClipModel implements AutoCloseable {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, Tensor> e : w.tensors().entrySet()) {
             String name = e.getKey();
-            boolean keepFp32 = name.equals("logit_scale") || name.contains("ln_") || name.startsWith("ln_");
+            boolean keepFp32 = name.equals("logit_scale") || name.contains("ln_");
             ScalarType type = keepFp32 ? ScalarType.Float : placement.precision().type();
             Tensor t = e.getValue();
             if (!Tensors.is(t, type) || !t.device().is_cpu() || !d.is_cpu()) {

@@ -50,6 +50,22 @@ public final class Scope implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Leaves this thread's scope stack but keeps everything made in the scope until {@link #release()}:
+     * for an object that outlives the call that built it and cannot name each of its tensors (a
+     * scorer closure that captures what it precomputed).
+     */
+    public Scope detach() {
+        scope.extend();
+        scope.close();
+        return this;
+    }
+
+    /** Frees what a {@link #detach() detached} scope kept. */
+    public void release() {
+        scope.deallocate();
+    }
+
     @Override
     public void close() {
         scope.close();

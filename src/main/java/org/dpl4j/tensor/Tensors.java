@@ -53,13 +53,6 @@ public final class Tensors {
         return onCpu(device) ? cpu : cpu.to(device, ScalarType.Long);
     }
 
-    /** A tensor of raw little-endian bytes of {@code type} (a safetensors payload), copied. */
-    public static Tensor fromBytes(byte[] data, ScalarType type, long... shape) {
-        try (BytePointer bp = new BytePointer(data)) {
-            return torch.from_blob(bp, shape, new TensorOptions(type)).clone();
-        }
-    }
-
     /**
      * The dtype of {@code t} as the canonical enum constant. The binding returns enum objects that
      * carry only their {@code value} (ordinal 0, no name), so {@code ==}, {@code equals} and
@@ -174,21 +167,12 @@ public final class Tensors {
         return torch.cat(new TensorVector(parts.toArray(new Tensor[0])), dim);
     }
 
-    public static Tensor stack(List<Tensor> parts, long dim) {
-        return torch.stack(new TensorVector(parts.toArray(new Tensor[0])), dim);
-    }
-
     public static List<Tensor> list(TensorVector v) {
         List<Tensor> out = new ArrayList<>((int) v.size());
         for (long i = 0; i < v.size(); i++) {
             out.add(v.get(i));
         }
         return out;
-    }
-
-    /** Splits {@code dim} into equal pieces of {@code size}. */
-    public static List<Tensor> split(Tensor t, long size, long dim) {
-        return list(t.split(size, dim));
     }
 
     private static boolean onCpu(Device d) {

@@ -1,7 +1,6 @@
 package org.dpl4j.training;
 
 import java.util.function.Supplier;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -11,6 +10,7 @@ import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptLearner;
+import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 
 /**
@@ -23,7 +23,7 @@ import org.dpl4j.tensor.Tensors;
  * so the classifier may outlive the scope it was made in (a server keeps one for its lifetime).
  */
 public final class PromptedClassifier implements ImageClassifier, AutoCloseable {
-    private final PointerScope kept;
+    private final Scope kept;
     private final PromptLearner.Scorer scorer;
     private final Device device;
     private final int resolution;
@@ -33,7 +33,7 @@ public final class PromptedClassifier implements ImageClassifier, AutoCloseable 
      *     alive as long as this classifier, since CoCoOp's scorer reads it for every batch
      */
     public PromptedClassifier(ClipModel clip, PromptLearner prompts, ClassTexts texts) {
-        this.kept = new PointerScope();
+        this.kept = Scope.open();
         this.scorer = made(kept, () -> prompts.freeze(clip, texts));
         this.device = clip.device();
         this.resolution = clip.config().imageResolution();
@@ -44,7 +44,7 @@ public final class PromptedClassifier implements ImageClassifier, AutoCloseable 
      * (C, E) as {@link DeepPrompts#textFeatures} gives them; the caller keeps its tensor.
      */
     public PromptedClassifier(ClipModel clip, BlockAttention imageAttention, Tensor features) {
-        this.kept = new PointerScope();
+        this.kept = Scope.open();
         this.scorer = made(kept, () -> PromptLearner.Scorer.fixedText(clip,
                 features.to(clip.device(), features.scalar_type()), images -> clip.image().encode(images, imageAttention)));
         this.device = clip.device();
@@ -55,13 +55,18 @@ public final class PromptedClassifier implements ImageClassifier, AutoCloseable 
      * The scorer {@code make} builds without autograd while {@code kept} is the innermost scope; then
      * leaves {@code kept}, keeping what was made in it until {@link #close()} (released at once on failure).
      */
-    private static PromptLearner.Scorer made(PointerScope kept, Supplier<PromptLearner.Scorer> make) {
+    private static PromptLearner.Scorer made(Scope kept, Supplier<PromptLearner.Scorer> make) {
+        boolean made = false;
         try (NoGradGuard g = new NoGradGuard()) {
             PromptLearner.Scorer s = make.get();
-            kept.extend();
+            made = true;
             return s;
         } finally {
-            kept.close();
+            if (made) {
+                kept.detach();
+            } else {
+                kept.close();
+            }
         }
     }
 
@@ -79,6 +84,6 @@ public final class PromptedClassifier implements ImageClassifier, AutoCloseable 
 
     @Override
     public void close() {
-        kept.deallocate();
+        kept.release();
     }
 }

@@ -1,6 +1,10 @@
 package org.dpl4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.dpl4j.cli.DemoArgs.cli;
+import static org.dpl4j.cli.DemoArgs.search;
+import static org.dpl4j.cli.DemoArgs.set;
+import static org.dpl4j.cli.DemoArgs.train;
 import static org.dpl4j.cli.EmbedCommandTest.assertOneLineError;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -50,26 +54,8 @@ class FinishedRunReuseTest {
     @TempDir
     Path tmp;
 
-    private static List<String> data(String command) {
-        return new ArrayList<>(List.of(command, "-q", "--model", model.toString(),
-                "--dataset", "oxford_pets", "--root", DEMO.toString(), "--shots", "2", "--seed", "1"));
-    }
-
-    static List<String> train(Path out, String... more) {
-        List<String> a = data("train");
-        a.addAll(List.of("--preset", "ivlp", "--epochs", "1", "--lr", "0.01", "--text-input", "default", "--workers", "1",
-                "--out", out.toString()));
-        return set(a, more);
-    }
-
-    private static List<String> search(Path out, String... more) {
-        List<String> a = data("search");
-        a.addAll(List.of("--search-epochs", "1", "--workers", "1", "--out", out.toString()));
-        return set(a, more);
-    }
-
     private static List<String> zeroShot(Path out, String... more) {
-        List<String> a = data("train");
+        List<String> a = DemoArgs.data("train");
         a.addAll(List.of("--preset", "zeroshot", "--workers", "1", "--out", out.toString()));
         return set(a, more);
     }
@@ -81,23 +67,6 @@ class FinishedRunReuseTest {
                 "--workers", "1", "--out", out.toString())), more);
     }
 
-    /** {@code args} with {@code --opt value} pairs replaced or added. */
-    private static List<String> set(List<String> args, String... options) {
-        List<String> a = new ArrayList<>(args);
-        for (int i = 0; i < options.length; i += 2) {
-            int at = a.indexOf(options[i]);
-            if (at >= 0) {
-                a.set(at + 1, options[i + 1]);
-            } else {
-                a.addAll(List.of(options[i], options[i + 1]));
-            }
-        }
-        return a;
-    }
-
-    private static Cli.Result cli(List<String> args) {
-        return Cli.run(args.toArray(new String[0]));
-    }
 
     private static Cli.Result finished(List<String> args) {
         Cli.Result r = cli(args);

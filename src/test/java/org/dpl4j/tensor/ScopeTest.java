@@ -51,4 +51,18 @@ class ScopeTest {
         }
         x.close();
     }
+
+    @Test
+    void aDetachedScopeKeepsItsTensorsThroughLaterScopesUntilReleased() {
+        Scope kept = Scope.open();
+        Tensor t = Tensors.floats(new float[] {7, 8}, 2);
+        kept.detach();
+        try (Scope later = Scope.open()) {
+            Tensor made = Tensors.floats(new float[] {1}, 1);
+            assertThat(made.isNull()).isFalse();
+        }
+        assertThat(Tensors.toFloats(t)).as("not released by the scopes opened after it").containsExactly(7f, 8f);
+        kept.release();
+        assertThat(t.isNull()).isTrue();
+    }
 }
