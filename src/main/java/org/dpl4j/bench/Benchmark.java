@@ -20,14 +20,15 @@ import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.ClipWeights;
 import org.dpl4j.model.RandomWeights;
+import org.dpl4j.model.TextEncoder;
+import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
+import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.search.AttentionMode;
 import org.dpl4j.search.Supernet;
 import org.dpl4j.tensor.CpuFeatures;
-import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Precision;
 import org.dpl4j.tensor.Scope;
@@ -35,6 +36,8 @@ import org.dpl4j.tensor.Tensors;
 import org.dpl4j.tensor.Torch;
 import org.dpl4j.training.Losses;
 import org.dpl4j.training.StepRunner;
+import org.dpl4j.training.TextChunks;
+import org.dpl4j.training.TextPass;
 import org.dpl4j.training.optim.Adam;
 import org.dpl4j.training.optim.Sgd;
 
@@ -56,7 +59,8 @@ public final class Benchmark {
             @JsonProperty("s_per_step") double secondsPerStep,
             @JsonProperty("gflop") double gflopPerStep,
             @JsonProperty("gflop_per_s") double gflopPerSecond,
-            @JsonProperty("peak_rss_gb") double peakRssGb) {}
+            @JsonProperty("peak_rss_gb") double peakRssGb,
+            @JsonProperty("text_chunk") int textChunk) {}
 
     /** Where the numbers were measured. */
     public record Machine(
@@ -111,10 +115,10 @@ public final class Benchmark {
      * {@link #run} — what {@code dpl4j bench} prints, as one JSON object with {@code --json}.
      */
     public Report report(List<Integer> classCounts, List<AttentionMode> modes, int batch, int valBatch, int valChunk,
-            List<Integer> candidates) {
+            List<Integer> candidates, Integer textChunk) {
         Machine machine = Machine.detect();
         Map<String, Double> peaks = matmulPeaks(placement);
-        List<Row> rows = run(classCounts, modes, batch, valBatch, valChunk, candidates);
+        List<Row> rows = run(classCounts, modes, batch, valBatch, valChunk, candidates, textChunk);
         return new Report(machine, loadAverage(), placement.device().toString(), peaks, rows);
     }
 
@@ -185,106 +189,135 @@ public final class Benchmark {
     }
 
     /**
+     * Per class count: a train step, the text side alone ({@link #textStep}) and a search step per
+     * attention mode.
+     *
      * @param valChunk the alpha step's val batch goes through in chunks of this many images, as
      *     in the search ({@link StepRunner#chunkedStep}); {@code valBatch} times it in one piece
+     * @param textChunk classes per text chunk ({@link TextPass}); 0: all classes in one pass; null: as
+     *     training and search size it ({@link TextChunks})
      */
     public List<Row> run(List<Integer> classCounts, List<AttentionMode> modes, int batch, int valBatch, int valChunk,
-            List<Integer> candidates) {
+            List<Integer> candidates, Integer textChunk) {
         List<Row> rows = new ArrayList<>();
         try (ClipModel clip = model(config, placement)) {
             for (int classes : classCounts) {
-                long[][] tokens = tokens(classes);
-                resetPeakRss();
-                rows.add(trainStep(clip, tokens, batch));
-                for (AttentionMode mode : modes) {
+                try (Scope s = Scope.open()) {
+                    ClassTexts texts = texts(clip, classes);
+                    int chunk = textChunk == null ? TextChunks.size(clip, texts) : textChunk == 0 ? classes : textChunk;
                     resetPeakRss();
-                    rows.add(searchStep(clip, tokens, batch, valBatch, valChunk, candidates, mode));
+                    rows.add(trainStep(clip, texts, chunk, batch));
+                    resetPeakRss();
+                    rows.add(textStep(clip, texts, chunk, batch, candidates));
+                    for (AttentionMode mode : modes) {
+                        resetPeakRss();
+                        rows.add(searchStep(clip, texts, chunk, batch, valBatch, valChunk, candidates, mode));
+                    }
                 }
             }
         }
         return rows;
     }
 
-    /**
-     * A random-weight CLIP on {@code placement}: in bf16 every matrix and embedding is bf16, the
-     * LayerNorm parameters and the logit scale fp32 (as {@link ClipModel#load} places real weights).
-     */
+    /** The benchmark's random-weight CLIP on {@code placement} ({@link RandomWeights#model(ClipConfig, long, Placement)}). */
     static ClipModel model(ClipConfig config, Placement placement) {
-        try (Scope s = Scope.open(); Owned placed = new Owned()) {
-            ClipWeights raw = new ClipWeights(config, RandomWeights.create(config, 1), null, null);
-            return ClipModel.of(ClipModel.place(raw, placement, placed));
-        }
+        return RandomWeights.model(config, 1, placement);
     }
 
-    private long[][] tokens(int classes) {
+    /** "a photo of a {class}."-length texts (SOT, 6 words, EOT: 8 positions) of {@code classes} classes. */
+    private ClassTexts texts(ClipModel clip, int classes) {
         long[][] t = new long[classes][config.contextLength()];
+        List<String> names = new ArrayList<>();
         for (int c = 0; c < classes; c++) {
             t[c][0] = 49406;
             for (int j = 1; j < 7; j++) {
                 t[c][j] = 320 + (c * 7 + j) % 40000;
             }
             t[c][7] = 49407;
+            names.add("class " + c);
         }
-        return t;
+        return new ClassTexts(names, clip.text().embed(t), TextEncoder.eotIndices(t));
     }
 
-    private Row trainStep(ClipModel clip, long[][] tokens, int batch) {
+    private Row trainStep(ClipModel clip, ClassTexts texts, int textChunk, int batch) {
         int layers = config.visionLayers();
         PromptConfig cfg = PromptConfig.uniform(2, 2, layers, config.textLayers(), layers); // the paper's train-stage setting
         try (DeepPrompts prompts = DeepPrompts.init(cfg, clip, 0.02f, 1); Sgd sgd = new Sgd(0.9f, 5e-4f)) {
-            int[] labels = labels(batch, tokens.length);
-            double s = time("train " + tokens.length + " classes", clip.device(), () -> {
+            int[] labels = labels(batch, texts.size());
+            PromptLearner.Towers towers = prompts.towers(clip);
+            TextPass text = new TextPass(texts, towers::text, textChunk);
+            double s = time("train " + texts.size() + " classes", clip.device(), () -> {
                 try (Scope scope = Scope.open()) {
                     Tensor images = images(clip, batch);
-                    StepRunner.step(() -> {
-                        Tensor img = clip.image().encode(images, prompts.attention(Branch.IMAGE));
-                        Tensor txt = clip.text().encode(tokens, prompts.attention(Branch.TEXT));
-                        return Losses.crossEntropy(clip.logits(img, txt), labels);
-                    }, prompts.parameters(), sgd, 1e-3f);
+                    StepRunner.step(text, txt -> Losses.crossEntropy(clip.logits(towers.image(images), txt), labels),
+                            prompts.parameters(), sgd, 1e-3f);
                 }
             });
-            double gflop = 2 * (FlopCount.imageForward(config, batch) + FlopCount.textForward(config, tokens.length, 8)) / 1e9;
+            double gflop = 2 * (FlopCount.imageForward(config, batch) + FlopCount.textForward(config, texts.size(), 8)) / 1e9;
             // the train stage's prompts attend through the fused path (one prompt per block, no mixing)
-            return row(clip, "train", "fused", tokens.length, batch, s, gflop);
+            return row(clip, "train", "fused", texts.size(), batch, s, gflop, textChunk);
         }
     }
 
-    private Row searchStep(ClipModel clip, long[][] tokens, int batch, int valBatch, int valChunk, List<Integer> candidates,
-            AttentionMode mode) {
+    /**
+     * The text side of a search step alone: the supernet's text features (fused attention), a loss
+     * against fixed random image features of a batch, and the gradient of its text alphas and candidate
+     * prompts; a search step runs this twice (alpha step, prompt step) next to its image side.
+     */
+    private Row textStep(ClipModel clip, ClassTexts texts, int textChunk, int batch, List<Integer> candidates) {
+        try (Scope scope = Scope.open(); Supernet net = Supernet.init(clip, candidates, 1); Sgd sgd = new Sgd(0.9f, 5e-4f)) {
+            Map<String, Tensor> params = new LinkedHashMap<>();
+            params.put(Supernet.alphaName(Branch.TEXT), net.alphas(Branch.TEXT));
+            for (int l = 0; l < config.textLayers(); l++) {
+                for (int k = 1; k < candidates.size(); k++) {
+                    params.put(Supernet.candidateName(Branch.TEXT, l, k), net.candidatePrompts(Branch.TEXT, l).get(k - 1));
+                }
+            }
+            Tensor imageFeatures = torch.randn(new long[] {batch, config.embedDim()}, Tensors.fp32(clip.device()));
+            int[] labels = labels(batch, texts.size());
+            TextPass text = new TextPass(texts, t -> net.textFeatures(clip, t, AttentionMode.FUSED), textChunk);
+            double s = time("text " + texts.size() + " classes", clip.device(), () -> StepRunner.step(text,
+                    txt -> Losses.crossEntropy(clip.logits(imageFeatures, txt), labels), params, sgd, 1e-3f));
+            return row(clip, "text", "fused", texts.size(), batch, s, 2 * FlopCount.textForward(config, texts.size(), 8) / 1e9,
+                    textChunk);
+        }
+    }
+
+    private Row searchStep(ClipModel clip, ClassTexts texts, int textChunk, int batch, int valBatch, int valChunk,
+            List<Integer> candidates, AttentionMode mode) {
         try (Supernet net = Supernet.init(clip, candidates, 1); Adam adam = new Adam(0.5f, 0.999f, 1e-8f, 0, false);
                 Sgd sgd = new Sgd(0.9f, 5e-4f)) {
             Map<String, Tensor> alphas = net.alphaParameters();
             Map<String, Tensor> prompts = net.promptParameters();
-            BlockAttention ti = net.attention(Branch.IMAGE, mode);
-            BlockAttention tt = net.attention(Branch.TEXT, mode);
-            int[] valLabels = labels(valBatch, tokens.length);
-            double s = time("search " + mode.name().toLowerCase(Locale.ROOT) + " " + tokens.length + " classes", clip.device(),
+            int[] valLabels = labels(valBatch, texts.size());
+            int[] trainLabels = labels(batch, texts.size());
+            // as BilevelSearch's alpha and prompt steps
+            TextPass text = new TextPass(texts, t -> net.textFeatures(clip, t, mode), textChunk);
+            double s = time("search " + mode.name().toLowerCase(Locale.ROOT) + " " + texts.size() + " classes", clip.device(),
                     () -> {
                         try (Scope scope = Scope.open()) {
-                            StepRunner.chunkedStep(() -> clip.text().encode(tokens, tt), (txt, from, to) -> {
-                                Tensor img = clip.image().encode(images(clip, to - from), ti);
+                            StepRunner.chunkedStep(text, (txt, from, to) -> {
+                                Tensor img = net.imageFeatures(clip, images(clip, to - from), mode);
                                 return Losses.crossEntropy(clip.logits(img, txt), Arrays.copyOfRange(valLabels, from, to));
                             }, valBatch, valChunk, alphas, adam, 3.5e-3f);
                             // the prompt step takes its own gradients: none of the alpha step's reach it
                             Tensor images = images(clip, batch);
-                            StepRunner.step(() -> {
-                                Tensor img = clip.image().encode(images, ti);
-                                Tensor txt = clip.text().encode(tokens, tt);
-                                return Losses.crossEntropy(clip.logits(img, txt), labels(batch, tokens.length));
-                            }, prompts, sgd, 3.5e-3f);
+                            StepRunner.step(text, txt -> Losses.crossEntropy(clip.logits(net.imageFeatures(clip, images, mode), txt),
+                                    trainLabels), prompts, sgd, 3.5e-3f);
                         }
                     });
             double gflop = 2 * (FlopCount.imageForward(config, batch + valBatch)
-                    + 2 * FlopCount.textForward(config, tokens.length, 8)) / 1e9;
-            return row(clip, "search", mode.name().toLowerCase(Locale.ROOT), tokens.length, batch, s, gflop);
+                    + 2 * FlopCount.textForward(config, texts.size(), 8)) / 1e9;
+            return row(clip, "search", mode.name().toLowerCase(Locale.ROOT), texts.size(), batch, s, gflop, textChunk);
         }
     }
 
     /** A row labelled with the precision and device the model really ran in. */
-    private static Row row(ClipModel clip, String stage, String attention, int classes, int batch, double s, double gflop) {
+    private static Row row(ClipModel clip, String stage, String attention, int classes, int batch, double s, double gflop,
+            int textChunk) {
         Placement p = clip.placement();
         return new Row(stage, attention, classes, batch, p.precision().label(), p.device().toString(), s, gflop, gflop / s,
-                peakRssGb());
+                peakRssGb(), textChunk);
     }
 
     /** Random fp32 images (B, 3, R, R) on the model's device. */

@@ -4,6 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.io.WeightSchema;
+import org.dpl4j.tensor.Owned;
+import org.dpl4j.tensor.Placement;
+import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
 
@@ -45,5 +48,16 @@ public final class RandomWeights {
 
     public static ClipModel model(ClipConfig cfg, long seed) {
         return ClipModel.of(new ClipWeights(cfg, create(cfg, seed), null, null));
+    }
+
+    /**
+     * A random-weight CLIP on {@code placement}: in bf16 every matrix and embedding is bf16, the
+     * LayerNorm parameters and the logit scale fp32 (as {@link ClipModel#load} places real weights).
+     */
+    public static ClipModel model(ClipConfig cfg, long seed, Placement placement) {
+        try (Scope s = Scope.open(); Owned placed = new Owned()) {
+            ClipWeights raw = new ClipWeights(cfg, create(cfg, seed), null, null);
+            return ClipModel.of(ClipModel.place(raw, placement, placed));
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.dpl4j.prompts;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
@@ -63,5 +64,35 @@ public record ClassTexts(List<String> classNames, Tensor embeddings, int[] eot) 
 
     public int size() {
         return classNames.size();
+    }
+
+    /**
+     * The classes {@code rows} (indices into this record, in the order given) as a record of their own, in
+     * the caller's scope: this record itself for all classes in order, a view for a contiguous ascending run,
+     * else a copy of those rows. Every class is encoded on its own, so a subset's features are the rows of
+     * the whole set's (the text side's class chunks, docs/design.md §6.11).
+     */
+    public ClassTexts select(int[] rows) {
+        if (rows.length == 0) {
+            throw new IllegalArgumentException("no classes selected");
+        }
+        boolean contiguous = true;
+        for (int i = 1; i < rows.length && contiguous; i++) {
+            contiguous = rows[i] == rows[0] + i;
+        }
+        if (contiguous && rows[0] == 0 && rows.length == size()) {
+            return this;
+        }
+        List<String> names = new ArrayList<>(rows.length);
+        int[] e = new int[rows.length];
+        long[] idx = new long[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            names.add(classNames.get(rows[i]));
+            e[i] = eot[rows[i]];
+            idx[i] = rows[i];
+        }
+        Tensor sub = contiguous ? embeddings.narrow(0, rows[0], rows.length)
+                : embeddings.index_select(0, Tensors.longs(idx, embeddings.device(), idx.length));
+        return new ClassTexts(List.copyOf(names), sub, e);
     }
 }

@@ -195,9 +195,23 @@ public final class DeepPrompts implements PromptLearner {
 
     @Override
     public Tensor logits(ClipModel clip, Tensor images, ClassTexts texts) {
-        Tensor img = clip.image().encode(images, attention(Branch.IMAGE));
-        Tensor txt = clip.text().encodeEmbeddings(texts.input(context), texts.eot(), attention(Branch.TEXT), true);
-        return clip.logits(img, txt);
+        Towers t = towers(clip);
+        return clip.logits(t.image(images), t.text(texts));
+    }
+
+    @Override
+    public Towers towers(ClipModel clip) {
+        return new Towers() {
+            @Override
+            public Tensor image(Tensor images) {
+                return clip.image().encode(images, attention(Branch.IMAGE));
+            }
+
+            @Override
+            public Tensor text(ClassTexts texts) {
+                return clip.text().encodeEmbeddings(texts.input(context), texts.eot(), attention(Branch.TEXT), true);
+            }
+        };
     }
 
     @Override
@@ -212,7 +226,7 @@ public final class DeepPrompts implements PromptLearner {
      */
     public Tensor textFeatures(ClipModel clip, ClassTexts texts) {
         try (NoGradGuard g = new NoGradGuard()) {
-            Tensor t = clip.text().encodeEmbeddings(texts.input(context), texts.eot(), attention(Branch.TEXT), true);
+            Tensor t = towers(clip).text(texts);
             return ClipModel.normalize(t.to(org.bytedeco.pytorch.global.torch.ScalarType.Float)).detach();
         }
     }

@@ -31,6 +31,16 @@ public interface PromptLearner extends AutoCloseable {
     Tensor logits(ClipModel clip, Tensor images, ClassTexts texts);
 
     /**
+     * The two towers apart, for a method whose class text features do not depend on the image: then
+     * {@link #logits} is {@code clip.logits(image features, text features)}, and a training step may run
+     * the classes through the text encoder in chunks ({@code training.TextPass}). Null where the text
+     * depends on the image (CoCoOp) or the method does not say.
+     */
+    default Towers towers(ClipModel clip) {
+        return null;
+    }
+
+    /**
      * A scorer for evaluation with the current values: whatever does not depend on the image
      * (the class text features, where the method allows) is computed once, in the caller's scope,
      * without autograd.
@@ -46,6 +56,15 @@ public interface PromptLearner extends AutoCloseable {
 
     @Override
     void close();
+
+    /** A method's image and text features, each recorded by autograd, in the caller's scope. */
+    interface Towers {
+        /** Image features (B, E) of images (B, 3, R, R). */
+        Tensor image(Tensor images);
+
+        /** Text features (C, E) of the classes of {@code texts}, each class encoded on its own. */
+        Tensor text(ClassTexts texts);
+    }
 
     /** Logits (B, C) of a batch of images, in the caller's scope. Callers run it under a {@code NoGradGuard}. */
     @FunctionalInterface

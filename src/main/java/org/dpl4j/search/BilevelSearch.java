@@ -20,6 +20,8 @@ import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.EpochLoop;
 import org.dpl4j.training.Losses;
 import org.dpl4j.training.StepRunner;
+import org.dpl4j.training.TextChunks;
+import org.dpl4j.training.TextPass;
 import org.dpl4j.training.optim.Adam;
 import org.dpl4j.training.optim.Sgd;
 import org.dpl4j.util.Progress;
@@ -38,6 +40,8 @@ public final class BilevelSearch {
     private final Progress.Factory progress;
     private final Consumer<String> log;
     private final String method;
+    /** Classes per text chunk, sized at the first step (0: not yet). */
+    private int textChunk;
 
     /** DPL's search ({@link Supernet}). */
     public BilevelSearch(ClipModel clip, SearchSettings settings, Progress.Factory progress, Consumer<String> log) {
@@ -163,14 +167,13 @@ public final class BilevelSearch {
     /**
      * The upper-level step: one Adam step on the alphas from val batch {@code vb}. The loss also
      * depends on the candidate prompts, but only the alphas' gradients are taken, so nothing of
-     * this step reaches the prompt step. Large models take the val batch in
-     * chunks: the same gradient for a fraction of the activation memory (text features computed
-     * once, kept in the graph).
+     * this step reaches the prompt step. Large models take the val batch in chunks, many classes
+     * the text encoder in chunks: the same gradient for a fraction of the activation memory.
      */
     StepOutcome alphaStep(SearchSpace net, ClassTexts texts, Batch vb, Adam adam) {
         int[] vl = vb.labels();
         int[] hits = new int[1];
-        float loss = StepRunner.chunkedStep(() -> net.textFeatures(clip, texts, s.attention()), (txt, from, to) -> {
+        float loss = StepRunner.chunkedStep(textPass(net, texts), (txt, from, to) -> {
             int[] part = Arrays.copyOfRange(vl, from, to);
             Tensor logits = logits(net, vb, from, to, txt);
             hits[0] += Losses.correct(logits, part);
@@ -182,12 +185,23 @@ public final class BilevelSearch {
     /** The lower-level step: one SGD step at rate {@code lr} on the candidate prompts from train batch {@code tb}. */
     StepOutcome promptStep(SearchSpace net, ClassTexts texts, Batch tb, Sgd sgd, float lr) {
         int[] hits = new int[1];
-        float loss = StepRunner.step(() -> {
-            Tensor logits = logits(net, tb, 0, tb.labels().length, net.textFeatures(clip, texts, s.attention()));
+        float loss = StepRunner.step(textPass(net, texts), txt -> {
+            Tensor logits = logits(net, tb, 0, tb.labels().length, txt);
             hits[0] = Losses.correct(logits, tb.labels());
             return Losses.crossEntropy(logits, tb.labels());
         }, net.promptParameters(), sgd, lr);
         return new StepOutcome(loss, hits[0]);
+    }
+
+    /**
+     * The class text side of both steps, in chunks sized once per search ({@link TextChunks}: on a GPU
+     * from the memory free when the first step runs, so that every step sums its gradients alike).
+     */
+    private TextPass textPass(SearchSpace net, ClassTexts texts) {
+        if (textChunk == 0) {
+            textChunk = TextChunks.size(clip, texts);
+        }
+        return new TextPass(texts, t -> net.textFeatures(clip, t, s.attention()), textChunk);
     }
 
     /** Logits of images {@code [from, to)} of the batch against the class text features. */

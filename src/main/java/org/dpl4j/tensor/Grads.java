@@ -19,17 +19,22 @@ public final class Grads {
      * (never an undefined tensor).
      */
     public static List<Tensor> of(Tensor loss, List<Tensor> wrt) {
-        return of(loss, wrt, false);
+        return of(loss, new TensorVector(), wrt);
     }
 
     /**
-     * As {@link #of(Tensor, List)}; with {@code retainGraph} the graph survives for another
-     * gradient through its shared part (the chunked alpha step back-propagates the class text
-     * features once per chunk).
+     * The gradients of {@code <gradOutput, output>} (a vector-Jacobian product): d/d {@code wrt} of a loss
+     * whose gradient with respect to the non-scalar {@code output} is {@code gradOutput} (same shape and
+     * dtype). This is how a backward pass continues from a gradient computed elsewhere (the text side's
+     * class chunks, docs/design.md §6.11).
      */
-    public static List<Tensor> of(Tensor loss, List<Tensor> wrt, boolean retainGraph) {
-        TensorVector grads = torch.grad(new TensorVector(loss), new TensorVector(wrt.toArray(new Tensor[0])),
-                new TensorVector(), new BoolOptional(retainGraph), false, true);
+    public static List<Tensor> of(Tensor output, Tensor gradOutput, List<Tensor> wrt) {
+        return of(output, new TensorVector(gradOutput), wrt);
+    }
+
+    private static List<Tensor> of(Tensor output, TensorVector gradOutputs, List<Tensor> wrt) {
+        TensorVector grads = torch.grad(new TensorVector(output), new TensorVector(wrt.toArray(new Tensor[0])),
+                gradOutputs, new BoolOptional(false), false, true);
         List<Tensor> out = Tensors.list(grads);
         for (int i = 0; i < out.size(); i++) {
             if (!out.get(i).defined()) {

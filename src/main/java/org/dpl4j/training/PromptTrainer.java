@@ -3,6 +3,7 @@ package org.dpl4j.training;
 import java.io.IOException;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.Batch;
@@ -81,6 +82,9 @@ public final class PromptTrainer {
                     throw new IllegalArgumentException("train split has " + data.train().size()
                             + " images, fewer than one batch of " + settings.batchSize());
                 }
+                // where the text does not depend on the image, many classes go through the text encoder in chunks
+                PromptLearner.Towers towers = prompts.towers(clip);
+                TextPass text = towers == null ? null : new TextPass(texts, towers::text, TextChunks.size(clip, texts));
                 loop.run(start, loader.batchesPerEpoch(), epoch -> {
                     float lr = settings.schedule().lr(epoch.index());
                     double lossSum = 0;
@@ -91,8 +95,7 @@ public final class PromptTrainer {
                         while (it.hasNext()) {
                             Batch b = it.next();
                             int[] hits = new int[1];
-                            float loss = StepRunner.step(() -> {
-                                Tensor logits = prompts.logits(clip, images(b), texts);
+                            Function<Tensor, Tensor> lossOf = logits -> {
                                 hits[0] = Losses.correct(logits, b.labels());
                                 Tensor l = Losses.crossEntropy(logits, b.labels());
                                 if (teacher != null && settings.distillWeight() > 0) {
@@ -100,7 +103,11 @@ public final class PromptTrainer {
                                     l = l.add(Ops.mul(Losses.distillation(logits, tl), settings.distillWeight()));
                                 }
                                 return l;
-                            }, params, sgd, lr);
+                            };
+                            float loss = text == null
+                                    ? StepRunner.step(() -> lossOf.apply(prompts.logits(clip, images(b), texts)), params, sgd, lr)
+                                    : StepRunner.step(text, txt -> lossOf.apply(clip.logits(towers.image(images(b)), txt)),
+                                            params, sgd, lr);
                             lossSum += loss;
                             correct += hits[0];
                             seen += b.labels().length;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -62,49 +63,71 @@ public final class StepRunner {
         }
     }
 
-    /** A batch's loss, restricted to its samples {@code [from, to)}, given what all chunks share. */
+    /**
+     * A step whose loss depends on the classes only through their text features: {@code loss} maps the
+     * (C, E) features to the scalar loss. With {@code text} chunked, the classes go through the text
+     * encoder chunk by chunk (docs/design.md §6.11); with one chunk the gradients are bit-identical to
+     * {@link #step(Supplier, Map, Optimizer, float)} on the same loss.
+     *
+     * @return the loss value
+     * @throws NonFiniteLossException when the loss is NaN or infinite (parameters are left untouched)
+     */
+    public static float step(TextPass text, Function<Tensor, Tensor> loss, Map<String, Tensor> params, Optimizer optimizer,
+            float lr) {
+        return chunkedStep(text, (features, from, to) -> loss.apply(features), 1, 1, params, optimizer, lr);
+    }
+
+    /** A batch's loss, restricted to its samples {@code [from, to)}, given the class text features. */
     @FunctionalInterface
     public interface ChunkLoss {
-        /** @return the mean loss over samples {@code [from, to)} */
-        Tensor apply(Tensor shared, int from, int to);
+        /**
+         * @param features the (C, E) fp32 class text features of {@link #chunkedStep}
+         * @return the mean loss over samples {@code [from, to)}
+         */
+        Tensor apply(Tensor features, int from, int to);
     }
 
     /**
-     * One step over a batch of {@code size} samples processed in chunks of at most {@code chunk}:
-     * {@code shared} (the class text features) is computed once and kept in the graph, and each
-     * chunk's mean loss, weighted by the chunk's share of the batch, is back-propagated on its
-     * own, so only one chunk's image activations are alive at a time. The chunks' gradients are
-     * summed: that of the whole batch's mean loss (up to summation order), at the same cost: this
-     * is what keeps a 16-image alpha step at ViT-B/16 within a few GB.
+     * One step over a batch of {@code size} samples processed in chunks of at most {@code chunk}, against
+     * the class text features of {@code text}. The features are computed once ({@link TextGradients}), and
+     * each chunk's mean loss, weighted by the chunk's share of the batch, is back-propagated on its own down
+     * to the features, so only one chunk's image activations are alive at a time; the features' gradients
+     * of all chunks are summed, then carried through the text encoder once (in class chunks when
+     * {@code text} is chunked). The result is the gradient of the whole batch's mean loss up to summation
+     * order, at the cost of one pass: this is what keeps a 16-image alpha step at ViT-B/16 within a few GB.
      *
      * @return the batch's mean loss
      * @throws NonFiniteLossException when a chunk's loss is NaN or infinite (parameters are left untouched)
      */
-    public static float chunkedStep(Supplier<Tensor> shared, ChunkLoss loss, int size, int chunk, Map<String, Tensor> params,
+    public static float chunkedStep(TextPass text, ChunkLoss loss, int size, int chunk, Map<String, Tensor> params,
             Optimizer optimizer, float lr) {
         if (size < 1 || chunk < 1) {
             throw new IllegalArgumentException("batch and chunk sizes must be positive: " + size + ", " + chunk);
         }
         try (Scope scope = Scope.open()) {
             List<Tensor> wrt = new ArrayList<>(params.values());
+            TextGradients textSide = TextGradients.forward(text);
+            Tensor features = textSide.features();
+            List<Tensor> withFeatures = new ArrayList<>(wrt);
+            withFeatures.add(features);
             List<Tensor> sum = new ArrayList<>();
-            for (Tensor p : wrt) {
+            for (Tensor p : withFeatures) {
                 sum.add(torch.zeros_like(p));
             }
             float value = 0;
-            Tensor common = shared.get();
             for (int from = 0; from < size; from += chunk) {
                 int to = Math.min(size, from + chunk);
                 try (Scope cs = Scope.open()) {
-                    Tensor l = Ops.mul(loss.apply(common, from, to), (float) (to - from) / size);
+                    Tensor l = loss.apply(features, from, to);
+                    if (to - from < size) {
+                        l = Ops.mul(l, (float) (to - from) / size);
+                    }
                     float v = Tensors.item(l);
                     if (!Float.isFinite(v)) {
                         throw new NonFiniteLossException(v);
                     }
                     value += v;
-                    // the shared part's graph must survive until the last chunk's backward; each
-                    // chunk's own part dies with its scope
-                    List<Tensor> g = Grads.of(l, wrt, to < size);
+                    List<Tensor> g = Grads.of(l, withFeatures);
                     try (NoGradGuard ng = new NoGradGuard()) {
                         for (int i = 0; i < g.size(); i++) {
                             sum.get(i).add_(g.get(i));
@@ -112,7 +135,9 @@ public final class StepRunner {
                     }
                 }
             }
-            return update(params, named(params, sum), optimizer, lr, value);
+            List<Tensor> grads = sum.subList(0, wrt.size());
+            textSide.backward(sum.get(wrt.size()), wrt, grads);
+            return update(params, named(params, grads), optimizer, lr, value);
         }
     }
 

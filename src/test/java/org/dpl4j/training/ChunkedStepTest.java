@@ -15,37 +15,18 @@ import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.TextEncoder;
+import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.search.AttentionMode;
 import org.dpl4j.search.Supernet;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 import org.dpl4j.testutil.RandomClip;
-import org.dpl4j.training.optim.Optimizer;
 import org.junit.jupiter.api.Test;
 
 /** The chunked alpha step back-propagates the same gradient as one pass over the whole batch. */
 class ChunkedStepTest {
     private static final ClipConfig CFG = new ClipConfig(32, 32, 3, 64, 2, 8, 77, 1000, 64, 2, 3);
-
-    /** Records the gradients it is handed instead of updating anything. */
-    private static final class Capture implements Optimizer {
-        final List<float[]> grads = new ArrayList<>();
-
-        @Override
-        public void step(Map<String, Tensor> params, Map<String, Tensor> g, float lr) {
-            for (String k : params.keySet()) {
-                grads.add(Tensors.toFloats(g.get(k)));
-            }
-        }
-
-        @Override
-        public Map<String, Tensor> state() {
-            return Map.of();
-        }
-
-        @Override
-        public void load(Map<String, Tensor> state) {}
-    }
 
     @Test
     void chunksGiveTheWholeBatchGradientAndLoss() {
@@ -60,11 +41,12 @@ class ChunkedStepTest {
             Map<String, Tensor> params = new LinkedHashMap<>(net.alphaParameters());
             params.putAll(net.promptParameters());
 
-            Capture whole = new Capture();
+            CapturedGradients whole = new CapturedGradients();
             float wholeLoss = StepRunner.step(() -> Losses.crossEntropy(
                     clip.logits(clip.image().encode(images, ti), clip.text().encode(tokens, tt)), labels), params, whole, 0f);
-            Capture chunked = new Capture();
-            float chunkedLoss = StepRunner.chunkedStep(() -> clip.text().encode(tokens, tt), (txt, from, to) -> {
+            CapturedGradients chunked = new CapturedGradients();
+            ClassTexts texts = new ClassTexts(List.of("a", "b", "c", "d", "e"), clip.text().embed(tokens), TextEncoder.eotIndices(tokens));
+            float chunkedLoss = StepRunner.chunkedStep(TextPass.whole(texts, t -> clip.text().encodeEmbeddings(t.embeddings(), t.eot(), tt, true)), (txt, from, to) -> {
                 Tensor part = images.narrow(0, from, to - from);
                 return Losses.crossEntropy(clip.logits(clip.image().encode(part, ti), txt), Arrays.copyOfRange(labels, from, to));
             }, labels.length, 3, params, chunked, 0f); // chunks of 3, 3 and 2
@@ -97,8 +79,8 @@ class ChunkedStepTest {
     void nonFiniteChunkLossStopsBeforeAnyUpdate() {
         try (Scope root = Scope.open()) {
             Tensor w = Tensors.ones(null, 2).set_requires_grad(true);
-            Capture opt = new Capture();
-            assertThatThrownBy(() -> StepRunner.chunkedStep(() -> w.mul(Tensors.ones(null, 2)), (shared, from, to) ->
+            CapturedGradients opt = new CapturedGradients();
+            assertThatThrownBy(() -> StepRunner.chunkedStep(CapturedGradients.oneFeature(w.mul(Tensors.ones(null, 2)), 2), (shared, from, to) ->
                     from == 0 ? shared.sum() : shared.sum().mul(Tensors.scalarLike(shared, Float.NaN)), 4, 2, Map.of("w", w), opt, 1f))
                     .isInstanceOf(StepRunner.NonFiniteLossException.class);
             assertThat(opt.grads).isEmpty();

@@ -25,7 +25,7 @@ class StepRunnerTest {
     @Test
     void nonFiniteGradientInAChunkedStepSkipsTheUpdateAndIsCounted() {
         // two chunks of one "sample" each, each half of the loss: only the first one's gradient is infinite
-        assertSkippedThenRecovers((w, sgd) -> StepRunner.chunkedStep(() -> w.mul(Tensors.ones(null, 3)),
+        assertSkippedThenRecovers((w, sgd) -> StepRunner.chunkedStep(CapturedGradients.oneFeature(w.mul(Tensors.ones(null, 3)), 3),
                 (shared, from, to) -> Ops.mul(from == 0 ? shared.sqrt().sum() : shared.sum(), 0.5f),
                 2, 1, Map.of("w", w), sgd, LR));
     }

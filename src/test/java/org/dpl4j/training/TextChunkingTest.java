@@ -1,0 +1,233 @@
+package org.dpl4j.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.IntStream;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.dpl4j.model.ClipConfig;
+import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.RandomWeights;
+import org.dpl4j.model.TextEncoder;
+import org.dpl4j.prompts.ClassTexts;
+import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.prompts.PromptConfig;
+import org.dpl4j.prompts.PromptLearner;
+import org.dpl4j.search.AttentionMode;
+import org.dpl4j.search.Supernet;
+import org.dpl4j.tensor.DeviceSpec;
+import org.dpl4j.tensor.Placement;
+import org.dpl4j.tensor.Precision;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
+import org.dpl4j.testutil.RandomClip;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Class-chunked text passes (docs/design.md §6.11) against the one-pass step, on a random tiny CLIP with
+ * 7 classes of different text lengths: with one chunk the gradients (and so the updates) are bit-identical
+ * to the plain step's; in chunks of 2 and 3 (classes regrouped by length, one chunk's graph kept, the others
+ * recomputed) within float-summation tolerance: 1e-5 relative per gradient tensor in fp32, and in bf16
+ * (whose products round per chunk shape) within the fp32 tolerance too where measured, else reported.
+ * For the train step (DeepPrompts with a CoOp context and deep prompts), the search's alpha step (image
+ * chunks too) and its prompt step.
+ */
+class TextChunkingTest {
+    private static final ClipConfig CFG = new ClipConfig(32, 32, 2, 64, 2, 8, 77, 1000, 64, 2, 3);
+    private static final int CLASSES = 7;
+    private static final double FP32_REL = 1e-5;
+    private static final double BF16_REL = 1e-2;
+
+    private static ClipModel clip(Precision p) {
+        return RandomWeights.model(CFG, 1, new Placement(DeviceSpec.CPU, p));
+    }
+
+    private static ClassTexts texts(ClipModel clip) {
+        long[][] tokens = RandomClip.randomTokens(CLASSES, CFG, 3);
+        List<String> names = IntStream.range(0, CLASSES).mapToObj(i -> "class " + i).toList();
+        ClassTexts t = new ClassTexts(names, clip.text().embed(tokens), TextEncoder.eotIndices(tokens));
+        assertThat(Arrays.stream(t.eot()).distinct().count()).as("text lengths differ, so chunks are regrouped").isGreaterThan(2);
+        return t;
+    }
+
+    private static Tensor images(int n) {
+        Random r = new Random(7);
+        float[] v = new float[n * 3 * 32 * 32];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return Tensors.floats(v, n, 3, 32, 32);
+    }
+
+    private static int[] labels(int n) {
+        return IntStream.range(0, n).map(i -> (i * 3) % CLASSES).toArray();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void trainStep(Precision precision) {
+        try (Scope root = Scope.open(); ClipModel clip = clip(precision)) {
+            PromptConfig cfg = new PromptConfig(List.of(2, 0, 1), List.of(1, 2), 4);
+            try (DeepPrompts prompts = DeepPrompts.init(cfg, clip, 0.02f, 5)) {
+                ClassTexts texts = texts(clip);
+                Tensor images = images(4);
+                int[] labels = labels(4);
+                Map<String, Tensor> params = prompts.parameters();
+                PromptLearner.Towers towers = prompts.towers(clip);
+
+                CapturedGradients plain = new CapturedGradients();
+                float plainLoss = StepRunner.step(() -> Losses.crossEntropy(prompts.logits(clip, images, texts), labels), params,
+                        plain, 0f);
+                Function<Integer, CapturedGradients> chunked = chunk -> {
+                    CapturedGradients g = new CapturedGradients();
+                    float loss = StepRunner.step(new TextPass(texts, towers::text, chunk),
+                            txt -> Losses.crossEntropy(clip.logits(towers.image(images), txt), labels), params, g, 0f);
+                    if (chunk == CLASSES) {
+                        assertThat(loss).as("loss in one chunk").isEqualTo(plainLoss);
+                    } else {
+                        assertThat(loss).as("loss in chunks of %d", chunk)
+                                .isCloseTo(plainLoss, org.assertj.core.api.Assertions.within((float) (tolerance(precision) * plainLoss)));
+                    }
+                    return g;
+                };
+                compare("train " + precision.label(), plain, chunked, params, precision);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void searchAlphaStepWithImageChunks(Precision precision) {
+        try (Scope root = Scope.open(); ClipModel clip = clip(precision); Supernet net = Supernet.init(clip, List.of(0, 1, 2), 2)) {
+            ClassTexts texts = texts(clip);
+            Tensor images = images(8);
+            int[] labels = labels(8);
+            Map<String, Tensor> params = net.alphaParameters();
+            Function<Integer, CapturedGradients> step = chunk -> {
+                CapturedGradients g = new CapturedGradients();
+                StepRunner.chunkedStep(new TextPass(texts, t -> net.textFeatures(clip, t, AttentionMode.FUSED), chunk),
+                        (txt, from, to) -> Losses.crossEntropy(clip.logits(net.imageFeatures(clip, images.narrow(0, from, to - from),
+                                AttentionMode.FUSED), txt), Arrays.copyOfRange(labels, from, to)), labels.length, 3, params, g, 0f);
+                return g;
+            };
+            // the reference: the whole batch in one graph; image chunks sum in another order, so even one text chunk is
+            // compared within tolerance here, and the text chunks against that one text chunk
+            CapturedGradients plain = new CapturedGradients();
+            StepRunner.step(() -> Losses.crossEntropy(clip.logits(net.imageFeatures(clip, images, AttentionMode.FUSED),
+                    net.textFeatures(clip, texts, AttentionMode.FUSED)), labels), params, plain, 0f);
+            double oneChunk = worstRel(plain, step.apply(CLASSES), params);
+            System.out.printf("alpha step %s: image chunks vs one pass: worst gradient rel %.3e%n", precision.label(), oneChunk);
+            assertThat(oneChunk).isLessThan(tolerance(precision));
+            compare("alpha " + precision.label(), step.apply(CLASSES), step, params, precision);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void searchPromptStep(Precision precision) {
+        try (Scope root = Scope.open(); ClipModel clip = clip(precision); Supernet net = Supernet.init(clip, List.of(0, 1, 2), 2)) {
+            ClassTexts texts = texts(clip);
+            Tensor images = images(4);
+            int[] labels = labels(4);
+            Map<String, Tensor> params = net.promptParameters();
+            CapturedGradients plain = new CapturedGradients();
+            StepRunner.step(() -> Losses.crossEntropy(clip.logits(net.imageFeatures(clip, images, AttentionMode.FUSED),
+                    net.textFeatures(clip, texts, AttentionMode.FUSED)), labels), params, plain, 0f);
+            compare("prompt " + precision.label(), plain, chunk -> {
+                CapturedGradients g = new CapturedGradients();
+                StepRunner.step(new TextPass(texts, t -> net.textFeatures(clip, t, AttentionMode.FUSED), chunk),
+                        txt -> Losses.crossEntropy(clip.logits(net.imageFeatures(clip, images, AttentionMode.FUSED), txt), labels),
+                        params, g, 0f);
+                return g;
+            }, params, precision);
+        }
+    }
+
+    /** One chunk of all classes: bit for bit {@code plain}; chunks of 3 and 2: within the tolerance. */
+    private static void compare(String what, CapturedGradients plain, Function<Integer, CapturedGradients> chunked,
+            Map<String, Tensor> params, Precision precision) {
+        CapturedGradients whole = chunked.apply(CLASSES);
+        assertThat(whole.grads).hasSameSizeAs(plain.grads).hasSameSizeAs(params.keySet());
+        List<String> names = new ArrayList<>(params.keySet());
+        for (int i = 0; i < plain.grads.size(); i++) {
+            assertThat(bits(whole.grads.get(i))).as("%s: one text chunk, gradient of %s bit for bit", what, names.get(i))
+                    .containsExactly(bits(plain.grads.get(i)));
+        }
+        for (int chunk : new int[] {3, 2}) {
+            double worst = worstRel(plain, chunked.apply(chunk), params);
+            System.out.printf("%s: text chunks of %d vs one pass: worst gradient rel %.3e%n", what, chunk, worst);
+            assertThat(worst).as("%s: chunks of %d, worst relative gradient error", what, chunk).isLessThan(tolerance(precision));
+        }
+    }
+
+    private static double tolerance(Precision p) {
+        return p == Precision.FP32 ? FP32_REL : BF16_REL;
+    }
+
+    /** The worst over tensors of ||b − a|| / ||a||; every reference gradient must be nonzero. */
+    private static double worstRel(CapturedGradients a, CapturedGradients b, Map<String, Tensor> params) {
+        List<String> names = new ArrayList<>(params.keySet());
+        double worst = 0;
+        for (int i = 0; i < a.grads.size(); i++) {
+            float[] x = a.grads.get(i);
+            float[] y = b.grads.get(i);
+            double num = 0;
+            double den = 0;
+            for (int j = 0; j < x.length; j++) {
+                assertThat(x[j]).as("reference gradient of %s[%d]", names.get(i), j).isFinite();
+                num += (x[j] - y[j]) * (double) (x[j] - y[j]);
+                den += x[j] * (double) x[j];
+            }
+            assertThat(den).as("reference gradient of %s is all zero", names.get(i)).isPositive();
+            worst = Math.max(worst, Math.sqrt(num / den));
+        }
+        return worst;
+    }
+
+    private static int[] bits(float[] v) {
+        int[] out = new int[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = Float.floatToRawIntBits(v[i]);
+        }
+        return out;
+    }
+
+    @Test
+    void aSelectionsFeaturesAreItsRowsOfTheWholeSets() {
+        try (Scope root = Scope.open(); ClipModel clip = clip(Precision.FP32); Supernet net = Supernet.init(clip, List.of(0, 1, 2), 2);
+                NoGradGuard g = new NoGradGuard()) {
+            ClassTexts texts = texts(clip);
+            assertThat(texts.select(IntStream.range(0, CLASSES).toArray())).isSameAs(texts);
+            Tensor all = net.textFeatures(clip, texts, AttentionMode.FUSED);
+            int[] rows = {5, 1, 3};
+            Tensor part = net.textFeatures(clip, texts.select(rows), AttentionMode.FUSED);
+            Tensor want = all.index_select(0, Tensors.longs(new long[] {5, 1, 3}, 3));
+            float worst = Tensors.item(part.sub(want).abs().max());
+            System.out.printf("a selection's features vs the whole set's rows: worst abs %.3e%n", worst);
+            assertThat(worst).isLessThan(1e-5f);
+        }
+    }
+
+    @Test
+    void chunksFitTheBudget() {
+        try (Scope root = Scope.open(); ClipModel clip = clip(Precision.FP32)) {
+            ClassTexts texts = texts(clip);
+            int tokens = Arrays.stream(texts.eot()).max().getAsInt() + 1;
+            long perClass = TextChunks.bytesPerClass(CFG, tokens);
+            assertThat(TextChunks.size(CFG, texts, 3 * perClass)).isEqualTo(3);
+            assertThat(TextChunks.size(CFG, texts, 3 * perClass - 1)).isEqualTo(2);
+            assertThat(TextChunks.size(CFG, texts, 1)).as("at least one class").isEqualTo(1);
+            assertThat(TextChunks.size(CFG, texts, Long.MAX_VALUE)).as("at most all classes").isEqualTo(CLASSES);
+            assertThat(TextChunks.size(clip, texts)).as("the CPU budget holds this tiny model's classes").isEqualTo(CLASSES);
+        }
+    }
+}
