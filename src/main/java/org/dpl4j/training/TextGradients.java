@@ -43,17 +43,27 @@ final class TextGradients {
     static TextGradients forward(TextPass pass) {
         List<int[]> chunks = plan(pass);
         if (chunks.size() == 1) {
-            Tensor f = pass.features().apply(pass.texts());
+            Tensor f;
+            try (Scope s = Scope.open()) {
+                f = s.keep(pass.features().apply(pass.texts()));
+            }
             return new TextGradients(pass, chunks, f, leafOf(f));
         }
         int last = chunks.size() - 1;
         List<Tensor> parts = new ArrayList<>();
+        // each chunk in a scope of its own, which keeps only the features: the handles of everything else
+        // it made would otherwise hold every chunk's activations until the step ends
         try (NoGradGuard g = new NoGradGuard()) {
             for (int c = last; c > 0; c--) {
-                parts.add(Ops.fp32(pass.features().apply(pass.texts().select(chunks.get(c)))));
+                try (Scope s = Scope.open()) {
+                    parts.add(s.keep(Ops.fp32(pass.features().apply(pass.texts().select(chunks.get(c))))));
+                }
             }
         }
-        Tensor kept = pass.features().apply(pass.texts().select(chunks.get(0)));
+        Tensor kept;
+        try (Scope s = Scope.open()) {
+            kept = s.keep(pass.features().apply(pass.texts().select(chunks.get(0)))); // its graph holds what backward needs
+        }
         parts.add(Ops.fp32(kept).detach());
         // the chunks were computed in reverse plan order; put the rows back in class order
         int[] planOrder = IntStream.range(0, chunks.size()).map(i -> last - i)
@@ -79,12 +89,16 @@ final class TextGradients {
         int[] eot = pass.texts().eot();
         Integer[] byLength = IntStream.range(0, n).boxed().toArray(Integer[]::new);
         Arrays.sort(byLength, Comparator.comparingInt((Integer i) -> -eot[i]).thenComparingInt(i -> i));
+        // as few chunks as the limit allows, of sizes as equal as possible: the first pass keeps one chunk's graph
+        int count = (n + pass.chunk() - 1) / pass.chunk();
         List<int[]> out = new ArrayList<>();
-        for (int from = 0; from < n; from += pass.chunk()) {
-            int[] rows = new int[Math.min(pass.chunk(), n - from)];
+        int from = 0;
+        for (int c = 0; c < count; c++) {
+            int[] rows = new int[n / count + (c < n % count ? 1 : 0)];
             for (int i = 0; i < rows.length; i++) {
                 rows[i] = byLength[from + i];
             }
+            from += rows.length;
             Arrays.sort(rows); // ascending class order inside a chunk: a contiguous run is then a view
             out.add(rows);
         }

@@ -35,17 +35,17 @@ import org.junit.jupiter.api.Test;
 /**
  * Class-chunked text passes (docs/design.md §6.11) against the one-pass step, on a random tiny CLIP with
  * 7 classes of different text lengths: with one chunk the gradients (and so the updates) are bit-identical
- * to the plain step's; in chunks of 2 and 3 (classes regrouped by length, one chunk's graph kept, the others
- * recomputed) within float-summation tolerance: 1e-5 relative per gradient tensor in fp32, and in bf16
- * (whose products round per chunk shape) within the fp32 tolerance too where measured, else reported.
- * For the train step (DeepPrompts with a CoOp context and deep prompts), the search's alpha step (image
- * chunks too) and its prompt step.
+ * to the plain step's; in chunks of at most 3 and 2 (classes regrouped by length, one chunk's graph kept,
+ * the others recomputed) within summation tolerance: 1e-5 relative per gradient tensor in fp32 (measured
+ * ≤ 3.8e-6), 2e-2 in bf16, whose products round to bf16 per chunk shape (measured ≤ 5.9e-3, against
+ * ≈5e-2 between bf16 and fp32 themselves, Bf16GradientTest). For the train step (DeepPrompts with a CoOp
+ * context and deep prompts), the search's alpha step (image chunks too) and its prompt step.
  */
 class TextChunkingTest {
     private static final ClipConfig CFG = new ClipConfig(32, 32, 2, 64, 2, 8, 77, 1000, 64, 2, 3);
     private static final int CLASSES = 7;
     private static final double FP32_REL = 1e-5;
-    private static final double BF16_REL = 1e-2;
+    private static final double BF16_REL = 2e-2;
 
     private static ClipModel clip(Precision p) {
         return RandomWeights.model(CFG, 1, new Placement(DeviceSpec.CPU, p));
