@@ -60,7 +60,8 @@ public final class Benchmark {
             @JsonProperty("gflop") double gflopPerStep,
             @JsonProperty("gflop_per_s") double gflopPerSecond,
             @JsonProperty("peak_rss_gb") double peakRssGb,
-            @JsonProperty("text_chunk") int textChunk) {}
+            @JsonProperty("text_chunk") int textChunk,
+            @JsonProperty("text_keep") int textKeep) {}
 
     /** Where the numbers were measured. */
     public record Machine(
@@ -115,10 +116,10 @@ public final class Benchmark {
      * {@link #run} — what {@code dpl4j bench} prints, as one JSON object with {@code --json}.
      */
     public Report report(List<Integer> classCounts, List<AttentionMode> modes, int batch, int valBatch, int valChunk,
-            List<Integer> candidates, Integer textChunk) {
+            List<Integer> candidates, TextChunks.Plan textPlan) {
         Machine machine = Machine.detect();
         Map<String, Double> peaks = matmulPeaks(placement);
-        List<Row> rows = run(classCounts, modes, batch, valBatch, valChunk, candidates, textChunk);
+        List<Row> rows = run(classCounts, modes, batch, valBatch, valChunk, candidates, textPlan);
         return new Report(machine, loadAverage(), placement.device().toString(), peaks, rows);
     }
 
@@ -194,17 +195,18 @@ public final class Benchmark {
      *
      * @param valChunk the alpha step's val batch goes through in chunks of this many images, as
      *     in the search ({@link StepRunner#chunkedStep}); {@code valBatch} times it in one piece
-     * @param textChunk classes per text chunk ({@link TextPass}); 0: all classes in one pass; null: as
-     *     training and search size it ({@link TextChunks})
+     * @param textPlan classes per text pass and passes kept ({@link TextPass}); a chunk of 0: all classes in
+     *     one pass; null: as training and search plan it ({@link TextChunks})
      */
     public List<Row> run(List<Integer> classCounts, List<AttentionMode> modes, int batch, int valBatch, int valChunk,
-            List<Integer> candidates, Integer textChunk) {
+            List<Integer> candidates, TextChunks.Plan textPlan) {
         List<Row> rows = new ArrayList<>();
         try (ClipModel clip = model(config, placement)) {
             for (int classes : classCounts) {
                 try (Scope s = Scope.open()) {
                     ClassTexts texts = texts(clip, classes);
-                    int chunk = textChunk == null ? TextChunks.size(clip, texts) : textChunk == 0 ? classes : textChunk;
+                    TextChunks.Plan chunk = textPlan == null ? TextChunks.plan(clip, texts)
+                            : textPlan.chunk() == 0 ? new TextChunks.Plan(classes, 1) : textPlan;
                     resetPeakRss();
                     rows.add(trainStep(clip, texts, chunk, batch));
                     resetPeakRss();
@@ -239,7 +241,7 @@ public final class Benchmark {
         return new ClassTexts(names, clip.text().embed(t), TextEncoder.eotIndices(t));
     }
 
-    private Row trainStep(ClipModel clip, ClassTexts texts, int textChunk, int batch) {
+    private Row trainStep(ClipModel clip, ClassTexts texts, TextChunks.Plan textChunk, int batch) {
         int layers = config.visionLayers();
         PromptConfig cfg = PromptConfig.uniform(2, 2, layers, config.textLayers(), layers); // the paper's train-stage setting
         try (DeepPrompts prompts = DeepPrompts.init(cfg, clip, 0.02f, 1); Sgd sgd = new Sgd(0.9f, 5e-4f)) {
@@ -264,7 +266,7 @@ public final class Benchmark {
      * against fixed random image features of a batch, and the gradient of its text alphas and candidate
      * prompts; a search step runs this twice (alpha step, prompt step) next to its image side.
      */
-    private Row textStep(ClipModel clip, ClassTexts texts, int textChunk, int batch, List<Integer> candidates) {
+    private Row textStep(ClipModel clip, ClassTexts texts, TextChunks.Plan textChunk, int batch, List<Integer> candidates) {
         try (Scope scope = Scope.open(); Supernet net = Supernet.init(clip, candidates, 1); Sgd sgd = new Sgd(0.9f, 5e-4f)) {
             Map<String, Tensor> params = new LinkedHashMap<>();
             params.put(Supernet.alphaName(Branch.TEXT), net.alphas(Branch.TEXT));
@@ -283,7 +285,7 @@ public final class Benchmark {
         }
     }
 
-    private Row searchStep(ClipModel clip, ClassTexts texts, int textChunk, int batch, int valBatch, int valChunk,
+    private Row searchStep(ClipModel clip, ClassTexts texts, TextChunks.Plan textChunk, int batch, int valBatch, int valChunk,
             List<Integer> candidates, AttentionMode mode) {
         try (Supernet net = Supernet.init(clip, candidates, 1); Adam adam = new Adam(0.5f, 0.999f, 1e-8f, 0, false);
                 Sgd sgd = new Sgd(0.9f, 5e-4f)) {
@@ -314,10 +316,10 @@ public final class Benchmark {
 
     /** A row labelled with the precision and device the model really ran in. */
     private static Row row(ClipModel clip, String stage, String attention, int classes, int batch, double s, double gflop,
-            int textChunk) {
+            TextChunks.Plan text) {
         Placement p = clip.placement();
         return new Row(stage, attention, classes, batch, p.precision().label(), p.device().toString(), s, gflop, gflop / s,
-                peakRssGb(), textChunk);
+                peakRssGb(), Math.min(classes, text.chunk()), text.keep());
     }
 
     /** Random fp32 images (B, 3, R, R) on the model's device. */

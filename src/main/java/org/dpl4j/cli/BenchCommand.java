@@ -10,6 +10,7 @@ import org.dpl4j.model.ClipConfig;
 import org.dpl4j.run.Json;
 import org.dpl4j.search.AlphaChunks;
 import org.dpl4j.search.AttentionMode;
+import org.dpl4j.training.TextChunks;
 import org.dpl4j.tensor.Placement;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,6 +40,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--text-chunk", paramLabel = "N", description = "classes per text-encoder pass (default: as search and train "
             + "size it from the memory budget, docs/design.md §6.11; 0 = all classes in one pass)")
     Integer textChunk;
+
+    @Option(names = "--text-keep", paramLabel = "K", defaultValue = "1",
+            description = "with --text-chunk: passes whose graph the first pass keeps (default: ${DEFAULT-VALUE})")
+    int textKeep;
 
     @Option(names = "--candidates", split = ",", defaultValue = "0,1,2,3", description = "candidate lengths (default: ${DEFAULT-VALUE})")
     List<Integer> candidates;
@@ -108,11 +113,12 @@ final class BenchCommand implements Callable<Integer> {
             }
             return 0;
         }
-        if (textChunk != null && textChunk < 0) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--text-chunk must be 0 (one pass) or positive");
+        if (textChunk != null && textChunk < 0 || textKeep < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--text-chunk must be 0 (one pass) or positive, --text-keep positive");
         }
         Benchmark.Report report = b.report(classes, modes, batch, valBatch, valChunk != null ? valChunk : AlphaChunks.size(cfg, valBatch),
-                candidates, textChunk);
+                candidates, textChunk == null ? null : new TextChunks.Plan(textChunk, textKeep));
         if (json) {
             System.out.println(Json.PRETTY.writeValueAsString(report));
             return 0;
@@ -121,16 +127,16 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf("%s (%s), libtorch %s kernels, %d threads; %s%n", m.cpuModel(), String.join(" ", m.cpuFlags()),
                 m.torchCpuCapability(), m.threads(), report.device());
         report.matmulPeakGflops().forEach((p, g) -> System.out.printf("%s matmul peak (512x768x768): %.0f GFLOP/s%n", p, g));
-        System.out.printf("%-7s %-6s %7s %5s %-5s %6s %9s %9s %8s %7s %9s%n",
-                "stage", "attn", "classes", "batch", "prec", "chunk", "s/step", "GFLOP", "GFLOP/s", "%peak", "peak RSS");
+        System.out.printf("%-7s %-6s %7s %5s %-5s %9s %9s %9s %8s %7s %9s%n",
+                "stage", "attn", "classes", "batch", "prec", "chunk×kept", "s/step", "GFLOP", "GFLOP/s", "%peak", "peak RSS");
         for (Benchmark.Row r : report.rows()) {
             Double peak = report.matmulPeakGflops().get(r.precision());
-            System.out.printf("%-7s %-6s %7d %5d %-5s %6d %9.2f %9.0f %8.0f %6s %6.2f GB%n", r.stage(), r.attention(), r.classes(),
-                    r.batch(), r.precision(), r.textChunk(), r.secondsPerStep(), r.gflopPerStep(), r.gflopPerSecond(),
+            System.out.printf("%-7s %-6s %7d %5d %-5s %9s %9.2f %9.0f %8.0f %6s %6.2f GB%n", r.stage(), r.attention(), r.classes(),
+                    r.batch(), r.precision(), r.textChunk() + "×" + r.textKeep(), r.secondsPerStep(), r.gflopPerStep(), r.gflopPerSecond(),
                     peak == null ? "-" : String.format("%.0f%%", 100 * r.gflopPerSecond() / peak), r.peakRssGb());
         }
         System.out.println("%peak: of this machine's matmul peak in the row's precision; peak RSS: the process's peak while timing"
-                + " that row (weights included); chunk: classes per text-encoder pass; text: a search step's text side alone"
+                + " that row (weights included); chunk×kept: classes per text-encoder pass × passes whose graph is kept; text: a search step's text side alone"
                 + " (a search step has two)");
         return 0;
     }

@@ -40,8 +40,8 @@ public final class BilevelSearch {
     private final Progress.Factory progress;
     private final Consumer<String> log;
     private final String method;
-    /** Classes per text chunk, sized at the first step (0: not yet). */
-    private int textChunk;
+    /** How the classes go through the text encoder, planned at the first step (null: not yet). */
+    private TextChunks.Plan textPlan;
 
     /** DPL's search ({@link Supernet}). */
     public BilevelSearch(ClipModel clip, SearchSettings settings, Progress.Factory progress, Consumer<String> log) {
@@ -194,14 +194,14 @@ public final class BilevelSearch {
     }
 
     /**
-     * The class text side of both steps, in chunks sized once per search ({@link TextChunks}: on a GPU
+     * The class text side of both steps, in chunks planned once per search ({@link TextChunks}: on a GPU
      * from the memory free when the first step runs, so that every step sums its gradients alike).
      */
     private TextPass textPass(SearchSpace net, ClassTexts texts) {
-        if (textChunk == 0) {
-            textChunk = TextChunks.size(clip, texts);
+        if (textPlan == null) {
+            textPlan = TextChunks.plan(clip, texts);
         }
-        return new TextPass(texts, t -> net.textFeatures(clip, t, s.attention()), textChunk);
+        return new TextPass(texts, t -> net.textFeatures(clip, t, s.attention()), textPlan);
     }
 
     /** Logits of images {@code [from, to)} of the batch against the class text features. */

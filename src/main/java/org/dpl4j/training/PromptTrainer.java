@@ -84,7 +84,7 @@ public final class PromptTrainer {
                 }
                 // where the text does not depend on the image, many classes go through the text encoder in chunks
                 PromptLearner.Towers towers = prompts.towers(clip);
-                TextPass text = towers == null ? null : new TextPass(texts, towers::text, TextChunks.size(clip, texts));
+                TextPass text = towers == null ? null : new TextPass(texts, towers::text, TextChunks.plan(clip, texts));
                 loop.run(start, loader.batchesPerEpoch(), epoch -> {
                     float lr = settings.schedule().lr(epoch.index());
                     double lossSum = 0;

@@ -20,19 +20,20 @@ import org.dpl4j.tensor.Tensors;
  *
  * <p>With one chunk the forward keeps its graph and the backward is the same computation autograd
  * would have run in one pass over the whole step, so the gradients are bit-identical to it. With
- * several, the chunks are forward-passed without graph (the last one excepted, whose graph is kept
- * and used first), and every other chunk is forward-passed again with graph for its backward: at most
- * one chunk's activations are alive at a time, for the cost of one more forward pass.
+ * several, the first {@link TextPass#keep()} chunks keep their graphs from the forward and are
+ * back-propagated first; every other chunk is forward-passed without graph, then again with graph for
+ * its backward: at most the kept chunks' activations, or one other chunk's, are alive at a time, for
+ * the cost of one more forward pass of the chunks not kept.
  */
 final class TextGradients {
     private final TextPass pass;
-    /** Class indices of each chunk, in the order the backward takes them. */
+    /** Class indices of each chunk, in the order the backward takes them; the first {@code kept.size()} are kept. */
     private final List<int[]> chunks;
-    /** The features of {@code chunks.get(0)}, with their graph. */
-    private final Tensor kept;
+    /** The features of the kept chunks, with their graphs. */
+    private final List<Tensor> kept;
     private final Tensor leaf;
 
-    private TextGradients(TextPass pass, List<int[]> chunks, Tensor kept, Tensor leaf) {
+    private TextGradients(TextPass pass, List<int[]> chunks, List<Tensor> kept, Tensor leaf) {
         this.pass = pass;
         this.chunks = chunks;
         this.kept = kept;
@@ -42,44 +43,47 @@ final class TextGradients {
     /** Encodes every class of {@code pass} (in the caller's scope). */
     static TextGradients forward(TextPass pass) {
         List<int[]> chunks = plan(pass);
-        if (chunks.size() == 1) {
-            Tensor f;
-            try (Scope s = Scope.open()) {
-                f = s.keep(pass.features().apply(pass.texts()));
-            }
-            return new TextGradients(pass, chunks, f, leafOf(f));
-        }
-        int last = chunks.size() - 1;
+        int keep = Math.min(pass.keep(), chunks.size());
+        List<Tensor> kept = new ArrayList<>();
         List<Tensor> parts = new ArrayList<>();
-        // each chunk in a scope of its own, which keeps only the features: the handles of everything else
-        // it made would otherwise hold every chunk's activations until the step ends
-        try (NoGradGuard g = new NoGradGuard()) {
-            for (int c = last; c > 0; c--) {
-                try (Scope s = Scope.open()) {
-                    parts.add(s.keep(Ops.fp32(pass.features().apply(pass.texts().select(chunks.get(c))))));
+        // each chunk in a scope of its own that keeps only the features: the handles of everything else it
+        // made would otherwise hold every chunk's activations until the step ends (a kept chunk's graph
+        // holds what its backward needs)
+        for (int c = 0; c < chunks.size(); c++) {
+            try (Scope s = Scope.open(); NoGradGuard g = c < keep ? null : new NoGradGuard()) {
+                Tensor f = s.keep(features(pass, chunks.get(c)));
+                if (c < keep) {
+                    kept.add(f);
                 }
+                parts.add(f);
             }
         }
-        Tensor kept;
-        try (Scope s = Scope.open()) {
-            kept = s.keep(pass.features().apply(pass.texts().select(chunks.get(0)))); // its graph holds what backward needs
+        if (chunks.size() == 1) {
+            return new TextGradients(pass, chunks, kept, leafOf(parts.get(0)));
         }
-        parts.add(Ops.fp32(kept).detach());
-        // the chunks were computed in reverse plan order; put the rows back in class order
-        int[] planOrder = IntStream.range(0, chunks.size()).map(i -> last - i)
-                .flatMap(c -> Arrays.stream(chunks.get(c))).toArray();
+        List<Tensor> fp32 = new ArrayList<>();
+        for (Tensor p : parts) {
+            fp32.add(Ops.fp32(p).detach());
+        }
+        // the chunks hold the classes in plan order; put the rows back in class order
+        int[] planOrder = chunks.stream().flatMapToInt(Arrays::stream).toArray();
         long[] classRow = new long[planOrder.length];
         for (int i = 0; i < planOrder.length; i++) {
             classRow[planOrder[i]] = i;
         }
-        Tensor all = Tensors.cat(parts, 0);
+        Tensor all = Tensors.cat(fp32, 0);
         Tensor ordered = all.index_select(0, Tensors.longs(classRow, all.device(), classRow.length));
         return new TextGradients(pass, chunks, kept, ordered.detach().set_requires_grad(true));
     }
 
+    private static Tensor features(TextPass pass, int[] rows) {
+        return pass.features().apply(pass.texts().select(rows));
+    }
+
     /**
      * One chunk for all classes when they fit; else chunks of classes with similar EOT positions (the
-     * text encoder runs each chunk only up to its own last EOT, docs/design.md §6.2), the longest first.
+     * text encoder runs each chunk only up to its own last EOT, docs/design.md §6.2), the longest first,
+     * as few as the limit allows, of sizes as equal as possible.
      */
     private static List<int[]> plan(TextPass pass) {
         int n = pass.classes();
@@ -89,7 +93,6 @@ final class TextGradients {
         int[] eot = pass.texts().eot();
         Integer[] byLength = IntStream.range(0, n).boxed().toArray(Integer[]::new);
         Arrays.sort(byLength, Comparator.comparingInt((Integer i) -> -eot[i]).thenComparingInt(i -> i));
-        // as few chunks as the limit allows, of sizes as equal as possible: the first pass keeps one chunk's graph
         int count = (n + pass.chunk() - 1) / pass.chunk();
         List<int[]> out = new ArrayList<>();
         int from = 0;
@@ -127,11 +130,11 @@ final class TextGradients {
         for (int c = 0; c < chunks.size(); c++) {
             try (Scope s = Scope.open()) {
                 int[] rows = chunks.get(c);
-                Tensor f = c == 0 ? kept : pass.features().apply(pass.texts().select(rows));
+                Tensor f = c < kept.size() ? kept.get(c) : features(pass, rows);
                 Tensor g = chunks.size() == 1 ? grad
                         : grad.index_select(0, Tensors.longs(Arrays.stream(rows).asLongStream().toArray(), grad.device(),
                                 rows.length));
-                // without retain_graph the backward frees the graph's saved tensors: the kept chunk's too
+                // without retain_graph the backward frees the graph's saved tensors: a kept chunk's too
                 List<Tensor> parts = Grads.of(f, g.to(Tensors.dtype(f)), wrt);
                 try (NoGradGuard ng = new NoGradGuard()) {
                     for (int i = 0; i < parts.size(); i++) {

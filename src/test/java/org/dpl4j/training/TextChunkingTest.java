@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Class-chunked text passes (docs/design.md §6.11) against the one-pass step, on a random tiny CLIP with
  * 7 classes of different text lengths: with one chunk the gradients (and so the updates) are bit-identical
- * to the plain step's; in chunks of at most 3 and 2 (classes regrouped by length, one chunk's graph kept,
- * the others recomputed) within summation tolerance: 1e-5 relative per gradient tensor in fp32 (measured
+ * to the plain step's; in chunks of at most 3 and 2 (classes regrouped by length, one or two chunks' graphs
+ * kept, the others recomputed) within summation tolerance: 1e-5 relative per gradient tensor in fp32 (measured
  * ≤ 3.8e-6), 2e-2 in bf16, whose products round to bf16 per chunk shape (measured ≤ 5.9e-3, against
  * ≈5e-2 between bf16 and fp32 themselves, Bf16GradientTest). For the train step (DeepPrompts with a CoOp
  * context and deep prompts), the search's alpha step (image chunks too) and its prompt step.
@@ -46,6 +46,10 @@ class TextChunkingTest {
     private static final int CLASSES = 7;
     private static final double FP32_REL = 1e-5;
     private static final double BF16_REL = 2e-2;
+    private static final TextChunks.Plan WHOLE = new TextChunks.Plan(CLASSES, 1);
+    /** Chunks of 3, 2, 2 classes with one graph kept; of 2, 2, 2, 1 with one and with two kept. */
+    private static final List<TextChunks.Plan> CHUNKED = List.of(new TextChunks.Plan(3, 1), new TextChunks.Plan(2, 1),
+            new TextChunks.Plan(2, 2));
 
     private static ClipModel clip(Precision p) {
         return RandomWeights.model(CFG, 1, new Placement(DeviceSpec.CPU, p));
@@ -87,11 +91,11 @@ class TextChunkingTest {
                 CapturedGradients plain = new CapturedGradients();
                 float plainLoss = StepRunner.step(() -> Losses.crossEntropy(prompts.logits(clip, images, texts), labels), params,
                         plain, 0f);
-                Function<Integer, CapturedGradients> chunked = chunk -> {
+                Function<TextChunks.Plan, CapturedGradients> chunked = chunk -> {
                     CapturedGradients g = new CapturedGradients();
                     float loss = StepRunner.step(new TextPass(texts, towers::text, chunk),
                             txt -> Losses.crossEntropy(clip.logits(towers.image(images), txt), labels), params, g, 0f);
-                    if (chunk == CLASSES) {
+                    if (chunk.chunk() == CLASSES) {
                         assertThat(loss).as("loss in one chunk").isEqualTo(plainLoss);
                     } else {
                         assertThat(loss).as("loss in chunks of %d", chunk)
@@ -112,7 +116,7 @@ class TextChunkingTest {
             Tensor images = images(8);
             int[] labels = labels(8);
             Map<String, Tensor> params = net.alphaParameters();
-            Function<Integer, CapturedGradients> step = chunk -> {
+            Function<TextChunks.Plan, CapturedGradients> step = chunk -> {
                 CapturedGradients g = new CapturedGradients();
                 StepRunner.chunkedStep(new TextPass(texts, t -> net.textFeatures(clip, t, AttentionMode.FUSED), chunk),
                         (txt, from, to) -> Losses.crossEntropy(clip.logits(net.imageFeatures(clip, images.narrow(0, from, to - from),
@@ -124,10 +128,10 @@ class TextChunkingTest {
             CapturedGradients plain = new CapturedGradients();
             StepRunner.step(() -> Losses.crossEntropy(clip.logits(net.imageFeatures(clip, images, AttentionMode.FUSED),
                     net.textFeatures(clip, texts, AttentionMode.FUSED)), labels), params, plain, 0f);
-            double oneChunk = worstRel(plain, step.apply(CLASSES), params);
+            double oneChunk = worstRel(plain, step.apply(WHOLE), params);
             System.out.printf("alpha step %s: image chunks vs one pass: worst gradient rel %.3e%n", precision.label(), oneChunk);
             assertThat(oneChunk).isLessThan(tolerance(precision));
-            compare("alpha " + precision.label(), step.apply(CLASSES), step, params, precision);
+            compare("alpha " + precision.label(), step.apply(WHOLE), step, params, precision);
         }
     }
 
@@ -153,19 +157,20 @@ class TextChunkingTest {
     }
 
     /** One chunk of all classes: bit for bit {@code plain}; chunks of 3 and 2: within the tolerance. */
-    private static void compare(String what, CapturedGradients plain, Function<Integer, CapturedGradients> chunked,
+    private static void compare(String what, CapturedGradients plain, Function<TextChunks.Plan, CapturedGradients> chunked,
             Map<String, Tensor> params, Precision precision) {
-        CapturedGradients whole = chunked.apply(CLASSES);
+        CapturedGradients whole = chunked.apply(WHOLE);
         assertThat(whole.grads).hasSameSizeAs(plain.grads).hasSameSizeAs(params.keySet());
         List<String> names = new ArrayList<>(params.keySet());
         for (int i = 0; i < plain.grads.size(); i++) {
             assertThat(bits(whole.grads.get(i))).as("%s: one text chunk, gradient of %s bit for bit", what, names.get(i))
                     .containsExactly(bits(plain.grads.get(i)));
         }
-        for (int chunk : new int[] {3, 2}) {
-            double worst = worstRel(plain, chunked.apply(chunk), params);
-            System.out.printf("%s: text chunks of %d vs one pass: worst gradient rel %.3e%n", what, chunk, worst);
-            assertThat(worst).as("%s: chunks of %d, worst relative gradient error", what, chunk).isLessThan(tolerance(precision));
+        for (TextChunks.Plan plan : CHUNKED) {
+            double worst = worstRel(plain, chunked.apply(plan), params);
+            System.out.printf("%s: text chunks of %d, %d kept, vs one pass: worst gradient rel %.3e%n", what, plan.chunk(), plan.keep(),
+                    worst);
+            assertThat(worst).as("%s: %s, worst relative gradient error", what, plan).isLessThan(tolerance(precision));
         }
     }
 
@@ -218,16 +223,20 @@ class TextChunkingTest {
     }
 
     @Test
-    void chunksFitTheBudget() {
+    void plansFitTheBudget() {
         try (Scope root = Scope.open(); ClipModel clip = clip(Precision.FP32)) {
             ClassTexts texts = texts(clip);
             int tokens = Arrays.stream(texts.eot()).max().getAsInt() + 1;
             long perClass = TextChunks.bytesPerClass(CFG, tokens);
-            assertThat(TextChunks.size(CFG, texts, 3 * perClass)).isEqualTo(3);
-            assertThat(TextChunks.size(CFG, texts, 3 * perClass - 1)).isEqualTo(2);
-            assertThat(TextChunks.size(CFG, texts, 1)).as("at least one class").isEqualTo(1);
-            assertThat(TextChunks.size(CFG, texts, Long.MAX_VALUE)).as("at most all classes").isEqualTo(CLASSES);
-            assertThat(TextChunks.size(clip, texts)).as("the CPU budget holds this tiny model's classes").isEqualTo(CLASSES);
+            assertThat(TextChunks.plan(CFG, texts, CLASSES * perClass, perClass)).as("all classes fit: one pass")
+                    .isEqualTo(new TextChunks.Plan(CLASSES, 1));
+            assertThat(TextChunks.plan(CFG, texts, 6 * perClass, 2 * perClass)).isEqualTo(new TextChunks.Plan(2, 3));
+            assertThat(TextChunks.plan(CFG, texts, 6 * perClass - 1, 2 * perClass)).isEqualTo(new TextChunks.Plan(2, 2));
+            assertThat(TextChunks.plan(CFG, texts, 3 * perClass, 5 * perClass)).as("a pass within the budget")
+                    .isEqualTo(new TextChunks.Plan(3, 1));
+            assertThat(TextChunks.plan(CFG, texts, 1, 1)).as("at least one class, one kept").isEqualTo(new TextChunks.Plan(1, 1));
+            assertThat(TextChunks.plan(clip, texts)).as("the CPU budget holds this tiny model's classes")
+                    .isEqualTo(new TextChunks.Plan(CLASSES, 1));
         }
     }
 }
