@@ -30,12 +30,12 @@ public final class MaPLe implements PromptLearner {
     public static final int N_CTX = 2;
     public static final int DEPTH = 9;
 
-    private final LearnedTensors tensors;
+    private final ParameterStore tensors;
     private final int nCtx;
     /** Prompt length per block 0..D−1 (D = both towers' common depth): block 0 the context, 0 = carry on. */
     private final int[] lengths;
 
-    private MaPLe(LearnedTensors tensors, int[] lengths) {
+    private MaPLe(ParameterStore tensors, int[] lengths) {
         this.tensors = tensors;
         this.nCtx = lengths[0];
         int last = 0;
@@ -76,7 +76,7 @@ public final class MaPLe implements PromptLearner {
         ClipConfig c = clip.config();
         check(c, lengths);
         int nCtx = lengths[0];
-        LearnedTensors t = new LearnedTensors(clip.device());
+        ParameterStore t = new ParameterStore(clip.device());
         try {
             Random rng = new Random(seed);
             t.add("ctx", CoCoOp.contextInit(clip, nCtx), new Shape(nCtx, c.textWidth()));
@@ -85,7 +85,7 @@ public final class MaPLe implements PromptLearner {
             for (int l = 1; l < lengths.length; l++) {
                 if (lengths[l] > 0) {
                     deep.add(l);
-                    t.add(textName(l), LearnedTensors.gaussian(lengths[l] * c.textWidth(), std, rng),
+                    t.add(textName(l), ParameterStore.gaussian(lengths[l] * c.textWidth(), std, rng),
                             new Shape(lengths[l], c.textWidth()));
                 }
             }
@@ -94,10 +94,7 @@ public final class MaPLe implements PromptLearner {
                 if (i == 0) {
                     t.linear(name, c.textWidth(), c.visionWidth(), rng);
                 } else {
-                    for (String part : List.of(".weight", ".bias")) {
-                        Tensor first = t.get(couplingName(deep.get(0)) + part);
-                        t.add(name + part, Tensors.toFloats(first), Shape.of(first));
-                    }
+                    t.linearLike(name, couplingName(deep.get(0)));
                 }
             }
             return new MaPLe(t, lengths);
@@ -219,20 +216,20 @@ public final class MaPLe implements PromptLearner {
             Tensor p = source.get(textName(l));
             lengths[l] = p == null ? 0 : (int) p.size(0);
         }
-        LearnedTensors t = new LearnedTensors(clip.device());
+        ParameterStore t = new ParameterStore(clip.device());
         try {
-            t.copy(source, "ctx", new Shape(lengths[0], c.textWidth()), METHOD);
-            t.copy(source, "proj.weight", new Shape(c.visionWidth(), c.textWidth()), METHOD);
-            t.copy(source, "proj.bias", new Shape(c.visionWidth()), METHOD);
+            t.copy(source, "ctx", new Shape(lengths[0], c.textWidth()), METHOD + " prompts");
+            t.copy(source, "proj.weight", new Shape(c.visionWidth(), c.textWidth()), METHOD + " prompts");
+            t.copy(source, "proj.bias", new Shape(c.visionWidth()), METHOD + " prompts");
             for (int l = 1; l <= last; l++) {
                 if (lengths[l] > 0) {
-                    t.copy(source, textName(l), new Shape(lengths[l], c.textWidth()), METHOD);
+                    t.copy(source, textName(l), new Shape(lengths[l], c.textWidth()), METHOD + " prompts");
                 }
             }
             for (int l = 1; l <= last; l++) {
                 if (lengths[l] > 0) {
-                    t.copy(source, couplingName(l) + ".weight", new Shape(c.visionWidth(), c.textWidth()), METHOD);
-                    t.copy(source, couplingName(l) + ".bias", new Shape(c.visionWidth()), METHOD);
+                    t.copy(source, couplingName(l) + ".weight", new Shape(c.visionWidth(), c.textWidth()), METHOD + " prompts");
+                    t.copy(source, couplingName(l) + ".bias", new Shape(c.visionWidth()), METHOD + " prompts");
                 }
             }
             return new MaPLe(t, lengths);

@@ -37,7 +37,7 @@ public final class PromptLearners {
 
     /** A saved prompts file, of whichever method its metadata names (none: {@link DeepPrompts}), onto {@code clip}'s device. */
     public static PromptLearner load(Path file, ClipModel clip) throws IOException {
-        String method = Safetensors.metadata(file).getOrDefault(LearnedTensors.LEARNER, "");
+        String method = Safetensors.metadata(file).getOrDefault(ParameterStore.LEARNER, "");
         try (Scope s = Scope.open()) {
             Map<String, Tensor> tensors = Safetensors.read(file);
             if (CoCoOp.METHOD.equals(method)) {

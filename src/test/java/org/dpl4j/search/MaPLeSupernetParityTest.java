@@ -150,8 +150,8 @@ class MaPLeSupernetParityTest {
         Result r = new Result();
         try (MaPLeSupernet net = MaPLeSupernet.of(values, clip, CANDIDATES)) {
             ClassTexts texts = net.texts(clip, classNames, "ignored {}");
-            Tensor logits = clip.logits(net.imageFeatures(clip, images, AttentionMode.FUSED),
-                    net.textFeatures(clip, texts, AttentionMode.FUSED));
+            Tensor logits = clip.logits(net.imageFeatures(clip, images),
+                    net.textFeatures(clip, texts));
             Tensor loss = Losses.crossEntropy(logits, labels);
             List<String> pnames = new ArrayList<>(net.promptParameters().keySet());
             List<Tensor> grads = Grads.of(loss, new ArrayList<>(net.promptParameters().values()));
