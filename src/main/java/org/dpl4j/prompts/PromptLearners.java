@@ -15,6 +15,11 @@ import org.dpl4j.tensor.Scope;
 public final class PromptLearners {
     private PromptLearners() {}
 
+    /** Whether {@code method}'s prompts replace tokens of the residual stream ({@link StreamMethod}). */
+    public static boolean inStream(String method) {
+        return StreamMethod.named(method).isPresent();
+    }
+
     /** Whether {@code method} has a learner of its own rather than a key/value layout. */
     public static boolean ownLearner(String method) {
         return CoCoOp.METHOD.equals(method.toLowerCase(java.util.Locale.ROOT)) || StreamMethod.named(method).isPresent();

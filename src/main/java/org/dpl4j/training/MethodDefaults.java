@@ -3,6 +3,9 @@ package org.dpl4j.training;
 import java.util.Locale;
 import org.dpl4j.prompts.CoCoOp;
 import org.dpl4j.prompts.MaPLe;
+import org.dpl4j.prompts.PromptLearners;
+import org.dpl4j.prompts.ZeroShotBaseline;
+import org.dpl4j.run.RunInfo;
 
 /**
  * Default train settings per method: the baselines with a learner of their own train with their
@@ -29,6 +32,18 @@ public final class MethodDefaults {
             case "promptsrc" -> with(d, 50, 4, 0.0025f);
             default -> d;
         };
+    }
+
+    /** How {@code method}'s prompts enter CLIP, as run.json records it ({@link RunInfo#MECHANISMS}). */
+    public static String mechanism(String method) {
+        String m = method.toLowerCase(Locale.ROOT);
+        if (ZeroShotBaseline.named(m).isPresent()) {
+            return RunInfo.NONE;
+        }
+        if (CoCoOp.METHOD.equals(m)) {
+            return RunInfo.CONDITIONAL;
+        }
+        return PromptLearners.inStream(m) ? RunInfo.STREAM : RunInfo.KEY_VALUE;
     }
 
     /** Whether the method reads a fixed text input, so that {@code --text-input} does not apply to it. */
