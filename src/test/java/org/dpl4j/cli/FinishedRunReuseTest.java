@@ -334,7 +334,7 @@ class FinishedRunReuseTest {
         for (Path run : List.of(trainRun, searchRun, zeroShotRun, stage("zeroshot"), stage("search"), stage("dpl"))) {
             JsonNode info = json(run.resolve(RunDirectory.RUN));
             assertThat(info.fieldNames().next()).as(run.toString()).isEqualTo("format");
-            assertThat(info.path("format").asInt()).as(run.toString()).isEqualTo(2);
+            assertThat(info.path("format").asInt()).as(run.toString()).isEqualTo(3);
         }
     }
 
