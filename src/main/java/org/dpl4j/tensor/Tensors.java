@@ -3,6 +3,7 @@ package org.dpl4j.tensor;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.Device;
@@ -45,6 +46,14 @@ public final class Tensors {
         checkSize(data.length, shape);
         try (LongPointer lp = new LongPointer(data)) {
             return torch.from_blob(lp, shape, new TensorOptions(ScalarType.Long)).clone();
+        }
+    }
+
+    /** A float64 CPU copy of {@code data} (for values that must survive a file bit for bit, such as GPA's weights). */
+    public static Tensor doubles(double[] data, long... shape) {
+        checkSize(data.length, shape);
+        try (DoublePointer dp = new DoublePointer(data)) {
+            return torch.from_blob(dp, shape, new TensorOptions(ScalarType.Double)).clone();
         }
     }
 
@@ -108,6 +117,16 @@ public final class Tensors {
         float[] out = new float[(int) c.numel()];
         if (out.length > 0) {
             new FloatPointer(c.data_ptr_float()).capacity(out.length).get(out);
+        }
+        return out;
+    }
+
+    /** Every element as float64, row-major (copied to the CPU when needed). */
+    public static double[] toDoubles(Tensor t) {
+        Tensor c = cpuContiguous(t, ScalarType.Double);
+        double[] out = new double[(int) c.numel()];
+        if (out.length > 0) {
+            new DoublePointer(c.data_ptr_double()).capacity(out.length).get(out);
         }
         return out;
     }

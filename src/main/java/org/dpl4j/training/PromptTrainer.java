@@ -3,13 +3,11 @@ package org.dpl4j.training;
 import java.io.IOException;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.Batch;
 import org.dpl4j.data.BatchLoader;
 import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.SampleTransforms;
-import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.Ops;
 import org.dpl4j.prompts.ClassTexts;
@@ -126,9 +124,6 @@ public final class PromptTrainer {
 
     /** The frozen zero-shot CLIP's logits, a constant for autograd. */
     static Tensor teacherLogits(ClipModel clip, Tensor images, Tensor teacherTextT) {
-        try (NoGradGuard g = new NoGradGuard()) {
-            Tensor f = Ops.fp32(clip.image().encode(images, BlockAttention.PLAIN));
-            return Ops.mul(ClipModel.normalize(f).matmul(teacherTextT), clip.scale());
-        }
+        return FrozenBranch.zeroShotLogits(clip, FrozenBranch.zeroShotImage(clip, images), teacherTextT);
     }
 }
