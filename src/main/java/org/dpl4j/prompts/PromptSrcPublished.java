@@ -54,7 +54,7 @@ public record PromptSrcPublished(String config, Protocol protocol, int epochs, f
      */
     public static PromptSrcPublished of(Protocol protocol, String dataset) {
         return switch (protocol) {
-            case FEW_SHOT -> GPA_45_5_DATASETS.contains(dataset)
+            case FEW_SHOT -> dataset != null && GPA_45_5_DATASETS.contains(dataset)
                     ? config("vit_b16_c2_ep50_batch4_4+4ctx_few_shot.yaml (GPA_MEAN 45, GPA_STD 5: the commented alternative)",
                             protocol, 50, 9, 45, 5)
                     : config("vit_b16_c2_ep50_batch4_4+4ctx_few_shot.yaml", protocol, 50, 9, 30, 30);
