@@ -21,10 +21,12 @@ import org.dpl4j.util.Progress;
  * The one resumable epoch loop of the train and search stages (docs/design.md §6). It owns what
  * both stages must do identically for a killed run to end exactly like an uninterrupted one:
  * <ul>
- *   <li>resume: parameters and optimiser state from the checkpoint, every epoch log cut back to it;
- *   <li>each epoch: the caller's steps under a progress bar, then the logs, then the checkpoint,
- *       which is the commit point (resume drops log lines past it, so a kill between the writes
- *       can neither lose nor duplicate an epoch);
+ *   <li>resume: parameters, optimiser state and every registered {@link EpochState} from the
+ *       checkpoint, every epoch log cut back to it;
+ *   <li>each epoch: the caller's steps under a progress bar, then the registered {@link EpochState}s'
+ *       epoch end (GPA's running sum), then the logs, then the checkpoint, which is the commit point
+ *       (resume drops log lines past it, so a kill between the writes can neither lose nor duplicate
+ *       an epoch);
  *   <li>an optional stopping rule, asked after every committed epoch and once right after a
  *       resume, so a run killed after its stopping epoch stops at the same place.
  * </ul>
