@@ -44,6 +44,13 @@ public final class GaussianPromptAggregation implements EpochLoop.EpochState, Au
         this.weights = weights(epochs, mean, std);
     }
 
+    /** The Gaussian over epochs of a run's GPA: μ ({@code GPA_MEAN}) and σ ({@code GPA_STD}), epochs counted from 1. */
+    public record Schedule(double mean, double std) {
+        public Schedule {
+            weights(1, mean, std); // the same checks as the weights themselves
+        }
+    }
+
     /**
      * The weights w_1 … w_E (entry e−1 is epoch e's): the normal density
      * {@code g(e) = 1/(σ√(2π)) · exp(−½((e − μ)/σ)²)} at e = 1 … E, in float64, divided by their sum

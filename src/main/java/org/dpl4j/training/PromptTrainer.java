@@ -22,19 +22,36 @@ import org.dpl4j.util.Progress;
 /**
  * DPL's train stage: fresh prompts of exactly the configured lengths, trained with SGD on the
  * few-shot train split (train augmentation), checkpointed at every epoch end so a killed run
- * resumes where it stopped and ends with the same numbers as an uninterrupted one.
+ * resumes where it stopped and ends with the same numbers as an uninterrupted one. With
+ * {@link #withGpa} the prompts it leaves are PromptSRC's Gaussian aggregate over the epochs
+ * ({@link GaussianPromptAggregation}), whose running sum the checkpoints carry.
  */
 public final class PromptTrainer {
     private final ClipModel clip;
     private final TrainSettings settings;
     private final Progress.Factory progress;
     private final Consumer<String> log;
+    private final GaussianPromptAggregation.Schedule gpa;
 
     public PromptTrainer(ClipModel clip, TrainSettings settings, Progress.Factory progress, Consumer<String> log) {
+        this(clip, settings, progress, log, null);
+    }
+
+    private PromptTrainer(ClipModel clip, TrainSettings settings, Progress.Factory progress, Consumer<String> log,
+            GaussianPromptAggregation.Schedule gpa) {
         this.clip = clip;
         this.settings = settings;
         this.progress = progress;
         this.log = log;
+        this.gpa = gpa;
+    }
+
+    /**
+     * This trainer, leaving the GPA aggregate of the prompts over all {@code settings.epochs()} epochs
+     * instead of the last epoch's prompts (PromptSRC); the checkpoints carry the running sum.
+     */
+    public PromptTrainer withGpa(GaussianPromptAggregation.Schedule schedule) {
+        return new PromptTrainer(clip, settings, progress, log, schedule);
     }
 
     /**
@@ -62,11 +79,16 @@ public final class PromptTrainer {
     public void train(PromptLearner prompts, DatasetSplits data, ClassTexts texts, Tensor teacher, RunDirectory run)
             throws IOException {
         Map<String, Tensor> params = prompts.parameters();
-        try (Sgd sgd = new Sgd(settings.momentum(), settings.weightDecay())) {
+        try (Sgd sgd = new Sgd(settings.momentum(), settings.weightDecay());
+                GaussianPromptAggregation aggregate = gpa == null || params.isEmpty() ? null
+                        : new GaussianPromptAggregation(params, settings.epochs(), gpa.mean(), gpa.std())) {
             EpochLoop.EpochLog<EpochMetrics> history = new EpochLoop.EpochLog<>(RunDirectory.METRICS_LOG, EpochMetrics.class,
                     EpochMetrics::epoch);
             EpochLoop loop = new EpochLoop("train", settings.epochs(), run, progress, log)
                     .parameters(params, "prompts").optimizer("sgd", sgd).log(history);
+            if (aggregate != null) {
+                loop.state("gpa", aggregate);
+            }
             int start = loop.resume();
             if (params.isEmpty()) {
                 log.accept("no prompts to train (all lengths 0): CLIP on the frozen text input as it is");
@@ -113,6 +135,11 @@ public final class PromptTrainer {
                     return String.format("epoch %d/%d  lr %.2e  loss %.4f  train acc %.1f%%  %.1fs",
                             epoch.index() + 1, settings.epochs(), lr, em.loss(), em.trainAcc(), secs);
                 }, EpochLoop.StopRule.NEVER);
+            }
+            if (aggregate != null) {
+                aggregate.applyTo(params);
+                log.accept(String.format("GPA: prompts aggregated over %d epochs (mean %s, std %s)", settings.epochs(),
+                        gpa.mean(), gpa.std()));
             }
         }
     }

@@ -12,7 +12,16 @@ import java.util.Random;
 import java.util.function.Consumer;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.dpl4j.data.BadSamplePolicy;
+import org.dpl4j.data.DatasetSplits;
+import org.dpl4j.data.Datasets;
+import org.dpl4j.data.FewShot;
+import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.io.Safetensors;
+import org.dpl4j.prompts.ClassTexts;
+import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.prompts.PromptConfig;
+import org.dpl4j.prompts.Templates;
 import org.dpl4j.prompts.PromptSrcPublished;
 import org.dpl4j.prompts.PromptSrcPublished.Protocol;
 import org.dpl4j.run.RunDirectory;
@@ -21,6 +30,7 @@ import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 import org.dpl4j.testutil.Golden;
 import org.dpl4j.testutil.RunFiles;
+import org.dpl4j.testutil.Shared;
 import org.dpl4j.util.Progress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +42,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * ({@code gpa_weights.*} of golden/promptsrc.safetensors, within 1e-12, for the three published
  * configs); one aggregation step adds {@code w_e θ_e} to the running sum (checked against the sum
  * computed here in doubles); and a run stopped after 2 of 3 epochs and resumed from its checkpoint
- * ends with the same aggregate, bit for bit, as an uninterrupted one.
+ * ends with the same aggregate, bit for bit, as an uninterrupted one, both through the bare epoch
+ * loop and through {@link PromptTrainer#withGpa} on the golden tiny CLIP and one shot of DTD.
  */
 class GaussianPromptAggregationTest {
     @TempDir
@@ -155,6 +166,44 @@ class GaussianPromptAggregationTest {
                 assertThatThrownBy(() -> new EpochLoop("train", 3, run, Progress.NONE, x -> {}).parameters(q, "prompts")
                         .state("gpa", other).resume())
                         .hasMessageContaining("made with other weights");
+            }
+        }
+    }
+
+    @Test
+    void aKilledTrainRunWithGpaResumesToTheSameAggregatedPrompts() throws Exception {
+        DatasetSplits data = FewShot.sample(Datasets.load("dtd", Shared.require("datasets")), 1, 1);
+        PromptConfig cfg = new PromptConfig(List.of(2, 2, 2), List.of(2, 2, 2));
+        TrainSettings settings = new TrainSettings(3, 4, 0.02f, 0.9f, 5e-4f, 0, 1e-5f, 0.02f, "default", 0f, 1, 2, 32,
+                BadSamplePolicy.FAIL);
+        GaussianPromptAggregation.Schedule schedule = new GaussianPromptAggregation.Schedule(2, 1);
+        try (Scope s = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+            ClassTexts texts = ClassTexts.build(clip, data.classNames(), List.of(Templates.DEFAULT));
+            RunDirectory straight = new RunDirectory(tmp.resolve("straight"));
+            straight.create();
+            List<String> log = new ArrayList<>();
+            try (DeepPrompts full = new PromptTrainer(clip, settings, Progress.NONE, log::add).withGpa(schedule)
+                    .train(data, cfg, texts, null, straight)) {
+                assertThat(log).last().asString().startsWith("GPA: prompts aggregated over 3 epochs");
+                Map<String, Tensor> ck = Safetensors.read(straight.file(RunDirectory.CHECKPOINT));
+                for (Map.Entry<String, Tensor> p : full.parameters().entrySet()) {
+                    // the prompts left are the aggregate, not the last epoch's
+                    RunFiles.assertSameTensors(Map.of(p.getKey(), ck.get("state.gpa.sum." + p.getKey())),
+                            Map.of(p.getKey(), p.getValue()), "the prompts left by GPA");
+                    assertThat(Golden.maxAbsDiff(p.getValue(), ck.get("param." + p.getKey()))).as(p.getKey()).isGreaterThan(0f);
+                }
+
+                RunDirectory killed = new RunDirectory(tmp.resolve("killed"));
+                killed.create();
+                TrainAndSearchTest.InterruptAfter.epochs(2, () -> new PromptTrainer(clip, settings, Progress.NONE,
+                        TrainAndSearchTest.InterruptAfter.logger(2)).withGpa(schedule).train(data, cfg, texts, null, killed).close());
+                List<String> resumedLog = new ArrayList<>();
+                try (DeepPrompts resumed = new PromptTrainer(clip, settings, Progress.NONE, resumedLog::add).withGpa(schedule)
+                        .train(data, cfg, texts, null, killed)) {
+                    assertThat(resumedLog).anyMatch(l -> l.startsWith("resuming train after epoch 2 "));
+                    RunFiles.assertSameTensors(full.parameters(), resumed.parameters(), "the resumed run's aggregated prompts");
+                }
+                RunFiles.assertSameTensors(straight.file(RunDirectory.CHECKPOINT), killed.file(RunDirectory.CHECKPOINT));
             }
         }
     }
