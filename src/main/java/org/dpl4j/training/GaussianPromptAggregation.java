@@ -6,8 +6,6 @@ import java.util.Map;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.global.torch;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
@@ -26,7 +24,6 @@ import org.dpl4j.tensor.Tensors;
  * sum is in each entry's dtype; the weight is rounded to that dtype by the product, as torch does.
  */
 public final class GaussianPromptAggregation implements EpochLoop.EpochState, AutoCloseable {
-    private static final Device CPU = new Device(torch.DeviceType.CPU);
     private final Map<String, Tensor> prompts;
     private final double[] weights;
     private Owned owned = new Owned();
@@ -148,12 +145,12 @@ public final class GaussianPromptAggregation implements EpochLoop.EpochState, Au
         }
     }
 
-    /** Tensors {@code sum.<name>} (the prompts' dtype), {@code epochs} (I64, 1) and {@code weights} (F64, E), CPU copies. */
+    /** Tensors {@code sum.<name>} (copies, on the prompts' device and in their dtype), {@code epochs} (I64, 1) and {@code weights} (F64, E). */
     @Override
     public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         try (NoGradGuard g = new NoGradGuard()) {
-            sums.forEach((k, v) -> out.put("sum." + k, v.to(CPU, Tensors.dtype(v)).clone()));
+            sums.forEach((k, v) -> out.put("sum." + k, v.clone()));
         }
         out.put("epochs", Tensors.longs(new long[] {epochsAdded}, 1));
         out.put("weights", Tensors.doubles(weights, weights.length));
