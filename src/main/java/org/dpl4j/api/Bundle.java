@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.data.image.ClipTransforms;
@@ -25,19 +24,21 @@ import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.ClipWeights;
 import org.dpl4j.model.RandomWeights;
-import org.dpl4j.model.io.Safetensors;
-import org.dpl4j.model.io.WeightSchema;
+import org.dpl4j.model.WeightSchema;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.run.Checksums;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
+import org.dpl4j.tensor.io.Safetensors;
 import org.dpl4j.training.TrainedRun;
 import org.dpl4j.util.Version;
 
@@ -73,7 +74,7 @@ public final class Bundle implements AutoCloseable {
         this.prompts = prompts;
         this.features = owned.own(features.detach());
         // inference only: no autograd graph through the prompts on the serving threads
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             prompts.parameters().values().forEach(p -> p.set_requires_grad(false));
         }
     }
@@ -134,7 +135,7 @@ public final class Bundle implements AutoCloseable {
             } else {
                 Path p = model != null ? model : Path.of(info.model().path());
                 checkModel(p, info.model().sha256(), "bundle " + file + " was exported with", Path.of(info.model().path()));
-                clip = ClipModel.load(p, cfg, placement);
+                clip = ClipLoader.load(p, cfg, placement);
             }
             Tensor features = tensors.get(FEATURES);
             Shape expected = new Shape(info.classNames().size(), cfg.embedDim());

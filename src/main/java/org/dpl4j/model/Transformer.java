@@ -2,6 +2,7 @@ package org.dpl4j.model;
 
 import org.bytedeco.pytorch.Tensor;
 import java.util.List;
+import org.dpl4j.tensor.Tensors;
 
 /** A stack of pre-LN residual blocks; how each block attends is left to a {@link BlockAttention}. */
 public final class Transformer {
@@ -39,7 +40,7 @@ public final class Transformer {
             Tensor h = Ops.layerNorm(x, w.ln1Gamma(), w.ln1Beta());
             x = x.add(attention.attend(i, x, h, w, mask));
             Tensor m = Ops.layerNorm(x, w.ln2Gamma(), w.ln2Beta());
-            m = Ops.affine(Ops.quickGelu(Ops.affine(m, w.fcT(), w.fcBias())), w.projT(), w.projBias());
+            m = Tensors.affine(Ops.quickGelu(Tensors.affine(m, w.fcT(), w.fcBias())), w.projT(), w.projBias());
             x = x.add(m);
         }
         return x;

@@ -8,17 +8,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.io.Safetensors;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
+import org.dpl4j.tensor.io.Safetensors;
 
 /**
  * The trainable prompts of a {@link PromptConfig}: one (n_l × W) tensor per block with n_l > 0,
@@ -211,9 +211,9 @@ public final class DeepPrompts implements PromptLearner {
      * values, outside autograd, in the caller's scope: the constants an exported bundle stores.
      */
     public Tensor textFeatures(ClipModel clip, ClassTexts texts) {
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             Tensor t = clip.text().encodeEmbeddings(texts.input(context), texts.eot(), attention(Branch.TEXT), true);
-            return ClipModel.normalize(t.to(org.bytedeco.pytorch.global.torch.ScalarType.Float)).detach();
+            return ClipModel.normalize(Tensors.fp32(t)).detach();
         }
     }
 

@@ -8,12 +8,10 @@ import java.util.Map;
 import java.util.Random;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
-import org.dpl4j.model.Ops;
-import org.dpl4j.model.io.Safetensors;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
+import org.dpl4j.tensor.io.Safetensors;
 
 /**
  * The named learnable tensors of a baseline method (CoCoOp, MaPLe): fp32 leaves on the model's
@@ -84,7 +82,7 @@ final class LearnedTensors implements AutoCloseable {
 
     /** {@code x Wᵀ + b} of the Linear {@code name}, in fp32 (the result goes to the caller's scope). */
     Tensor linear(String name, Tensor x) {
-        return Ops.fp32(x).matmul(get(name + ".weight").t()).add(get(name + ".bias"));
+        return Tensors.fp32(x).matmul(get(name + ".weight").t()).add(get(name + ".bias"));
     }
 
     void save(Path file, String method, Map<String, String> extra) throws IOException {

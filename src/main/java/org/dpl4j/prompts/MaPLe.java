@@ -11,6 +11,7 @@ import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.BlockInput;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
 
@@ -331,7 +332,7 @@ public final class MaPLe implements PromptLearner {
     @Override
     public Scorer freeze(ClipModel clip, ClassTexts texts) {
         Tensor text;
-        try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             text = textFeatures(clip, texts);
         }
         return Scorer.fixedText(clip, text, images -> imageFeatures(clip, images));

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.Ops;
+import org.dpl4j.tensor.Tensors;
 
 /**
  * A prompt-learning method on a frozen CLIP: its learnable tensors and how they turn images and
@@ -47,7 +47,7 @@ public interface PromptLearner extends AutoCloseable {
     @Override
     void close();
 
-    /** Logits (B, C) of a batch of images, in the caller's scope. Callers run it under a {@code NoGradGuard}. */
+    /** Logits (B, C) of a batch of images, in the caller's scope. Callers run it under a {@code NoGrad}. */
     @FunctionalInterface
     interface Scorer {
         Tensor logits(Tensor images);
@@ -57,9 +57,9 @@ public interface PromptLearner extends AutoCloseable {
          * image features {@code image} gives and {@code textFeatures} (C, E), kept out of autograd.
          */
         static Scorer fixedText(ClipModel clip, Tensor textFeatures, java.util.function.UnaryOperator<Tensor> image) {
-            Tensor textT = Ops.mul(ClipModel.normalize(textFeatures.to(org.bytedeco.pytorch.global.torch.ScalarType.Float)).t(),
+            Tensor textT = Tensors.mul(ClipModel.normalize(Tensors.fp32(textFeatures)).t(),
                     clip.scale()).detach();
-            return images -> ClipModel.normalize(image.apply(images).to(org.bytedeco.pytorch.global.torch.ScalarType.Float)).matmul(textT);
+            return images -> ClipModel.normalize(Tensors.fp32(image.apply(images))).matmul(textT);
         }
     }
 }

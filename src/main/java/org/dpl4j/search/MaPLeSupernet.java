@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.AttentionMath;
 import org.dpl4j.model.BlockAttention;
@@ -21,6 +20,7 @@ import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.CoCoOp;
 import org.dpl4j.prompts.MaPLe;
 import org.dpl4j.prompts.PromptConfig;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Shape;
@@ -244,14 +244,14 @@ public final class MaPLeSupernet implements SearchSpace {
     }
 
     private Tensor linear(String name, Tensor x) {
-        return Ops.fp32(x).matmul(promptParams.get(name + ".weight").t()).add(promptParams.get(name + ".bias"));
+        return Tensors.fp32(x).matmul(promptParams.get(name + ".weight").t()).add(promptParams.get(name + ".bias"));
     }
 
     /** Coupled: one row of weights per searched block, the same for text and image. */
     @Override
     public AlphaSnapshot snapshot(int epoch) {
         float[] flat;
-        try (Scope s = Scope.open(); NoGradGuard g = new NoGradGuard()) {
+        try (Scope s = Scope.open(); NoGrad g = NoGrad.open()) {
             flat = Tensors.toFloats(alphaParams.get(alphaName()).softmax(1));
         }
         int k = candidates.size();
@@ -327,14 +327,14 @@ public final class MaPLeSupernet implements SearchSpace {
             boolean text = branch == Branch.TEXT;
             int len = (int) x.size(1);
             AttentionMath.Qkv t = AttentionMath.qkv(h, w);
-            Tensor s = Ops.fp32(t.q().matmul(t.k().transpose(2, 3)));
+            Tensor s = Tensors.fp32(t.q().matmul(t.k().transpose(2, 3)));
             if (mask != null) {
                 s = s.add(mask);
             }
             Tensor mx = Tensors.max(s, -1, true).detach();
             Tensor e = s.sub(mx).exp();
             Tensor z = Tensors.sum(e, -1, true);
-            Tensor a = Ops.matmul(e, t.v());
+            Tensor a = Tensors.matmul(e, t.v());
             Tensor mixed = null;
             List<AttentionMath.Qkv> own = new ArrayList<>();
             for (Group g : groups) {
@@ -342,14 +342,14 @@ public final class MaPLeSupernet implements SearchSpace {
                 AttentionMath.Qkv q = AttentionMath.qkv(hg, w);
                 own.add(q);
                 int n = (int) g.tokens().size(1);
-                Tensor sk = Ops.fp32(Ops.matmul(t.q(), q.k().transpose(2, 3))); // (B, H, L, n)
+                Tensor sk = Tensors.fp32(Tensors.matmul(t.q(), q.k().transpose(2, 3))); // (B, H, L, n)
                 if (text) {
                     sk = sk.add(sosMask(len, n, sk)); // SOS precedes the prompts: it sees none of them
                 }
-                Tensor mk = org.bytedeco.pytorch.global.torch.maximum(mx, Tensors.max(sk, -1, true).detach());
+                Tensor mk = Tensors.maximum(mx, Tensors.max(sk, -1, true).detach());
                 Tensor f = mx.sub(mk).exp();
                 Tensor ek = sk.sub(mk).exp();
-                Tensor o = a.mul(f).add(Ops.matmul(ek, q.v())).div(z.mul(f).add(Tensors.sum(ek, -1, true)));
+                Tensor o = a.mul(f).add(Tensors.matmul(ek, q.v())).div(z.mul(f).add(Tensors.sum(ek, -1, true)));
                 Tensor part = g.weight() == null ? o : o.mul(g.weight());
                 mixed = mixed == null ? part : mixed.add(part);
             }
@@ -376,8 +376,8 @@ public final class MaPLeSupernet implements SearchSpace {
             long b = t.q().size(0);
             int n = (int) tokens.size(1);
             int len = (int) t.k().size(2);
-            Tensor sx = Ops.fp32(Ops.matmul(q.q(), t.k().transpose(2, 3))); // (B, H, n, L)
-            Tensor sg = Ops.fp32(q.q().matmul(q.k().transpose(2, 3))); // (1|B, H, n, n)
+            Tensor sx = Tensors.fp32(Tensors.matmul(q.q(), t.k().transpose(2, 3))); // (B, H, n, L)
+            Tensor sg = Tensors.fp32(q.q().matmul(q.k().transpose(2, 3))); // (1|B, H, n, n)
             if (text) {
                 sx = sx.add(onlySos(n, len, sx));
                 sg = sg.add(org.dpl4j.model.TextEncoder.causalMask(n, sg));
@@ -385,10 +385,10 @@ public final class MaPLeSupernet implements SearchSpace {
             sg = sg.expand(b, sg.size(1), n, n);
             Tensor p = Tensors.cat(List.of(sx, sg), 3).softmax(-1);
             Tensor vg = q.v().expand(b, q.v().size(1), n, q.v().size(3));
-            Tensor att = AttentionMath.outProj(Ops.matmul(p, Tensors.cat(List.of(t.v(), vg), 2)), w);
+            Tensor att = AttentionMath.outProj(Tensors.matmul(p, Tensors.cat(List.of(t.v(), vg), 2)), w);
             Tensor y = tokens.add(att);
             Tensor m = Ops.layerNorm(y, w.ln2Gamma(), w.ln2Beta());
-            m = Ops.affine(Ops.quickGelu(Ops.affine(m, w.fcT(), w.fcBias())), w.projT(), w.projBias());
+            m = Tensors.affine(Ops.quickGelu(Tensors.affine(m, w.fcT(), w.fcBias())), w.projT(), w.projBias());
             return y.add(m);
         }
     }

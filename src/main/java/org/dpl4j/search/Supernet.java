@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.Branch;
@@ -15,6 +14,7 @@ import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.PromptConfig;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Shape;
@@ -215,7 +215,7 @@ public final class Supernet implements SearchSpace {
     /** softmax(alpha) per block as a Java array [layer][candidate]. */
     public float[][] weights(Branch b) {
         float[] flat;
-        try (Scope s = Scope.open(); NoGradGuard g = new NoGradGuard()) {
+        try (Scope s = Scope.open(); NoGrad g = NoGrad.open()) {
             flat = Tensors.toFloats(alphas.get(b).softmax(1));
         }
         int k = candidates.size();

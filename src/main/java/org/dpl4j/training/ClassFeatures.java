@@ -12,16 +12,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.io.Safetensors;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.run.Checksums;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Shape;
+import org.dpl4j.tensor.io.Safetensors;
 
 /**
  * The frozen class text features of a deep-prompt train run ({@link DeepPrompts#textFeatures}: unit
@@ -131,7 +131,7 @@ public final class ClassFeatures {
     /** {@link DeepPrompts#textFeatures} of {@code texts}, counted ({@link #computed}). */
     public static Tensor compute(ClipModel clip, DeepPrompts prompts, ClassTexts texts) {
         COMPUTED.incrementAndGet();
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             return prompts.textFeatures(clip, texts);
         }
     }

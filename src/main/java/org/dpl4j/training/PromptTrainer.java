@@ -3,7 +3,6 @@ package org.dpl4j.training;
 import java.io.IOException;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.Batch;
 import org.dpl4j.data.BatchLoader;
@@ -11,12 +10,12 @@ import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.Ops;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.optim.Sgd;
 import org.dpl4j.util.Progress;
@@ -97,7 +96,7 @@ public final class PromptTrainer {
                                 Tensor l = Losses.crossEntropy(logits, b.labels());
                                 if (teacher != null && settings.distillWeight() > 0) {
                                     Tensor tl = teacherLogits(clip, images(b), teacher);
-                                    l = l.add(Ops.mul(Losses.distillation(logits, tl), settings.distillWeight()));
+                                    l = l.add(Tensors.mul(Losses.distillation(logits, tl), settings.distillWeight()));
                                 }
                                 return l;
                             }, params, sgd, lr);
@@ -126,9 +125,9 @@ public final class PromptTrainer {
 
     /** The frozen zero-shot CLIP's logits, a constant for autograd. */
     static Tensor teacherLogits(ClipModel clip, Tensor images, Tensor teacherTextT) {
-        try (NoGradGuard g = new NoGradGuard()) {
-            Tensor f = Ops.fp32(clip.image().encode(images, BlockAttention.PLAIN));
-            return Ops.mul(ClipModel.normalize(f).matmul(teacherTextT), clip.scale());
+        try (NoGrad g = NoGrad.open()) {
+            Tensor f = Tensors.fp32(clip.image().encode(images, BlockAttention.PLAIN));
+            return Tensors.mul(ClipModel.normalize(f).matmul(teacherTextT), clip.scale());
         }
     }
 }

@@ -2,7 +2,6 @@ package org.dpl4j.training;
 
 import java.util.function.Supplier;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.Batch;
 import org.dpl4j.model.BlockAttention;
@@ -10,6 +9,7 @@ import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptLearner;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 
@@ -57,7 +57,7 @@ public final class PromptedClassifier implements ImageClassifier, AutoCloseable 
      */
     private static PromptLearner.Scorer made(Scope kept, Supplier<PromptLearner.Scorer> make) {
         boolean made = false;
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             PromptLearner.Scorer s = make.get();
             made = true;
             return s;
@@ -72,7 +72,7 @@ public final class PromptedClassifier implements ImageClassifier, AutoCloseable 
 
     /** Logits (B, C) of a batch of preprocessed images, in the caller's scope, without autograd (on this thread). */
     public Tensor logits(float[] pixels, int batch) {
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             return scorer.logits(Tensors.floats(pixels, device, batch, 3, resolution, resolution));
         }
     }

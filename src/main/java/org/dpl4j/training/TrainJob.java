@@ -10,7 +10,6 @@ import java.util.function.Consumer;
 import org.dpl4j.data.DataSpec;
 import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.SampleTransforms;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.Branch;
@@ -26,6 +25,7 @@ import org.dpl4j.run.ModelRef;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.run.RunIdentity;
 import org.dpl4j.run.RunInfo;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.util.Progress;
 
@@ -149,7 +149,7 @@ public final class TrainJob {
 
     /** Test-split accuracy of prompts on a dataset's classes (text features computed once). */
     public EvalResult evaluate(PromptLearner prompts, DatasetSplits data, TrainSettings s) {
-        try (Scope scope = Scope.open(); NoGradGuard g = new NoGradGuard()) {
+        try (Scope scope = Scope.open(); NoGrad g = NoGrad.open()) {
             ClassTexts texts = prompts.texts(clip, data.classNames(), templates(s.textInput(), data.name()));
             try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts)) {
                 return evaluate(c, data, s);
@@ -159,7 +159,7 @@ public final class TrainJob {
 
     /** Test-split accuracy of a frozen classifier over {@code data}'s classes. */
     public EvalResult evaluate(PromptedClassifier c, DatasetSplits data, TrainSettings s) {
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             return Evaluator.evaluate(c, data.classNames(), data.test(), clip.config().imageResolution(),
                     SampleTransforms.PROMPT_LEARNING, s.evalBatch(), s.badImages(), progress);
         }

@@ -8,12 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.prompts.PromptLearners;
@@ -21,7 +20,9 @@ import org.dpl4j.run.Checksums;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.run.RunIdentity;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Placement;
+import org.dpl4j.tensor.Tensors;
 
 /** A finished train run read back from its directory, for {@code eval} and {@code predict}. */
 public record TrainedRun(RunDirectory dir, Path modelPath, ClipConfig modelConfig, String dataset, Path root,
@@ -52,7 +53,7 @@ public record TrainedRun(RunDirectory dir, Path modelPath, ClipConfig modelConfi
         if (!Files.exists(p)) {
             throw new IOException("the run's model " + p + " no longer exists; pass --model");
         }
-        return ClipModel.load(p, modelConfig, placement);
+        return ClipLoader.load(p, modelConfig, placement);
     }
 
     /** The learned prompts, on {@code clip}'s device. */
@@ -90,7 +91,7 @@ public record TrainedRun(RunDirectory dir, Path modelPath, ClipConfig modelConfi
             return new PromptedClassifier(clip, deep.attention(Branch.IMAGE),
                     classFeatures(clip, deep, classNames, dataset, modelSha256, log));
         }
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             return new PromptedClassifier(clip, prompts, prompts.texts(clip, classNames, templates(dataset)));
         }
     }
@@ -108,9 +109,9 @@ public record TrainedRun(RunDirectory dir, Path modelPath, ClipConfig modelConfi
         ClassFeatures.Key key = ClassFeatures.key(dir.file(RunDirectory.PROMPTS), clip, modelSha256, classNames, templates);
         Optional<Tensor> stored = ClassFeatures.read(dir, key, log);
         if (stored.isPresent()) {
-            return stored.get().to(clip.device(), ScalarType.Float);
+            return Tensors.fp32(stored.get(), clip.device());
         }
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             return ClassFeatures.compute(clip, prompts, prompts.texts(clip, classNames, templates));
         }
     }

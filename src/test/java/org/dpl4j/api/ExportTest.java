@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.dpl4j.cli.Main;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.data.image.ClipTransforms;
@@ -19,6 +18,7 @@ import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.PromptedClassifier;
@@ -65,7 +65,7 @@ class ExportTest {
         TrainedRun r = TrainedRun.read(run);
         float[][] out = new float[images.size()][];
         try (ClipModel clip = r.loadModel(null, Classifier.defaultPlacement()); DeepPrompts prompts = (DeepPrompts) r.loadPrompts(clip);
-                Scope m = Scope.open(); NoGradGuard g = new NoGradGuard()) {
+                Scope m = Scope.open(); NoGrad g = NoGrad.open()) {
             ClassTexts texts = ClassTexts.build(clip, r.classNames(), TrainJob.templates(r.settings().textInput(), r.dataset()),
                     prompts.config().context());
             try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts)) {

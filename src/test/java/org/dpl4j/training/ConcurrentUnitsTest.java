@@ -13,6 +13,7 @@ import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.Datasets;
 import org.dpl4j.data.FewShot;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
@@ -60,7 +61,7 @@ class ConcurrentUnitsTest {
 
     @Test
     void twoUnitsAtOnceWriteTheBytesOfTwoUnitsInTurn() throws Exception {
-        try (ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+        try (ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             for (Unit u : UNITS) {
                 train(clip, u, tmp.resolve("sequential").resolve(u.name()));
             }
