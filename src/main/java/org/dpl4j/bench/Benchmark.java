@@ -250,12 +250,12 @@ public final class Benchmark {
 
     private Row searchStep(ClipModel clip, long[][] tokens, int batch, int valBatch, int valChunk, List<Integer> candidates,
             AttentionMode mode) {
-        try (Supernet net = Supernet.init(clip, candidates, 1); Adam adam = new Adam(0.5f, 0.999f, 1e-8f, 0, false);
+        try (Supernet net = Supernet.init(clip.config(), candidates, clip.device(), 1, mode); Adam adam = new Adam(0.5f, 0.999f, 1e-8f, 0, false);
                 Sgd sgd = new Sgd(0.9f, 5e-4f)) {
             Map<String, Tensor> alphas = net.alphaParameters();
             Map<String, Tensor> prompts = net.promptParameters();
-            BlockAttention ti = net.attention(Branch.IMAGE, mode);
-            BlockAttention tt = net.attention(Branch.TEXT, mode);
+            BlockAttention ti = net.attention(Branch.IMAGE);
+            BlockAttention tt = net.attention(Branch.TEXT);
             int[] valLabels = labels(valBatch, tokens.length);
             double s = time("search " + mode.name().toLowerCase(Locale.ROOT) + " " + tokens.length + " classes", clip.device(),
                     () -> {

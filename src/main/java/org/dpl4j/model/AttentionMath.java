@@ -5,7 +5,8 @@ import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.tensor.Tensors;
 
 /**
- * The attention arithmetic of docs/design.md §4–5, written once for all three uses.
+ * The attention arithmetic of docs/design.md §4–5, written once for every use: plain CLIP, DPL's
+ * train-stage block, DPL's search mixture and the MaPLe search's prompt groups.
  *
  * <p>Token scores {@code S_x = Q K_xᵀ/√d (+mask)} are shared by every candidate; a prompt of n
  * tokens only adds n key columns, combined with the token part through running maxima (the
@@ -53,39 +54,62 @@ public final class AttentionMath {
     }
 
     /**
-     * Attention over the sequence's own keys plus, for each candidate, its prompt keys; the
-     * candidate outputs are mixed with {@code weights} (index 0 = no prompt). With a single
-     * candidate and {@code weights == null} this is the train-stage block: one prompt, no mixing.
+     * One term of a prompt mixture: a prompt's projected keys/values ({@code kv}; null for the term
+     * without prompt, which attends to the sequence's own keys only), an optional additive mask on its
+     * key columns ({@code columnMask}, (L, n) or broadcastable, null for none) and its mixture weight
+     * ({@code weight}, a scalar tensor, null for 1).
      */
-    public static Tensor withPrompts(Tensor h, BlockWeights w, Tensor mask, List<PromptKV> candidates, Tensor weights) {
-        Qkv t = qkv(h, w);
+    public record Candidate(PromptKV kv, Tensor columnMask, Tensor weight) {
+        /** The sequence's own attention, weighted. */
+        public static Candidate none(Tensor weight) {
+            return new Candidate(null, null, weight);
+        }
+
+        /** A single prompt, unweighted (the train stage's block). */
+        public static Candidate of(PromptKV kv) {
+            return new Candidate(kv, null, null);
+        }
+    }
+
+    /**
+     * The output-projected mixture {@code OutProj(Σ_k w_k O_k)} over {@code candidates} of attention
+     * to the sequence's own keys plus each candidate's prompt keys. DPL's search passes the weighted
+     * candidates of a block (the first without prompt), its train stage one unweighted prompt.
+     */
+    public static Tensor mixture(Tensor h, BlockWeights w, Tensor mask, List<Candidate> candidates) {
+        return outProj(mixHeads(qkv(h, w), mask, candidates), w);
+    }
+
+    /**
+     * The mixed heads {@code Σ_k w_k O_k} (B, H, L, d), before the output projection, for callers
+     * that also need the sequence's projections {@code t}. The token scores, their running maximum,
+     * exponentials, normaliser and value product are computed once and shared by every candidate;
+     * a candidate adds only its key columns ({@code O_k = (f·A_x + E_k V_k) / (f·Z_x + rowsum E_k)}).
+     */
+    public static Tensor mixHeads(Qkv t, Tensor mask, List<Candidate> candidates) {
+        if (candidates.isEmpty()) {
+            throw new IllegalArgumentException("a prompt mixture needs at least one candidate");
+        }
         Tensor s = scores(t, mask);
         Tensor mx = Tensors.max(s, -1, true).detach();
         Tensor e = s.sub(mx).exp();
         Tensor z = Tensors.sum(e, -1, true);
         Tensor a = Tensors.matmul(e, t.v());
-        Tensor mixed;
-        if (weights == null) {
-            if (candidates.size() != 1) {
-                throw new IllegalArgumentException("unweighted attention takes exactly one prompt");
-            }
-            mixed = candidateOutput(t.q(), mx, z, a, candidates.get(0));
-        } else {
-            if (weights.size(0) != candidates.size() + 1) {
-                throw new IllegalArgumentException("expected " + (candidates.size() + 1) + " mixture weights, got "
-                        + Tensors.shapeString(weights));
-            }
-            mixed = a.div(z).mul(weights.select(0, 0));
-            for (int k = 0; k < candidates.size(); k++) {
-                mixed = mixed.add(candidateOutput(t.q(), mx, z, a, candidates.get(k)).mul(weights.select(0, k + 1)));
-            }
+        Tensor mixed = null;
+        for (Candidate c : candidates) {
+            Tensor o = c.kv() == null ? a.div(z) : candidateOutput(t.q(), mx, z, a, c.kv(), c.columnMask());
+            Tensor part = c.weight() == null ? o : o.mul(c.weight());
+            mixed = mixed == null ? part : mixed.add(part);
         }
-        return outProj(mixed, w);
+        return mixed;
     }
 
     /** {@code O_k = (f·A_x + E_k V_k) / (f·Z_x + rowsum E_k)} with the shared running maximum. */
-    private static Tensor candidateOutput(Tensor q, Tensor mx, Tensor z, Tensor a, PromptKV p) {
+    private static Tensor candidateOutput(Tensor q, Tensor mx, Tensor z, Tensor a, PromptKV p, Tensor columnMask) {
         Tensor sk = Tensors.fp32(Tensors.matmul(q, p.keys().transpose(2, 3))); // (B, H, L, n)
+        if (columnMask != null) {
+            sk = sk.add(columnMask);
+        }
         Tensor mk = Tensors.maximum(mx, Tensors.max(sk, -1, true).detach());
         Tensor f = mx.sub(mk).exp();
         Tensor ek = sk.sub(mk).exp();

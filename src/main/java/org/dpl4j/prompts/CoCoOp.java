@@ -33,10 +33,10 @@ public final class CoCoOp implements PromptLearner {
     /** Text sequences per encoder pass. */
     static final int MAX_SEQUENCES = 1024;
 
-    private final LearnedTensors tensors;
+    private final ParameterStore tensors;
     private final int nCtx;
 
-    private CoCoOp(LearnedTensors tensors, int nCtx) {
+    private CoCoOp(ParameterStore tensors, int nCtx) {
         this.tensors = tensors;
         this.nCtx = nCtx;
     }
@@ -45,7 +45,7 @@ public final class CoCoOp implements PromptLearner {
     public static CoCoOp init(ClipModel clip, long seed) {
         ClipConfig c = clip.config();
         int n = CTX_INIT.split(" ").length;
-        LearnedTensors t = new LearnedTensors(clip.device());
+        ParameterStore t = new ParameterStore(clip.device());
         try {
             t.add("ctx", contextInit(clip, n), new Shape(n, c.textWidth()));
             Random rng = new Random(seed);
@@ -66,13 +66,13 @@ public final class CoCoOp implements PromptLearner {
             throw new IllegalArgumentException("cocoop prompts: tensor 'ctx' is missing or not (n, " + c.textWidth() + ")");
         }
         int n = (int) ctx.size(0);
-        LearnedTensors t = new LearnedTensors(clip.device());
+        ParameterStore t = new ParameterStore(clip.device());
         try {
-            t.copy(source, "ctx", new Shape(n, c.textWidth()), METHOD);
-            t.copy(source, "meta_net.linear1.weight", new Shape(hidden(c), c.embedDim()), METHOD);
-            t.copy(source, "meta_net.linear1.bias", new Shape(hidden(c)), METHOD);
-            t.copy(source, "meta_net.linear2.weight", new Shape(c.textWidth(), hidden(c)), METHOD);
-            t.copy(source, "meta_net.linear2.bias", new Shape(c.textWidth()), METHOD);
+            t.copy(source, "ctx", new Shape(n, c.textWidth()), METHOD + " prompts");
+            t.copy(source, "meta_net.linear1.weight", new Shape(hidden(c), c.embedDim()), METHOD + " prompts");
+            t.copy(source, "meta_net.linear1.bias", new Shape(hidden(c)), METHOD + " prompts");
+            t.copy(source, "meta_net.linear2.weight", new Shape(c.textWidth(), hidden(c)), METHOD + " prompts");
+            t.copy(source, "meta_net.linear2.bias", new Shape(c.textWidth()), METHOD + " prompts");
             return new CoCoOp(t, n);
         } catch (RuntimeException e) {
             t.close();

@@ -12,8 +12,8 @@ import org.dpl4j.tensor.Tensors;
  * A prompt-learning method on a frozen CLIP: its learnable tensors and how they turn images and
  * class texts into logits. DPL's layouts and the key/value presets are {@link DeepPrompts}; the
  * methods whose prompts cannot be written as per-block keys/values have classes of their own:
- * {@link CoCoOp} (prompts conditioned on each image) and {@link MaPLe} (prompts replacing tokens
- * of the residual stream, vision prompts coupled to text prompts). Training, checkpoints and
+ * {@link CoCoOp} (prompts conditioned on each image) and {@link StreamPrompts} (prompts replacing
+ * tokens of the residual stream block by block: MaPLe, IVLP, deep VPT, PromptSRC). Training, checkpoints and
  * evaluation only see this interface.
  *
  * <p>Tensors a method returns are made in the caller's current {@link org.dpl4j.tensor.Scope};
@@ -36,6 +36,18 @@ public interface PromptLearner extends AutoCloseable {
      * without autograd.
      */
     Scorer freeze(ClipModel clip, ClassTexts texts);
+
+    /**
+     * Image features (B, E) and class text features (C, E), before normalisation, recorded by autograd: what
+     * objectives that regularise the features (PromptSRC's) need besides the logits. Methods whose text
+     * features depend on the image (CoCoOp) have none.
+     */
+    default Features features(ClipModel clip, Tensor images, ClassTexts texts) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no image-independent class text features");
+    }
+
+    /** Unnormalised image features (B, E) and class text features (C, E) of one forward. */
+    record Features(Tensor image, Tensor text) {}
 
     void save(Path file) throws IOException;
 

@@ -1,5 +1,7 @@
 package org.dpl4j.report;
 
+import org.dpl4j.run.RunInfo;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
@@ -95,11 +97,29 @@ public record RunData(
      * @param run the run's {@code run.json}, or null
      */
     static String methodLabel(String method, JsonNode run) {
+        method = presentName(method, run);
         if (method == null || run == null || !"train".equals(run.path("kind").asText())
                 || !OLD_ZERO_SHOT_TRAIN_METHODS.contains(method.toLowerCase(Locale.ROOT))) {
             return method;
         }
         return method + " (train run, " + run.path("settings").path("textInput").asText("?") + " input)";
+    }
+
+    /**
+     * An {@code ivlp} or {@code vpt-deep} run made before run.json format 3 ran a key/value layout, which is
+     * named {@code kv-ivlp} / {@code kv-vpt-deep} today ({@link RunInfo#presentName}); it is labelled so, never
+     * pooled with the published method.
+     */
+    private static String presentName(String method, JsonNode run) {
+        if (method == null || !(run instanceof com.fasterxml.jackson.databind.node.ObjectNode o) || !run.has("kind")
+                || !method.equals(run.path("method").asText())) {
+            return method;
+        }
+        try {
+            return RunInfo.presentName(RunInfo.upgrade(o));
+        } catch (IllegalArgumentException e) {
+            return method; // a format this version does not read keeps the name it has
+        }
     }
 
     /** Lengths of one branch in {@code prompt-config.json} (empty when absent). */

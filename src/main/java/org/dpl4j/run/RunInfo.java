@@ -24,12 +24,16 @@ import org.dpl4j.util.Version;
  * <p>{@code format} numbers the shape of this record, so that it can change and the runs earlier
  * versions wrote are still read ({@link #upgrade}): format 1 is every run.json written before the
  * field existed (it has none); format 2 adds {@code "format": 2} first, {@code engine}, and the
- * model's {@code precision} and {@code device} (a format-1 run was fp32 on the CPU).
+ * model's {@code precision} and {@code device} (a format-1 run was fp32 on the CPU); format 3 adds
+ * {@code mechanism}, how the method's prompts enter CLIP ({@link #MECHANISMS}), because the names
+ * {@code ivlp} and {@code vpt-deep} changed meaning: before format 3 they were layouts in DPL's key/value
+ * mechanism, from format 3 on the published methods, whose prompts replace tokens of the residual stream.
  */
 public record RunInfo(
         int format,
         String kind,
         String method,
+        String mechanism,
         String dataset,
         String root,
         int shots,
@@ -47,7 +51,49 @@ public record RunInfo(
         String command) {
 
     /** The format this version writes, and the newest it reads. */
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
+
+    /** DPL's per-block keys/values ({@code dpl}, {@code coop}, {@code uniform-N}, {@code kv-*}). */
+    public static final String KEY_VALUE = "key-value";
+    /** Prompt tokens in the residual stream, replaced block by block ({@code maple}, {@code ivlp}, {@code vpt-deep}, {@code promptsrc}). */
+    public static final String STREAM = "stream";
+    /** CoCoOp's image-conditioned input context. */
+    public static final String CONDITIONAL = "cocoop";
+    /** No prompts (zero-shot CLIP). */
+    public static final String NONE = "none";
+    public static final List<String> MECHANISMS = List.of(KEY_VALUE, STREAM, CONDITIONAL, NONE);
+
+    /** The names whose meaning changed with format 3 ({@link #mechanismBefore3}). */
+    public static final Map<String, String> RENAMED_IN_3 = Map.of("ivlp", "kv-ivlp", "vpt-deep", "kv-vpt-deep", "vpt", "kv-vpt-deep");
+
+    /**
+     * What a run.json written before format 3 ran: CoCoOp its own mechanism, MaPLe (train or search) in the
+     * stream, the zero-shot baselines (kind {@code zeroshot}) nothing, every other method (among them
+     * {@code ivlp} and {@code vpt-deep}) a layout in DPL's key/value mechanism.
+     */
+    static String mechanismBefore3(String kind, String method) {
+        if ("zeroshot".equals(kind)) {
+            return NONE;
+        }
+        return switch (method == null ? "" : method) {
+            case "cocoop" -> CONDITIONAL;
+            case "maple" -> STREAM;
+            default -> KEY_VALUE;
+        };
+    }
+
+    /**
+     * The name a method has today: a run of format 3 or later is named as recorded; an older key/value
+     * {@code ivlp} or {@code vpt-deep} run by its present name ({@link #RENAMED_IN_3}), so that reports never
+     * pool it with the published method. {@code info} is a run.json in the current format ({@link #upgrade}).
+     */
+    public static String presentName(JsonNode info) {
+        String method = info.path("method").asText(null);
+        if (method != null && KEY_VALUE.equals(info.path("mechanism").asText()) && RENAMED_IN_3.containsKey(method)) {
+            return RENAMED_IN_3.get(method);
+        }
+        return method;
+    }
 
     /** The format of a run.json written before formats were numbered (it has no {@code format} field). */
     static final int UNNUMBERED = 1;
@@ -71,9 +117,23 @@ public record RunInfo(
         if (format == UNNUMBERED) {
             // 1 -> 2: the field itself, first as this version writes it; nothing else changed
             ObjectNode numbered = out.objectNode();
-            numbered.put("format", FORMAT);
+            numbered.put("format", 2);
             numbered.setAll(out);
             out = numbered;
+            format = 2;
+        }
+        if (format == 2) {
+            // 2 -> 3: the mechanism the run's method had then, after the method as this version writes it
+            ObjectNode two = out;
+            ObjectNode three = two.objectNode();
+            two.fields().forEachRemaining(e -> {
+                three.set(e.getKey(), e.getValue());
+                if ("method".equals(e.getKey())) {
+                    three.put("mechanism", mechanismBefore3(two.path("kind").asText(null), two.path("method").asText(null)));
+                }
+            });
+            three.put("format", FORMAT);
+            out = three;
         }
         return out;
     }
@@ -94,8 +154,11 @@ public record RunInfo(
      * The record of a run starting now on {@code data} (loaded from {@code spec}); split sizes of
      * {@code splits} only (a search never touches test).
      */
-    public static RunInfo start(String kind, String method, DataSpec spec, DatasetSplits data, List<String> splits,
-            Object promptConfig, Object settings, ModelRef model, String command) {
+    public static RunInfo start(String kind, String method, String mechanism, DataSpec spec, DatasetSplits data,
+            List<String> splits, Object promptConfig, Object settings, ModelRef model, String command) {
+        if (!MECHANISMS.contains(mechanism)) {
+            throw new IllegalArgumentException("unknown prompt mechanism '" + mechanism + "'");
+        }
         Map<String, Integer> sizes = new LinkedHashMap<>();
         for (String s : splits) {
             sizes.put(s, switch (s) {
@@ -105,7 +168,7 @@ public record RunInfo(
                 default -> throw new IllegalArgumentException("no split " + s);
             });
         }
-        return new RunInfo(FORMAT, kind, method, data.name(), spec.root().toString(), spec.shots(), spec.seed(), spec.subsample(),
+        return new RunInfo(FORMAT, kind, method, mechanism, data.name(), spec.root().toString(), spec.shots(), spec.seed(), spec.subsample(),
                 sizes, data.classNames(), promptConfig, settings, SampleTransforms.PROMPT_LEARNING.description(), model,
                 Engine.here(), Instant.now().toString(), Version.get(), command);
     }

@@ -34,10 +34,10 @@ public interface SearchSpace extends AutoCloseable {
     ClassTexts texts(ClipModel clip, List<String> classNames, String template);
 
     /** Text features (C, E) under the current mixture weights, recorded by autograd. */
-    Tensor textFeatures(ClipModel clip, ClassTexts texts, AttentionMode mode);
+    Tensor textFeatures(ClipModel clip, ClassTexts texts);
 
     /** Image features (B, E) of images (B, 3, R, R) under the current mixture weights, recorded by autograd. */
-    Tensor imageFeatures(ClipModel clip, Tensor images, AttentionMode mode);
+    Tensor imageFeatures(ClipModel clip, Tensor images);
 
     /** softmax(alpha) now, as one line of alphas.jsonl for {@code epoch} (0 = the initialisation). */
     AlphaSnapshot snapshot(int epoch);

@@ -22,11 +22,19 @@ public final class SearchSpaces {
         return m;
     }
 
-    /** A freshly initialised space of {@code method} on {@code clip}'s device (seeded). */
-    public static SearchSpace init(String method, ClipModel clip, List<Integer> candidates, long seed) {
-        return switch (check(method)) {
+    /**
+     * A freshly initialised space of {@code method} on {@code clip}'s device (seeded), computing its mixtures the
+     * {@code mode} way; only DPL's key/value space has a naive path (a reference for the fused one).
+     */
+    public static SearchSpace init(String method, ClipModel clip, List<Integer> candidates, long seed, AttentionMode mode) {
+        String m = check(method);
+        if (mode != AttentionMode.FUSED && !Supernet.METHOD.equals(m)) {
+            throw new IllegalArgumentException("the " + m + " search has a single (fused) mixture path; --attention " + mode
+                    .name().toLowerCase(Locale.ROOT) + " is DPL's");
+        }
+        return switch (m) {
             case MaPLe.METHOD -> MaPLeSupernet.init(clip, candidates, seed);
-            default -> Supernet.init(clip, candidates, seed);
+            default -> Supernet.init(clip.config(), candidates, clip.device(), seed, mode);
         };
     }
 }

@@ -81,7 +81,7 @@ public final class TrainJob {
         }
         config.checkFits(clip.config());
         DatasetSplits data = spec.load();
-        RunInfo now = RunInfo.start("train", method, spec, data, List.of("train", "val", "test"), config, s,
+        RunInfo now = RunInfo.start("train", method, MethodDefaults.mechanism(method), spec, data, List.of("train", "val", "test"), config, s,
                 ModelRef.of(modelPath, clip), command);
         if (run.isComplete()) {
             RunIdentity.TRAIN.checkSame(run, now); // a finished run is reused only for the settings it ran

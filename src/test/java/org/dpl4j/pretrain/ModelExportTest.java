@@ -69,7 +69,7 @@ class ModelExportTest {
                     .doesNotContain("grid");
 
             Map<String, Tensor> rounded = new LinkedHashMap<>();
-            sd.forEach((k, v) -> rounded.put(k, v.to(ScalarType.Half).to(ScalarType.Float)));
+            sd.forEach((k, v) -> rounded.put(k, Tensors.fp32(v.to(ScalarType.Half))));
             Tensor images = torch.randn(3, 3, 16, 16);
             int[] labels = {0, 1, 2, 0};
             int[] templates = {0, 1, 1, 1};

@@ -28,7 +28,7 @@ class MaPLeInitBytesTest {
     void thePublishedLayoutInitialisesToThePreviousBytes() throws Exception {
         try (Scope s = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             Path a = tmp.resolve("a.safetensors");
-            try (MaPLe m = MaPLe.init(clip, 2, 9, 0.02f, 1)) {
+            try (StreamPrompts m = MaPLe.init(clip, 2, 9, 0.02f, 1)) {
                 m.save(a);
             }
             Path b = tmp.resolve("b.safetensors");

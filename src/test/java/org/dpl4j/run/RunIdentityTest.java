@@ -25,10 +25,10 @@ class RunIdentityTest {
     /** A train run.json as TrainJob writes it (the fields that matter here). */
     private static ObjectNode trainRun() throws IOException {
         return (ObjectNode) Json.PRETTY.readTree("""
-                {"format": 2, "kind": "train", "method": "ivlp", "dataset": "OxfordPets", "root": "/data", "shots": 2, "seed": 1,
+                {"format": 3, "kind": "train", "method": "ivlp", "mechanism": "stream", "dataset": "OxfordPets", "root": "/data", "shots": 2, "seed": 1,
                  "subsample": "all", "splitSizes": {"train": 6, "val": 6, "test": 72},
                  "classNames": ["abyssinian", "american bulldog", "bengal"],
-                 "promptConfig": {"text": [2, 2, 2], "image": [2, 2, 2], "context": 0},
+                 "promptConfig": {"text": [0, 2, 2], "image": [2, 2, 2], "context": 2},
                  "settings": {"epochs": 1, "lr": 0.01, "workers": 1, "evalBatch": 64, "seed": 1},
                  "model": {"path": "/models/a", "format": "OPENAI_SAFETENSORS", "sha256": "abc", "config": {"embed_dim": 32}},
                  "started": "2026-01-01T00:00:00Z", "dpl4jVersion": "1.0", "command": "dpl4j train ..."}
@@ -150,23 +150,29 @@ class RunIdentityTest {
                 .hasMessageContaining("shots was 2, now 8");
     }
 
-    /** What every version before the format field wrote: the same fields, no {@code format}. */
+    /** What every version before the format field wrote: the same fields, no {@code format} (nor format 3's {@code mechanism}). */
     private static ObjectNode unnumbered(ObjectNode info) {
         ObjectNode old = info.deepCopy();
         old.remove("format");
+        old.remove("mechanism");
         return old;
+    }
+
+    /** {@link #trainRun()} of a DPL layout, whose name meant the same before format 3. */
+    private static ObjectNode dplRun() throws IOException {
+        return with(with(trainRun(), "method", Json.PRETTY.valueToTree("dpl")), "mechanism", Json.PRETTY.valueToTree("key-value"));
     }
 
     @Test
     void aRunJsonWithoutFormatIsReadAsTheCurrentFormatAndStillChecked() throws IOException {
-        RunDirectory run = recorded(unnumbered(trainRun()));
+        RunDirectory run = recorded(unnumbered(dplRun()));
         JsonNode read = RunIdentity.TRAIN.read(run, "x");
         assertThat(read.path("format").asInt()).as("format of an unnumbered run.json as read").isEqualTo(RunInfo.FORMAT);
         assertThat(read.fieldNames().next()).as("format first, as this version writes it").isEqualTo("format");
-        assertThat(read).isEqualTo(trainRun());
-        assertThatCode(() -> RunIdentity.TRAIN.checkSame(run, trainRun())).doesNotThrowAnyException();
+        assertThat(read).isEqualTo(dplRun());
+        assertThatCode(() -> RunIdentity.TRAIN.checkSame(run, dplRun())).doesNotThrowAnyException();
         // the old run's settings are still compared, not waved through
-        assertThatThrownBy(() -> RunIdentity.TRAIN.checkSame(run, with(trainRun(), "settings.epochs", Json.PRETTY.valueToTree(2))))
+        assertThatThrownBy(() -> RunIdentity.TRAIN.checkSame(run, with(dplRun(), "settings.epochs", Json.PRETTY.valueToTree(2))))
                 .hasMessage(run.file(RunDirectory.RUN) + " records a different run (settings.epochs was 1, now 2);"
                         + " use another output folder or the same settings and data");
         // the file itself is left as the old version wrote it
@@ -178,7 +184,7 @@ class RunIdentityTest {
         RunDirectory run = recorded(with(trainRun(), "format", Json.PRETTY.valueToTree(RunInfo.FORMAT + 1)));
         String file = run.file(RunDirectory.RUN).toString();
         assertThatThrownBy(() -> RunIdentity.TRAIN.checkSame(run, trainRun())).isInstanceOf(IOException.class)
-                .hasMessage(file + ": run.json format 3 is not one this dpl4j reads (1 to 2); it was written by a newer dpl4j;"
+                .hasMessage(file + ": run.json format 4 is not one this dpl4j reads (1 to 3); it was written by a newer dpl4j;"
                         + " use another output folder");
         run.writeJson(RunDirectory.RUN, with(trainRun(), "format", Json.PRETTY.valueToTree("two")));
         assertThatThrownBy(() -> RunIdentity.TRAIN.read(run, "x")).hasMessage(file + ": run.json format \"two\" is not a format number; x");

@@ -20,10 +20,22 @@ class RunInfoTest {
     Path tmp;
 
     private static RunInfo trainInfo() {
+        return trainInfo("ivlp", RunInfo.STREAM);
+    }
+
+    private static RunInfo trainInfo(String method, String mechanism) {
         DataSpec spec = new DataSpec("imagefolder", Path.of("/data"), 1, 1, "all");
         DatasetSplits data = new DatasetSplits("pets", List.of("cat"), List.of(), List.of(), List.of());
-        return RunInfo.start("train", "ivlp", spec, data, List.of("train"), null, Map.of("lr", 0.01),
+        return RunInfo.start("train", method, mechanism, spec, data, List.of("train"), null, Map.of("lr", 0.01),
                 new ModelRef("/m", "random", "abc", null), "dpl4j train ...");
+    }
+
+    /** run.json as format 2 wrote it: no mechanism, {@code "format": 2}. */
+    private static ObjectNode format2(RunInfo info) {
+        ObjectNode old = Json.PRETTY.valueToTree(info);
+        old.remove("mechanism");
+        old.put("format", 2);
+        return old;
     }
 
     @Test
@@ -48,6 +60,36 @@ class RunInfoTest {
     void runJsonStartsWithItsFormat() {
         JsonNode json = Json.PRETTY.valueToTree(trainInfo());
         assertThat(json.fieldNames().next()).isEqualTo("format");
-        assertThat(json.get("format").asInt()).isEqualTo(RunInfo.FORMAT).isEqualTo(2);
+        assertThat(json.get("format").asInt()).isEqualTo(RunInfo.FORMAT).isEqualTo(3);
+        assertThat(json.path("mechanism").asText()).isEqualTo(RunInfo.STREAM);
+    }
+
+    @Test
+    void aFormat2RunReadsWithTheMechanismItsMethodHadThen() {
+        for (String[] c : new String[][] {{"ivlp", "key-value"}, {"vpt-deep", "key-value"}, {"dpl", "key-value"},
+                {"maple", "stream"}, {"cocoop", "cocoop"}}) {
+            ObjectNode up = RunInfo.upgrade(format2(trainInfo(c[0], RunInfo.STREAM)));
+            assertThat(up.path("mechanism").asText()).as(c[0]).isEqualTo(c[1]);
+            assertThat(up.path("format").asInt()).isEqualTo(3);
+            List<String> fields = new java.util.ArrayList<>();
+            up.fieldNames().forEachRemaining(fields::add);
+            assertThat(fields.indexOf("mechanism")).isEqualTo(fields.indexOf("method") + 1);
+        }
+        assertThat(RunInfo.presentName(RunInfo.upgrade(format2(trainInfo("ivlp", RunInfo.STREAM))))).isEqualTo("kv-ivlp");
+        assertThat(RunInfo.presentName(RunInfo.upgrade(format2(trainInfo("vpt-deep", RunInfo.STREAM))))).isEqualTo("kv-vpt-deep");
+        assertThat(RunInfo.presentName(Json.PRETTY.valueToTree(trainInfo("ivlp", RunInfo.STREAM)))).isEqualTo("ivlp");
+    }
+
+    @Test
+    void anOldKeyValueIvlpRunIsNeverResumedAsTheOfficialMethod() throws IOException {
+        RunDirectory run = new RunDirectory(tmp.resolve("old-ivlp"));
+        run.create();
+        run.writeJson(RunDirectory.RUN, format2(trainInfo("ivlp", RunInfo.KEY_VALUE)));
+        assertThatThrownBy(() -> RunIdentity.TRAIN.checkSame(run, trainInfo("ivlp", RunInfo.STREAM)))
+                .hasMessageContaining("mechanism was \"key-value\", now \"stream\"")
+                .hasMessageContaining("'ivlp' now names the published method")
+                .hasMessageContaining("that layout is 'kv-ivlp'");
+        // the same layout under its present name is that run
+        RunIdentity.TRAIN.checkSame(run, trainInfo("ivlp", RunInfo.KEY_VALUE));
     }
 }

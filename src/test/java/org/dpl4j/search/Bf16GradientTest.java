@@ -40,13 +40,13 @@ class Bf16GradientTest {
     record Step(Tensor logits, Tensor loss, List<Tensor> alphaGrads, List<Tensor> promptGrads) {}
 
     static Step step(ClipModel clip, Supernet net, Tensor images, long[][] tokens, int[] labels) {
-        Tensor img = clip.image().encode(images, net.attention(Branch.IMAGE, AttentionMode.FUSED));
-        Tensor txt = clip.text().encode(tokens, net.attention(Branch.TEXT, AttentionMode.FUSED));
+        Tensor img = clip.image().encode(images, net.attention(Branch.IMAGE));
+        Tensor txt = clip.text().encode(tokens, net.attention(Branch.TEXT));
         Tensor logits = clip.logits(img, txt);
         Tensor loss = Losses.crossEntropy(logits, labels);
         List<Tensor> a = Grads.of(loss, new ArrayList<>(net.alphaParameters().values()));
-        Tensor loss2 = Losses.crossEntropy(clip.logits(clip.image().encode(images, net.attention(Branch.IMAGE, AttentionMode.FUSED)),
-                clip.text().encode(tokens, net.attention(Branch.TEXT, AttentionMode.FUSED))), labels);
+        Tensor loss2 = Losses.crossEntropy(clip.logits(clip.image().encode(images, net.attention(Branch.IMAGE)),
+                clip.text().encode(tokens, net.attention(Branch.TEXT))), labels);
         List<Tensor> p = Grads.of(loss2, new ArrayList<>(net.promptParameters().values()));
         return new Step(logits, loss, a, p);
     }

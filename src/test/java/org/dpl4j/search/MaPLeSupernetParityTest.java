@@ -14,6 +14,7 @@ import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.MaPLe;
 import org.dpl4j.prompts.PromptConfig;
+import org.dpl4j.prompts.StreamPrompts;
 import org.dpl4j.tensor.Grads;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
@@ -41,8 +42,8 @@ class MaPLeSupernetParityTest {
             Map<String, Tensor> g = Golden.tensors("maple.safetensors");
             List<String> names = new ObjectMapper().readValue(Golden.metadata("maple.safetensors").get("classnames"),
                     new TypeReference<List<String>>() {});
-            try (MaPLe maple = MaPLe.of(g, clip)) {
-                assertThat(maple.lengths()).containsExactly(2, 2, 2);
+            try (StreamPrompts maple = MaPLe.of(g, clip)) {
+                assertThat(maple.layout().text()).containsExactly(2, 2, 2);
                 Result r = compare(clip, maple, names, g.get("images"), labels(g));
                 // against the official trainer
                 float el = Golden.maxAbsDiff(r.logits, g.get("logits"));
@@ -67,7 +68,7 @@ class MaPLeSupernetParityTest {
         int[] lengths = java.util.Arrays.stream(layout.split(",")).mapToInt(Integer::parseInt).toArray();
         try (Scope s = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             Map<String, Tensor> g = Golden.tensors("maple.safetensors");
-            try (MaPLe maple = MaPLe.init(clip, lengths, 0.5f, 11)) {
+            try (StreamPrompts maple = MaPLe.init(clip, lengths, 0.5f, 11)) {
                 Result r = compare(clip, maple, List.of("cat", "dog", "golden retriever", "airplane", "red car"),
                         g.get("images"), labels(g));
                 System.out.printf("maple supernet one-hot %s vs MaPLe: %s%n", layout, r);
@@ -117,8 +118,8 @@ class MaPLeSupernetParityTest {
      * candidates random), and compares logits, loss and gradients with MaPLe's; asserts {@link #BOUND} and zero
      * gradient for the inactive candidates.
      */
-    static Result compare(ClipModel clip, MaPLe maple, List<String> classNames, Tensor images, int[] labels) {
-        int[] lengths = maple.lengths();
+    static Result compare(ClipModel clip, StreamPrompts maple, List<String> classNames, Tensor images, int[] labels) {
+        int[] lengths = maple.layout().text().stream().mapToInt(Integer::intValue).toArray();
         Map<String, Tensor> values = new LinkedHashMap<>();
         Map<String, String> supernetToMaPLe = new LinkedHashMap<>();
         try (MaPLeSupernet base = MaPLeSupernet.init(clip, CANDIDATES, 7)) {
@@ -151,8 +152,8 @@ class MaPLeSupernetParityTest {
         Result r = new Result();
         try (MaPLeSupernet net = MaPLeSupernet.of(values, clip, CANDIDATES)) {
             ClassTexts texts = net.texts(clip, classNames, "ignored {}");
-            Tensor logits = clip.logits(net.imageFeatures(clip, images, AttentionMode.FUSED),
-                    net.textFeatures(clip, texts, AttentionMode.FUSED));
+            Tensor logits = clip.logits(net.imageFeatures(clip, images),
+                    net.textFeatures(clip, texts));
             Tensor loss = Losses.crossEntropy(logits, labels);
             List<String> pnames = new ArrayList<>(net.promptParameters().keySet());
             List<Tensor> grads = Grads.of(loss, new ArrayList<>(net.promptParameters().values()));

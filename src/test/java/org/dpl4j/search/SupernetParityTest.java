@@ -32,9 +32,9 @@ class SupernetParityTest {
             Map<String, Tensor> g = Golden.tensors("supernet.safetensors");
             int max = Integer.parseInt(Golden.metadata("supernet.safetensors").get("max_length"));
             List<Integer> cands = java.util.stream.IntStream.rangeClosed(0, max).boxed().toList();
-            try (Supernet net = Supernet.of(g, clip, cands)) {
-                Tensor img = clip.image().encode(g.get("images"), net.attention(Branch.IMAGE, mode));
-                Tensor txt = clip.text().encode(Golden.tokens(g.get("tokens")), net.attention(Branch.TEXT, mode));
+            try (Supernet net = Supernet.of(g, clip.config(), cands, clip.device(), mode)) {
+                Tensor img = clip.image().encode(g.get("images"), net.attention(Branch.IMAGE));
+                Tensor txt = clip.text().encode(Golden.tokens(g.get("tokens")), net.attention(Branch.TEXT));
                 Tensor logits = clip.logits(img, txt);
                 long[] l = Tensors.toLongs(g.get("labels"));
                 int[] labels = new int[l.length];

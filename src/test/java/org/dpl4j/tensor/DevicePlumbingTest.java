@@ -16,7 +16,6 @@ import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
-import org.dpl4j.search.AttentionMode;
 import org.dpl4j.search.Supernet;
 import org.dpl4j.testutil.Golden;
 import org.dpl4j.testutil.Shared;
@@ -79,8 +78,8 @@ class DevicePlumbingTest {
                 return Losses.crossEntropy(logits, labels);
             }, prompts.parameters(), sgd, 0.01f);
             StepRunner.step(() -> {
-                Tensor logits = clip.logits(clip.image().encode(images, net.attention(Branch.IMAGE, AttentionMode.FUSED)),
-                        clip.text().encode(tokens, net.attention(Branch.TEXT, AttentionMode.FUSED)));
+                Tensor logits = clip.logits(clip.image().encode(images, net.attention(Branch.IMAGE)),
+                        clip.text().encode(tokens, net.attention(Branch.TEXT)));
                 seen.add(DeviceSpec.of(logits.device()));
                 return Losses.crossEntropy(logits, labels);
             }, net.alphaParameters(), adam, 0.01f);

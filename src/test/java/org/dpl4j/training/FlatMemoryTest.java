@@ -12,7 +12,6 @@ import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
-import org.dpl4j.search.AttentionMode;
 import org.dpl4j.search.Supernet;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
@@ -68,10 +67,10 @@ class FlatMemoryTest {
                 StepRunner.step(() -> loss(clip, tokens, labels, prompts.attention(Branch.IMAGE), prompts.attention(Branch.TEXT)),
                         prompts.parameters(), sgd, LR);
                 if (step <= SEARCH_STEPS) {
-                    StepRunner.step(() -> loss(clip, tokens, labels, net.attention(Branch.IMAGE, AttentionMode.FUSED),
-                            net.attention(Branch.TEXT, AttentionMode.FUSED)), net.alphaParameters(), adam, LR);
-                    StepRunner.step(() -> loss(clip, tokens, labels, net.attention(Branch.IMAGE, AttentionMode.FUSED),
-                            net.attention(Branch.TEXT, AttentionMode.FUSED)), net.promptParameters(), sgd2, LR);
+                    StepRunner.step(() -> loss(clip, tokens, labels, net.attention(Branch.IMAGE),
+                            net.attention(Branch.TEXT)), net.alphaParameters(), adam, LR);
+                    StepRunner.step(() -> loss(clip, tokens, labels, net.attention(Branch.IMAGE),
+                            net.attention(Branch.TEXT)), net.promptParameters(), sgd2, LR);
                 }
                 if (step == warm) {
                     countsAfterWarmup = useCounts(watched);
