@@ -14,7 +14,6 @@ import org.dpl4j.data.image.ClipTransforms;
 import org.dpl4j.data.image.DecodeOrder;
 import org.dpl4j.data.image.ImageDecoder;
 import org.dpl4j.data.image.InvalidImageException;
-import org.dpl4j.model.Branch;
 import org.dpl4j.tensor.CpuFeatures;
 import org.dpl4j.tensor.DeviceSpec;
 import org.dpl4j.tensor.NoGrad;
@@ -59,7 +58,7 @@ public final class Classifier implements AutoCloseable {
 
     private Classifier(Bundle bundle) {
         this.bundle = bundle;
-        this.forward = new PromptedClassifier(bundle.clip(), bundle.prompts().attention(Branch.IMAGE), bundle.features());
+        this.forward = new PromptedClassifier(bundle.clip(), bundle.frozen(), bundle.features());
         this.labels = bundle.info().classNames();
         this.resolution = bundle.info().preprocessing().resolution();
     }

@@ -7,6 +7,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.BlockAttention;
@@ -26,7 +28,7 @@ import org.dpl4j.tensor.io.Safetensors;
  * model's device (the overloads taking only a {@link ClipConfig} put them on the CPU), so
  * training steps can run in short-lived scopes.
  */
-public final class DeepPrompts implements PromptLearner {
+public final class DeepPrompts implements PromptLearner, PromptLearner.FrozenText {
     private final PromptConfig config;
     /** CoOp's learned input context ({@link #CONTEXT}, n × text width) if any, then every non-empty block prompt by {@link #name}. */
     private final ParameterStore store;
@@ -145,6 +147,7 @@ public final class DeepPrompts implements PromptLearner {
         return "prompt." + b.key() + "." + layer;
     }
 
+    @Override
     public PromptConfig config() {
         return config;
     }
@@ -188,14 +191,26 @@ public final class DeepPrompts implements PromptLearner {
 
     @Override
     public Scorer freeze(ClipModel clip, ClassTexts texts) {
+        return Scorer.fixedText(clip, textFeatures(clip, texts), imageEncoder(clip));
+    }
+
+    /** Always: a key/value layout's class text features do not depend on the image. */
+    @Override
+    public Optional<FrozenText> frozenText() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public UnaryOperator<Tensor> imageEncoder(ClipModel clip) {
         BlockAttention image = attention(Branch.IMAGE);
-        return Scorer.fixedText(clip, textFeatures(clip, texts), images -> clip.image().encode(images, image));
+        return images -> clip.image().encode(images, image);
     }
 
     /**
      * The L2-normalised class text features (C, E) of the prompted text encoder with the current
      * values, outside autograd, in the caller's scope: the constants an exported bundle stores.
      */
+    @Override
     public Tensor textFeatures(ClipModel clip, ClassTexts texts) {
         try (NoGrad g = NoGrad.open()) {
             Tensor t = clip.text().encodeEmbeddings(texts.input(context()), texts.eot(), attention(Branch.TEXT), true);

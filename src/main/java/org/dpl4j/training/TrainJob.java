@@ -12,9 +12,8 @@ import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.SampleTransforms;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.Branch;
 import org.dpl4j.prompts.ClassTexts;
-import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.prompts.PromptLearner.FrozenText;
 import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.prompts.PromptLearners;
 import org.dpl4j.prompts.PromptConfig;
@@ -90,33 +89,44 @@ public final class TrainJob {
         run.create();
         RunIdentity.TRAIN.recordOrCheck(run, now);
         config.write(run.file(RunDirectory.PROMPT_CONFIG));
+        TestMetrics metrics = trainAndTest(method, spec, data, config, s, run);
+        run.writeJson(RunDirectory.FINAL, metrics);
+        return metrics;
+    }
+
+    /** Trains fresh prompts of {@code config} into {@code run} (resuming its checkpoint), saves them and tests them. */
+    private TestMetrics trainAndTest(String method, DataSpec spec, DatasetSplits data, PromptConfig config, TrainSettings s,
+            RunDirectory run) throws IOException {
         try (Scope scope = Scope.open();
                 PromptLearner prompts = PromptLearners.init(method, config, clip, s.initStd(), s.seed())) {
             log.accept(String.format("train %s on %s (%d classes, %d shots, seed %d): %s, %d learned values",
                     method, data.name(), data.numClasses(), spec.shots(), spec.seed(), config, prompts.trainableParameters()));
-            ClassTexts texts = prompts.texts(clip, data.classNames(), templates(s.textInput(), data.name()));
+            List<String> templates = templates(s.textInput(), data.name());
+            ClassTexts texts = prompts.texts(clip, data.classNames(), templates);
             Tensor teacher = s.distillWeight() > 0 ? teacherText(clip, data.classNames(), s.evalBatch(), progress) : null;
             new PromptTrainer(clip, s, progress, log).train(prompts, data, texts, teacher, run);
             prompts.save(run.file(RunDirectory.PROMPTS));
-            Tensor features = null;
-            if (prompts instanceof DeepPrompts deep) {
-                // the frozen class text features, for eval, predict and the API to read instead of encoding the texts
-                features = ClassFeatures.compute(clip, deep, texts);
-                ClassFeatures.write(run, features, ClassFeatures.key(run.file(RunDirectory.PROMPTS), clip,
-                        ModelRef.of(modelPath, clip).sha256(), data.classNames(), templates(s.textInput(), data.name())));
-            }
-            Tensor own = features;
-            TestMetrics metrics = testMetrics(spec, data, d -> {
-                if (own == null || !d.classNames().equals(data.classNames())) {
+            Optional<FrozenText> frozen = prompts.frozenText();
+            // the frozen class text features, for eval, predict and the API to read instead of encoding the texts
+            Tensor features = frozen.isEmpty() ? null : storeClassFeatures(frozen.get(), texts, data.classNames(), templates, run);
+            return testMetrics(spec, data, d -> {
+                if (features == null || !d.classNames().equals(data.classNames())) {
                     return evaluate(prompts, d, s);
                 }
-                try (PromptedClassifier c = new PromptedClassifier(clip, ((DeepPrompts) prompts).attention(Branch.IMAGE), own)) {
+                try (PromptedClassifier c = new PromptedClassifier(clip, frozen.get(), features)) {
                     return evaluate(c, d, s);
                 }
             }, log);
-            run.writeJson(RunDirectory.FINAL, metrics);
-            return metrics;
         }
+    }
+
+    /** Computes the class text features of trained prompts and writes them to the run ({@link ClassFeatures}). */
+    private Tensor storeClassFeatures(FrozenText prompts, ClassTexts texts, List<String> classNames, List<String> templates,
+            RunDirectory run) throws IOException {
+        Tensor features = ClassFeatures.compute(clip, prompts, texts);
+        ClassFeatures.write(run, features, ClassFeatures.key(run.file(RunDirectory.PROMPTS), clip,
+                ModelRef.of(modelPath, clip).sha256(), classNames, templates));
+        return features;
     }
 
     /** The final metrics a finished run recorded. */

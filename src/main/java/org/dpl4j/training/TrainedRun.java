@@ -9,11 +9,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.bytedeco.pytorch.Tensor;
-import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.io.ClipLoader;
-import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.prompts.PromptLearner.FrozenText;
 import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.prompts.PromptLearners;
 import org.dpl4j.run.Checksums;
@@ -87,9 +86,9 @@ public record TrainedRun(RunDirectory dir, Path modelPath, ClipConfig modelConfi
      */
     public PromptedClassifier classifier(ClipModel clip, PromptLearner prompts, List<String> classNames, String dataset,
             String modelSha256, Consumer<String> log) throws IOException {
-        if (prompts instanceof DeepPrompts deep) {
-            return new PromptedClassifier(clip, deep.attention(Branch.IMAGE),
-                    classFeatures(clip, deep, classNames, dataset, modelSha256, log));
+        Optional<FrozenText> frozen = prompts.frozenText();
+        if (frozen.isPresent()) {
+            return new PromptedClassifier(clip, frozen.get(), classFeatures(clip, prompts, classNames, dataset, modelSha256, log));
         }
         try (NoGrad g = NoGrad.open()) {
             return new PromptedClassifier(clip, prompts, prompts.texts(clip, classNames, templates(dataset)));
@@ -97,14 +96,17 @@ public record TrainedRun(RunDirectory dir, Path modelPath, ClipConfig modelConfi
     }
 
     /**
-     * The class text features (C, E) of deep prompts over {@code classNames} of {@code dataset}, on
+     * The class text features (C, E) of prompts with a {@link PromptLearner#frozenText frozen text side}
+     * over {@code classNames} of {@code dataset}, on
      * {@code clip}'s device, in the caller's scope: read from {@value RunDirectory#CLASS_FEATURES} when
      * it was made for exactly these classes, templates, prompts and model in this precision on this
      * device ({@link ClassFeatures}), else computed (a run from before the file, other classes, a
      * stale file); {@code log} is told which.
      */
-    public Tensor classFeatures(ClipModel clip, DeepPrompts prompts, List<String> classNames, String dataset,
+    public Tensor classFeatures(ClipModel clip, PromptLearner prompts, List<String> classNames, String dataset,
             String modelSha256, Consumer<String> log) throws IOException {
+        FrozenText frozen = prompts.frozenText().orElseThrow(() -> new IllegalArgumentException(
+                "run " + dir.dir() + ": its prompts' class text features depend on the image; they are not constants"));
         List<String> templates = templates(dataset);
         ClassFeatures.Key key = ClassFeatures.key(dir.file(RunDirectory.PROMPTS), clip, modelSha256, classNames, templates);
         Optional<Tensor> stored = ClassFeatures.read(dir, key, log);
@@ -112,7 +114,7 @@ public record TrainedRun(RunDirectory dir, Path modelPath, ClipConfig modelConfi
             return Tensors.fp32(stored.get(), clip.device());
         }
         try (NoGrad g = NoGrad.open()) {
-            return ClassFeatures.compute(clip, prompts, prompts.texts(clip, classNames, templates));
+            return ClassFeatures.compute(clip, frozen, prompts.texts(clip, classNames, templates));
         }
     }
 }
