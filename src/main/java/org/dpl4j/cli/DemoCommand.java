@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code dpl4j demo}: the whole method in a few minutes on the bundled small CLIP and demo data:
- * zero-shot, a hand-designed deep-prompt layout, and DPL's searched layout, side by side.
+ * zero-shot, a hand-set layout in DPL's key/value mechanism, and DPL's searched layout, side by side.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Zero-shot → search → train → evaluate on the bundled small CLIP and demo data (a few minutes on 2 cores).")
@@ -53,7 +53,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--preset", defaultValue = "ivlp", description = "hand-designed layout to compare with (default: ${DEFAULT-VALUE})")
+    @Option(names = "--preset", defaultValue = "uniform-2", description = "hand-set layout in DPL's key/value mechanism to "
+            + "compare the searched one with, like with like (uniform-N[-D], kv-ivlp, kv-vpt-deep, coop; default: ${DEFAULT-VALUE}); "
+            + "published methods are compared by dpl4j run --baselines")
     String preset;
 
     @Override
@@ -66,6 +68,11 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (fresh) {
             deleteTree(out);
+        }
+        if (!org.dpl4j.run.RunInfo.KEY_VALUE.equals(org.dpl4j.training.MethodDefaults.mechanism(preset))) {
+            throw new IllegalArgumentException("--preset " + preset + ": the demo compares the searched layout with a hand-set "
+                    + "one in the same (key/value) mechanism; use uniform-N[-D], kv-ivlp, kv-vpt-deep or coop, or compare "
+                    + "published methods with dpl4j run --baselines");
         }
         long t0 = System.nanoTime();
         var log = Logs.stderr(engine.quiet);
@@ -97,6 +104,8 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("Test top-1 accuracy (%), " + shots + " shots, seed " + seed + ":");
         System.out.print(table.format());
+        System.out.println("(" + preset + ": hand-set prompt lengths in DPL's key/value mechanism, the searched layout's own; "
+                + "dpl: the searched lengths)");
         System.out.println();
         System.out.println("Searched prompt lengths per block (block 1 first):");
         System.out.print(configs);

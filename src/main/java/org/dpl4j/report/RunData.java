@@ -107,8 +107,8 @@ public record RunData(
 
     /**
      * An {@code ivlp} or {@code vpt-deep} run made before run.json format 3 ran a key/value layout, which is
-     * named {@code kv-ivlp} / {@code kv-vpt-deep} today ({@link RunInfo#presentName}); it is labelled so, never
-     * pooled with the published method.
+     * named {@code kv-ivlp} / {@code kv-vpt-deep} today (as {@link RunInfo#upgrade} reads it); it is labelled so,
+     * never pooled with the published method.
      */
     private static String presentName(String method, JsonNode run) {
         if (method == null || !(run instanceof com.fasterxml.jackson.databind.node.ObjectNode o) || !run.has("kind")

@@ -132,12 +132,11 @@ public final class RunIdentity {
      * format 3 ({@link RunInfo#RENAMED_IN_3}); empty otherwise.
      */
     private static String renamedNote(JsonNode was, JsonNode is) {
-        String method = was.path("method").asText();
-        if (!method.equals(is.path("method").asText()) || was.path("mechanism").equals(is.path("mechanism"))
-                || !RunInfo.RENAMED_IN_3.containsKey(method)) {
+        String method = is.path("method").asText();
+        if (!RunInfo.RENAMED_IN_3.containsKey(method) || !RunInfo.RENAMED_IN_3.get(method).equals(was.path("method").asText())) {
             return "";
         }
-        return ": this run was made before run.json format 3, when '" + method + "' was a layout in DPL's key/value mechanism; '"
+        return ": that run was made before run.json format 3, when '" + method + "' was a layout in DPL's key/value mechanism; '"
                 + method + "' now names the published method (prompts replacing tokens of the residual stream), and that layout "
                 + "is '" + RunInfo.RENAMED_IN_3.get(method) + "'";
     }

@@ -63,7 +63,7 @@ public record RunInfo(
     public static final String NONE = "none";
     public static final List<String> MECHANISMS = List.of(KEY_VALUE, STREAM, CONDITIONAL, NONE);
 
-    /** The names whose meaning changed with format 3 ({@link #mechanismBefore3}). */
+    /** The names whose meaning changed with format 3 ({@link #mechanismBefore3}), and what they name now. */
     public static final Map<String, String> RENAMED_IN_3 = Map.of("ivlp", "kv-ivlp", "vpt-deep", "kv-vpt-deep", "vpt", "kv-vpt-deep");
 
     /**
@@ -82,17 +82,9 @@ public record RunInfo(
         };
     }
 
-    /**
-     * The name a method has today: a run of format 3 or later is named as recorded; an older key/value
-     * {@code ivlp} or {@code vpt-deep} run by its present name ({@link #RENAMED_IN_3}), so that reports never
-     * pool it with the published method. {@code info} is a run.json in the current format ({@link #upgrade}).
-     */
+    /** The method of a run.json in the current format ({@link #upgrade}): renamed runs by their present name. */
     public static String presentName(JsonNode info) {
-        String method = info.path("method").asText(null);
-        if (method != null && KEY_VALUE.equals(info.path("mechanism").asText()) && RENAMED_IN_3.containsKey(method)) {
-            return RENAMED_IN_3.get(method);
-        }
-        return method;
+        return info.path("method").asText(null);
     }
 
     /** The format of a run.json written before formats were numbered (it has no {@code format} field). */
@@ -123,13 +115,18 @@ public record RunInfo(
             format = 2;
         }
         if (format == 2) {
-            // 2 -> 3: the mechanism the run's method had then, after the method as this version writes it
+            // 2 -> 3: the mechanism the run's method had then, after the method as this version writes it; a key/value
+            // ivlp or vpt-deep layout is read as what it was, under the name that layout has now (kv-ivlp, kv-vpt-deep)
             ObjectNode two = out;
             ObjectNode three = two.objectNode();
+            String mechanism = mechanismBefore3(two.path("kind").asText(null), two.path("method").asText(null));
             two.fields().forEachRemaining(e -> {
-                three.set(e.getKey(), e.getValue());
                 if ("method".equals(e.getKey())) {
-                    three.put("mechanism", mechanismBefore3(two.path("kind").asText(null), two.path("method").asText(null)));
+                    String m = e.getValue().asText();
+                    three.put("method", KEY_VALUE.equals(mechanism) ? RENAMED_IN_3.getOrDefault(m, m) : m);
+                    three.put("mechanism", mechanism);
+                } else {
+                    three.set(e.getKey(), e.getValue());
                 }
             });
             three.put("format", FORMAT);

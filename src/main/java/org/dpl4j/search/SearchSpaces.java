@@ -3,14 +3,17 @@ package org.dpl4j.search;
 import java.util.List;
 import java.util.Locale;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.prompts.MaPLe;
+import org.dpl4j.prompts.StreamMethod;
 
-/** The search spaces by method name: {@code dpl} (DPL's key/value {@link Supernet}) and {@code maple} ({@link MaPLeSupernet}). */
+/**
+ * The search spaces by method name: {@code dpl} (DPL's key/value {@link Supernet}), {@code maple} and {@code promptsrc}
+ * (their per-block lengths, {@link StreamSupernet}).
+ */
 public final class SearchSpaces {
     private SearchSpaces() {}
 
     public static List<String> methods() {
-        return List.of(Supernet.METHOD, MaPLe.METHOD);
+        return List.of(Supernet.METHOD, StreamMethod.MAPLE.id(), StreamMethod.PROMPTSRC.id());
     }
 
     /** The canonical (lower-case) name; fails naming the choices for an unknown one. */
@@ -32,9 +35,9 @@ public final class SearchSpaces {
             throw new IllegalArgumentException("the " + m + " search has a single (fused) mixture path; --attention " + mode
                     .name().toLowerCase(Locale.ROOT) + " is DPL's");
         }
-        return switch (m) {
-            case MaPLe.METHOD -> MaPLeSupernet.init(clip, candidates, seed);
-            default -> Supernet.init(clip.config(), candidates, clip.device(), seed, mode);
-        };
+        if (Supernet.METHOD.equals(m)) {
+            return Supernet.init(clip.config(), candidates, clip.device(), seed, mode);
+        }
+        return StreamSupernet.init(StreamMethod.named(m).orElseThrow(), clip, candidates, seed);
     }
 }

@@ -144,8 +144,8 @@ class DplMapleTest {
         Cli.Result r = train(tmp.resolve("bad"), "--preset", "maple", "--config", cfg.toString());
         assertThat(r.exitCode()).isNotZero();
         assertThat(r.err()).contains(cfg.toString()).contains("equal text and image lengths");
-        Cli.Result other = train(tmp.resolve("bad2"), "--preset", "ivlp", "--config", cfg.toString());
+        Cli.Result other = train(tmp.resolve("bad2"), "--preset", "kv-ivlp", "--config", cfg.toString());
         assertThat(other.exitCode()).isNotZero();
-        assertThat(other.err()).contains("only maple takes a layout file");
+        assertThat(other.err()).contains("only the token-replacement methods (maple, ivlp, vpt-deep, promptsrc) take a layout file");
     }
 }

@@ -167,8 +167,8 @@ class FinishedRunReuseTest {
         "--seed       | 2        | seed was 1, now 2",
         "--shots      | 3        | shots was 2, now 3",
         "--subsample  | base     | subsample was \"all\", now \"base\"",
-        "--preset     | coop     | method was \"ivlp\", now \"coop\"",
-        "--preset     | vpt-deep | method was \"ivlp\", now \"vpt-deep\"",
+        "--preset     | coop     | method was \"kv-ivlp\", now \"coop\"",
+        "--preset     | kv-vpt-deep | method was \"kv-ivlp\", now \"kv-vpt-deep\"",
     })
     void otherSettingsOverAFinishedTrainRunAreRefusedNamingTheSetting(String option, String value, String named)
             throws IOException {

@@ -52,7 +52,8 @@ class MethodSettingsTest {
         TrainSettings cocoop = o.settings(3, "cocoop", new LoaderOptions());
         assertThat(new Object[] {cocoop.epochs(), cocoop.lr(), cocoop.batchSize(), cocoop.seed(), cocoop.textInput()})
                 .containsExactly(15, 0.01f, 1, 3L, "a photo of a {}.");
-        assertThat(o.settings(3, "ivlp", new LoaderOptions()).textInput()).isEqualTo("default");
+        assertThat(o.settings(3, "kv-ivlp", new LoaderOptions()).textInput()).isEqualTo("default");
+        assertThatThrownBy(() -> o.checkTextInput("ivlp")).hasMessageStartingWith("--text-input: ivlp");
         assertThatThrownBy(() -> o.checkTextInput("maple")).hasMessageStartingWith("--text-input: maple");
         o.checkTextInput("coop");
     }

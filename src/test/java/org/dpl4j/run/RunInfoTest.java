@@ -75,9 +75,10 @@ class RunInfoTest {
             up.fieldNames().forEachRemaining(fields::add);
             assertThat(fields.indexOf("mechanism")).isEqualTo(fields.indexOf("method") + 1);
         }
-        assertThat(RunInfo.presentName(RunInfo.upgrade(format2(trainInfo("ivlp", RunInfo.STREAM))))).isEqualTo("kv-ivlp");
-        assertThat(RunInfo.presentName(RunInfo.upgrade(format2(trainInfo("vpt-deep", RunInfo.STREAM))))).isEqualTo("kv-vpt-deep");
-        assertThat(RunInfo.presentName(Json.PRETTY.valueToTree(trainInfo("ivlp", RunInfo.STREAM)))).isEqualTo("ivlp");
+        // read as what they were: the key/value layouts, under the names they have now
+        assertThat(RunInfo.upgrade(format2(trainInfo("ivlp", RunInfo.STREAM))).path("method").asText()).isEqualTo("kv-ivlp");
+        assertThat(RunInfo.upgrade(format2(trainInfo("vpt-deep", RunInfo.STREAM))).path("method").asText()).isEqualTo("kv-vpt-deep");
+        assertThat(RunInfo.upgrade(format2(trainInfo("maple", RunInfo.STREAM))).path("method").asText()).isEqualTo("maple");
     }
 
     @Test
@@ -86,10 +87,10 @@ class RunInfoTest {
         run.create();
         run.writeJson(RunDirectory.RUN, format2(trainInfo("ivlp", RunInfo.KEY_VALUE)));
         assertThatThrownBy(() -> RunIdentity.TRAIN.checkSame(run, trainInfo("ivlp", RunInfo.STREAM)))
-                .hasMessageContaining("mechanism was \"key-value\", now \"stream\"")
+                .hasMessageContaining("method was \"kv-ivlp\", now \"ivlp\"")
                 .hasMessageContaining("'ivlp' now names the published method")
                 .hasMessageContaining("that layout is 'kv-ivlp'");
         // the same layout under its present name is that run
-        RunIdentity.TRAIN.checkSame(run, trainInfo("ivlp", RunInfo.KEY_VALUE));
+        RunIdentity.TRAIN.checkSame(run, trainInfo("kv-ivlp", RunInfo.KEY_VALUE));
     }
 }

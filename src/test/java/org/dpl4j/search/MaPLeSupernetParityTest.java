@@ -14,6 +14,7 @@ import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.MaPLe;
 import org.dpl4j.prompts.PromptConfig;
+import org.dpl4j.prompts.StreamMethod;
 import org.dpl4j.prompts.StreamPrompts;
 import org.dpl4j.tensor.Grads;
 import org.dpl4j.tensor.Scope;
@@ -79,13 +80,13 @@ class MaPLeSupernetParityTest {
     @Test
     void derivedLayoutFollowsTheArgmaxAndTrainsAsMaPLe() throws Exception {
         try (Scope s = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null);
-                MaPLeSupernet net = MaPLeSupernet.init(clip, CANDIDATES, 3)) {
+                StreamSupernet net = StreamSupernet.init(StreamMethod.MAPLE, clip, CANDIDATES, 3)) {
             AlphaSnapshot snap = new AlphaSnapshot(1, CANDIDATES, new float[][] {{0.1f, 0.2f, 0.3f, 0.4f}, {0.7f, 0.1f, 0.1f, 0.1f}},
                     new float[][] {{0.1f, 0.2f, 0.3f, 0.4f}, {0.7f, 0.1f, 0.1f, 0.1f}});
             PromptConfig cfg = net.layout(snap);
             assertThat(cfg).isEqualTo(new PromptConfig(List.of(0, 3, 0), List.of(2, 3, 0), 2));
             assertThat(MaPLe.lengthsOf(cfg, clip.config())).containsExactly(2, 3);
-            assertThat(net.alphaParameters().get(MaPLeSupernet.alphaName()).size(0)).isEqualTo(2);
+            assertThat(net.alphaParameters().get(StreamSupernet.alphaName(StreamMethod.MAPLE, org.dpl4j.model.Branch.TEXT)).size(0)).isEqualTo(2);
         }
     }
 
@@ -122,8 +123,8 @@ class MaPLeSupernetParityTest {
         int[] lengths = maple.layout().text().stream().mapToInt(Integer::intValue).toArray();
         Map<String, Tensor> values = new LinkedHashMap<>();
         Map<String, String> supernetToMaPLe = new LinkedHashMap<>();
-        try (MaPLeSupernet base = MaPLeSupernet.init(clip, CANDIDATES, 7)) {
-            int blocks = base.blocks();
+        try (StreamSupernet base = StreamSupernet.init(StreamMethod.MAPLE, clip, CANDIDATES, 7)) {
+            int blocks = base.blocks(org.dpl4j.model.Branch.TEXT);
             float[] a = new float[(blocks - 1) * CANDIDATES.size()];
             for (int l = 1; l < blocks; l++) {
                 int n = l < lengths.length ? lengths[l] : 0;
@@ -131,7 +132,7 @@ class MaPLeSupernetParityTest {
                     a[(l - 1) * CANDIDATES.size() + k] = CANDIDATES.get(k) == n ? 0f : -1e4f; // softmax: exactly one-hot
                 }
             }
-            values.put(MaPLeSupernet.alphaName(), Tensors.floats(a, null, blocks - 1, CANDIDATES.size()));
+            values.put(StreamSupernet.alphaName(StreamMethod.MAPLE, org.dpl4j.model.Branch.TEXT), Tensors.floats(a, null, blocks - 1, CANDIDATES.size()));
             for (Map.Entry<String, Tensor> e : base.promptParameters().entrySet()) {
                 values.put(e.getKey(), e.getValue().detach().clone());
             }
@@ -140,7 +141,7 @@ class MaPLeSupernetParityTest {
             }
             for (int l = 1; l < lengths.length; l++) {
                 if (lengths[l] > 0) {
-                    supernetToMaPLe.put(MaPLeSupernet.candidateName(l, CANDIDATES.indexOf(lengths[l])), MaPLe.textName(l));
+                    supernetToMaPLe.put(StreamSupernet.candidateName(StreamMethod.MAPLE, org.dpl4j.model.Branch.TEXT, l, CANDIDATES.indexOf(lengths[l])), MaPLe.textName(l));
                     supernetToMaPLe.put(MaPLe.couplingName(l) + ".weight", MaPLe.couplingName(l) + ".weight");
                     supernetToMaPLe.put(MaPLe.couplingName(l) + ".bias", MaPLe.couplingName(l) + ".bias");
                 }
@@ -150,7 +151,7 @@ class MaPLeSupernetParityTest {
             }
         }
         Result r = new Result();
-        try (MaPLeSupernet net = MaPLeSupernet.of(values, clip, CANDIDATES)) {
+        try (StreamSupernet net = StreamSupernet.of(StreamMethod.MAPLE, values, clip, CANDIDATES)) {
             ClassTexts texts = net.texts(clip, classNames, "ignored {}");
             Tensor logits = clip.logits(net.imageFeatures(clip, images),
                     net.textFeatures(clip, texts));

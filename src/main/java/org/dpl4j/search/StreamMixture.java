@@ -13,28 +13,39 @@ import org.dpl4j.model.Transformer;
 import org.dpl4j.tensor.Tensors;
 
 /**
- * One tower's pass through the MaPLe supernet ({@link MaPLeSupernet}): the prompt-token groups it carries
- * from block to block, and each block's attention as a mixture over them. One instance per forward.
+ * One tower's pass through a token-replacement supernet ({@link StreamSupernet}): the prompt-token groups it
+ * carries from block to block, and each block's attention as a mixture over them. One instance per forward.
  *
  * <p>The stream's tokens attend with {@link AttentionMath#mixHeads}: each group is a candidate whose key
  * columns are its own tokens' keys (text: masked for SOS, which precedes the prompts), weighted by the
  * group's weight. Each group's own tokens then go through the block ({@link #through}) so that later
  * blocks can carry them on.
  */
-final class MaPLeMixture implements BlockAttention {
+final class StreamMixture implements BlockAttention {
     /** Prompt tokens (1 or B, n, W) and their mixture weight (a scalar tensor; null for 1). */
     private record Group(Tensor tokens, Tensor weight) {}
 
-    private final MaPLeSupernet net;
+    /** This tower's tokens of candidate k ≥ 1 of block l ≥ 1, (c_k, width). */
+    @FunctionalInterface
+    interface CandidateTokens {
+        Tensor of(int layer, int k);
+    }
+
     private final Branch branch;
-    /** softmax(alpha), one row per searched block. */
+    /** softmax(alpha), one row per searched block 1..R. */
     private final Tensor weights;
+    private final int candidates;
+    private final CandidateTokens tokens;
+    /** The tower's last block: its prompt outputs are read by nothing. */
+    private final int lastLayer;
     private List<Group> groups = new ArrayList<>();
 
-    MaPLeMixture(MaPLeSupernet net, Branch branch, Tensor weights) {
-        this.net = net;
+    StreamMixture(Branch branch, Tensor weights, int candidates, CandidateTokens tokens, int lastLayer) {
         this.branch = branch;
         this.weights = weights;
+        this.candidates = candidates;
+        this.tokens = tokens;
+        this.lastLayer = lastLayer;
     }
 
     /** Block 0's only group: the context tokens (text) or proj(ctx) after ln_pre (vision), weight 1. */
@@ -44,7 +55,7 @@ final class MaPLeMixture implements BlockAttention {
 
     @Override
     public Tensor attend(int layer, Tensor x, Tensor h, BlockWeights w, Tensor mask) {
-        if (layer >= 1 && layer < net.blocks()) {
+        if (layer >= 1 && layer <= weights.size(0)) {
             addCandidates(layer, x);
         }
         boolean text = branch == Branch.TEXT;
@@ -58,7 +69,7 @@ final class MaPLeMixture implements BlockAttention {
             terms.add(new AttentionMath.Candidate(new AttentionMath.PromptKV(q.k(), q.v()), columns, g.weight()));
         }
         Tensor out = AttentionMath.outProj(AttentionMath.mixHeads(t, mask, terms), w);
-        if (layer < net.lastLayer(branch)) { // the last block's prompt outputs are read by nothing
+        if (layer < lastLayer) { // the last block's prompt outputs are read by nothing
             List<Group> carried = new ArrayList<>();
             for (int i = 0; i < groups.size(); i++) {
                 carried.add(new Group(through(groups.get(i).tokens(), own.get(i), t, w, text), groups.get(i).weight()));
@@ -76,10 +87,8 @@ final class MaPLeMixture implements BlockAttention {
         for (Group g : groups) {
             next.add(new Group(g.tokens(), g.weight() == null ? carry : g.weight().mul(carry)));
         }
-        for (int k = 1; k < net.candidates().size(); k++) {
-            Tensor p = net.candidate(layer, k);
-            Tensor tokens = branch == Branch.TEXT ? p : net.coupled(layer, p);
-            next.add(new Group(tokens.to(Tensors.dtype(x)).unsqueeze(0), row.select(0, k)));
+        for (int k = 1; k < candidates; k++) {
+            next.add(new Group(tokens.of(layer, k).to(Tensors.dtype(x)).unsqueeze(0), row.select(0, k)));
         }
         groups = next;
     }
