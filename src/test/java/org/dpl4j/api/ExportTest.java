@@ -19,6 +19,7 @@ import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.tensor.NoGrad;
+import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.PromptedClassifier;
@@ -171,5 +172,23 @@ class ExportTest {
         Path notBundle = run.resolve(RunDirectory.PROMPTS);
         assertThatThrownBy(() -> Classifier.load(notBundle)).isInstanceOf(IOException.class)
                 .hasMessage(notBundle + ": not a dpl4j bundle (no dpl4j.bundle metadata; make one with dpl4j export)");
+    }
+
+    /**
+     * A learner without a frozen text side (IVLP's prompts replace tokens of the stream) keeps no
+     * class features in its run and is refused by export, naming the run and the method; a
+     * key/value run has both.
+     */
+    @Test
+    void onlyARunWhoseClassFeaturesAreConstantsStoresThemAndExports() throws IOException {
+        Path stream = tmp.resolve("ivlp");
+        assertThat(Main.run("train", "-q", "--model", model.toString(), "--dataset", "oxford_pets", "--root",
+                TinyRun.DEMO.toString(), "--shots", "2", "--seed", "1", "--preset", "ivlp", "--epochs", "1", "--workers", "1",
+                "--out", stream.toString())).isZero();
+        assertThat(stream.resolve(RunDirectory.CLASS_FEATURES)).doesNotExist();
+        assertThat(run.resolve(RunDirectory.CLASS_FEATURES)).exists();
+        assertThatThrownBy(() -> Bundle.fromRun(stream, null, Placement.CPU_FP32)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("run " + stream + ": ivlp cannot be exported yet; bundles hold key/value layouts"
+                        + " (dpl, coop, kv-vpt-deep, kv-ivlp, uniform) whose class text features are constants");
     }
 }
