@@ -62,7 +62,7 @@ public final class MethodBench {
         PromptConfig cfg = Presets.resolve(method, config);
         TrainSettings s = MethodDefaults.of(method);
         try (Scope m = Scope.open(); PromptLearner learner = PromptLearners.init(method, cfg, clip, s.initStd(), 1);
-                Sgd sgd = new Sgd(s.momentum(), s.weightDecay())) {
+                Sgd sgd = s.sgd().optimizer()) {
             ClassTexts texts = learner.texts(clip, names, List.of(CoCoOp.TEMPLATE));
             int batch = s.batchSize();
             int[] labels = IntStream.range(0, batch).map(i -> i % names.size()).toArray();
@@ -72,7 +72,7 @@ public final class MethodBench {
                 try (Scope scope = Scope.open()) {
                     Tensor images = Tensors.randn(clip.device(), batch, 3, res, res);
                     StepRunner.step(() -> Losses.crossEntropy(learner.logits(clip, images, texts), labels),
-                            learner.parameters(), sgd, s.lr());
+                            learner.parameters(), sgd, s.sgd().lr());
                 }
             };
             for (int i = 0; i < warmup; i++) {

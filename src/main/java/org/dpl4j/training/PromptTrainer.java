@@ -63,7 +63,7 @@ public final class PromptTrainer {
     public void train(PromptLearner prompts, DatasetSplits data, ClassTexts texts, Tensor teacher, RunDirectory run)
             throws IOException {
         Map<String, Tensor> params = prompts.parameters();
-        try (Sgd sgd = new Sgd(settings.momentum(), settings.weightDecay())) {
+        try (Sgd sgd = settings.sgd().optimizer()) {
             EpochLoop.EpochLog<EpochMetrics> history = new EpochLoop.EpochLog<>(RunDirectory.METRICS_LOG, EpochMetrics.class,
                     EpochMetrics::epoch);
             EpochLoop loop = new EpochLoop("train", settings.epochs(), run, progress, log)

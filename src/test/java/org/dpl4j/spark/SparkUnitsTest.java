@@ -17,6 +17,7 @@ import org.dpl4j.run.RunDirectory;
 import org.dpl4j.search.SearchSettings;
 import org.dpl4j.tensor.io.Safetensors;
 import org.dpl4j.testutil.Shared;
+import org.dpl4j.training.SgdSchedule;
 import org.dpl4j.training.TrainSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +50,7 @@ class SparkUnitsTest {
     }
 
     private static Work work(Path out) throws IOException {
-        TrainSettings train = with(TrainSettings.defaults(), TrainSettings.class, "epochs", "2", "lr", "0.01",
+        TrainSettings train = with(TrainSettings.defaults(), TrainSettings.class, "epochs", "2", "sgd", Json.LINE.writeValueAsString(SgdSchedule.DPL.withLr(0.01f)),
                 "textInput", "\"default\"", "workers", "1");
         SearchSettings search = with(SearchSettings.defaults(), SearchSettings.class, "epochs", "1", "workers", "1");
         Pipeline.Plan plan = new Pipeline.Plan(List.of("oxford_pets"), Path.of("demo-data"), 2, List.of(1L), "all",

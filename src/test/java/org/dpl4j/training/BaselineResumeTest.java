@@ -37,7 +37,7 @@ class BaselineResumeTest {
 
     private static TrainSettings settings(String method) {
         TrainSettings d = MethodDefaults.of(method);
-        return new TrainSettings(3, 2, 0.02f, d.momentum(), d.weightDecay(), 1, d.warmupLr(), d.initStd(), d.textInput(),
+        return new TrainSettings(3, 2, new SgdSchedule(0.02f, d.sgd().momentum(), d.sgd().weightDecay(), 1, d.sgd().warmupLr()), d.initStd(), d.textInput(),
                 0f, 1, 2, 32, BadSamplePolicy.FAIL);
     }
 

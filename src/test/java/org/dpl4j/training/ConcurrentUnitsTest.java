@@ -42,7 +42,7 @@ class ConcurrentUnitsTest {
             new Unit("b", 2, new PromptConfig(List.of(3, 0, 1), List.of(0, 2, 3))));
 
     static TrainSettings settings() {
-        return new TrainSettings(3, 4, 0.02f, 0.9f, 5e-4f, 0, 1e-5f, 0.02f, "default", 0f, 1, 2, 32,
+        return new TrainSettings(3, 4, new SgdSchedule(0.02f, 0.9f, 5e-4f, 0, 1e-5f), 0.02f, "default", 0f, 1, 2, 32,
                 org.dpl4j.data.BadSamplePolicy.FAIL);
     }
 

@@ -36,7 +36,7 @@ class RobustnessTest {
     Path tmp;
 
     private static TrainSettings settings(int epochs, int batch, float lr, BadSamplePolicy bad) {
-        return new TrainSettings(epochs, batch, lr, 0.9f, 5e-4f, 0, 1e-5f, 0.02f, "default", 0f, 1, 2, 32, bad);
+        return new TrainSettings(epochs, batch, new SgdSchedule(lr, 0.9f, 5e-4f, 0, 1e-5f), 0.02f, "default", 0f, 1, 2, 32, bad);
     }
 
     @Test

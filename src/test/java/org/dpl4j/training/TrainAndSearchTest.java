@@ -42,7 +42,7 @@ class TrainAndSearchTest {
     }
 
     private static TrainSettings settings(int epochs) {
-        return new TrainSettings(epochs, 4, 0.02f, 0.9f, 5e-4f, 0, 1e-5f, 0.02f, "default", 0f, 1, 2, 32,
+        return new TrainSettings(epochs, 4, new SgdSchedule(0.02f, 0.9f, 5e-4f, 0, 1e-5f), 0.02f, "default", 0f, 1, 2, 32,
                 org.dpl4j.data.BadSamplePolicy.FAIL);
     }
 
