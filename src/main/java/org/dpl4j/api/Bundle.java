@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.data.image.ClipTransforms;
@@ -25,19 +24,22 @@ import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.ClipWeights;
 import org.dpl4j.model.RandomWeights;
-import org.dpl4j.model.io.Safetensors;
-import org.dpl4j.model.io.WeightSchema;
+import org.dpl4j.model.WeightSchema;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.prompts.PromptLearner.FrozenText;
 import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.run.Checksums;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
+import org.dpl4j.tensor.io.Safetensors;
 import org.dpl4j.training.TrainedRun;
 import org.dpl4j.util.Version;
 
@@ -62,18 +64,23 @@ public final class Bundle implements AutoCloseable {
     private final BundleInfo info;
     private final Owned owned;
     private final ClipModel clip;
-    private final DeepPrompts prompts;
+    private final PromptLearner prompts;
+    private final FrozenText frozen;
     private final Tensor features;
 
-    /** Takes over {@code clip} and {@code prompts}, and a reference to {@code features}. */
-    private Bundle(BundleInfo info, ClipModel clip, DeepPrompts prompts, Tensor features) {
+    /**
+     * Takes over {@code clip} and {@code prompts} (whose {@link PromptLearner#frozenText frozen text
+     * side} the caller checked), and a reference to {@code features}.
+     */
+    private Bundle(BundleInfo info, ClipModel clip, PromptLearner prompts, Tensor features) {
         this.info = info;
         this.owned = new Owned();
         this.clip = clip;
         this.prompts = prompts;
+        this.frozen = prompts.frozenText().orElseThrow();
         this.features = owned.own(features.detach());
         // inference only: no autograd graph through the prompts on the serving threads
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             prompts.parameters().values().forEach(p -> p.set_requires_grad(false));
         }
     }
@@ -93,15 +100,14 @@ public final class Bundle implements AutoCloseable {
         PromptLearner learned = null;
         try (Scope s = Scope.open()) {
             learned = run.loadPrompts(clip);
-            if (!(learned instanceof DeepPrompts prompts)) {
-                String method = recorded.path("method").asText("");
-                throw new IllegalArgumentException("run " + runDir + ": " + method + " cannot be exported yet; bundles hold"
-                        + " deep-prompt layouts (dpl, coop, vpt, ivlp, uniform) whose class text features are constants");
-            }
+            PromptLearner prompts = learned;
+            FrozenText frozen = learned.frozenText().orElseThrow(() -> new IllegalArgumentException("run " + runDir + ": "
+                    + recorded.path("method").asText("") + " cannot be exported yet; bundles hold key/value layouts"
+                    + " (dpl, coop, kv-vpt-deep, kv-ivlp, uniform) whose class text features are constants"));
             // read from the run's class-features.safetensors when it matches, else computed
             Tensor features = run.classFeatures(clip, prompts, run.classNames(), run.dataset(), sha, m -> {});
             BundleInfo info = new BundleInfo(BundleInfo.FORMAT, BundleInfo.VERSION, runDir.toAbsolutePath().toString(),
-                    run.dataset(), recorded.path("method").asText(""), run.classNames(), prompts.config(), clip.scale(),
+                    run.dataset(), recorded.path("method").asText(""), run.classNames(), frozen.config(), clip.scale(),
                     preprocessing(clip.config()),
                     new BundleInfo.Model(modelPath.toAbsolutePath().toString(), sha, clip.config(), false, null),
                     Instant.now().toString(), Version.get());
@@ -134,7 +140,7 @@ public final class Bundle implements AutoCloseable {
             } else {
                 Path p = model != null ? model : Path.of(info.model().path());
                 checkModel(p, info.model().sha256(), "bundle " + file + " was exported with", Path.of(info.model().path()));
-                clip = ClipModel.load(p, cfg, placement);
+                clip = ClipLoader.load(p, cfg, placement);
             }
             Tensor features = tensors.get(FEATURES);
             Shape expected = new Shape(info.classNames().size(), cfg.embedDim());
@@ -261,8 +267,9 @@ public final class Bundle implements AutoCloseable {
         return clip;
     }
 
-    DeepPrompts prompts() {
-        return prompts;
+    /** The prompts' frozen text side: the image encoder the class features go with. */
+    FrozenText frozen() {
+        return frozen;
     }
 
     /** The class text features (C, E), owned by this bundle. */

@@ -12,9 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.Branch;
@@ -27,6 +25,7 @@ import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.search.AttentionMode;
 import org.dpl4j.search.Supernet;
 import org.dpl4j.tensor.CpuFeatures;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Precision;
@@ -37,6 +36,7 @@ import org.dpl4j.training.Losses;
 import org.dpl4j.training.StepRunner;
 import org.dpl4j.training.optim.Adam;
 import org.dpl4j.training.optim.Sgd;
+import org.dpl4j.util.ProcessStats;
 
 /**
  * Seconds per search and train step of DPL at given CLIP dimensions with random weights, on one
@@ -134,10 +134,9 @@ public final class Benchmark {
      * not timed on a few launches and a CPU that emulates bf16 is not kept busy for long.
      */
     public static double matmulPeak(Device device, Precision precision) {
-        try (Scope s = Scope.open(); NoGradGuard g = new NoGradGuard()) {
-            TensorOptions o = Tensors.fp32(device);
-            Tensor a = torch.randn(new long[] {PEAK_M, PEAK_K}, o).to(precision.type());
-            Tensor b = torch.randn(new long[] {PEAK_K, PEAK_N}, o).to(precision.type());
+        try (Scope s = Scope.open(); NoGrad g = NoGrad.open()) {
+            Tensor a = Tensors.to(Tensors.randn(device, PEAK_M, PEAK_K), precision);
+            Tensor b = Tensors.to(Tensors.randn(device, PEAK_K, PEAK_N), precision);
             for (int i = 0; i < 2; i++) {
                 product(a, b);
             }
@@ -174,7 +173,7 @@ public final class Benchmark {
 
     /** Seconds per image of a plain image-encoder forward (no autograd) at batch {@code batch}. */
     public double imageForwardSeconds(int batch) {
-        try (ClipModel clip = model(config, placement); NoGradGuard g = new NoGradGuard()) {
+        try (ClipModel clip = model(config, placement); NoGrad g = NoGrad.open()) {
             double s = time("image forward, batch " + batch, clip.device(), () -> {
                 try (Scope scope = Scope.open()) {
                     Tensors.toFloats(clip.image().encode(images(clip, batch), BlockAttention.PLAIN));
@@ -194,10 +193,10 @@ public final class Benchmark {
         try (ClipModel clip = model(config, placement)) {
             for (int classes : classCounts) {
                 long[][] tokens = tokens(classes);
-                resetPeakRss();
+                ProcessStats.resetPeakRss();
                 rows.add(trainStep(clip, tokens, batch));
                 for (AttentionMode mode : modes) {
-                    resetPeakRss();
+                    ProcessStats.resetPeakRss();
                     rows.add(searchStep(clip, tokens, batch, valBatch, valChunk, candidates, mode));
                 }
             }
@@ -207,7 +206,7 @@ public final class Benchmark {
 
     /**
      * A random-weight CLIP on {@code placement}: in bf16 every matrix and embedding is bf16, the
-     * LayerNorm parameters and the logit scale fp32 (as {@link ClipModel#load} places real weights).
+     * LayerNorm parameters and the logit scale fp32 (as {@link org.dpl4j.model.io.ClipLoader#load} places real weights).
      */
     static ClipModel model(ClipConfig config, Placement placement) {
         try (Scope s = Scope.open(); Owned placed = new Owned()) {
@@ -284,13 +283,12 @@ public final class Benchmark {
     private static Row row(ClipModel clip, String stage, String attention, int classes, int batch, double s, double gflop) {
         Placement p = clip.placement();
         return new Row(stage, attention, classes, batch, p.precision().label(), p.device().toString(), s, gflop, gflop / s,
-                peakRssGb());
+                ProcessStats.peakRssGb());
     }
 
     /** Random fp32 images (B, 3, R, R) on the model's device. */
     private Tensor images(ClipModel clip, int batch) {
-        return torch.randn(new long[] {batch, 3, config.imageResolution(), config.imageResolution()},
-                Tensors.fp32(clip.device()));
+        return Tensors.randn(clip.device(), batch, 3, config.imageResolution(), config.imageResolution());
     }
 
     private static int[] labels(int batch, int classes) {
@@ -324,40 +322,5 @@ public final class Benchmark {
         } catch (IOException | RuntimeException e) {
             return List.of();
         }
-    }
-
-    /**
-     * Restarts the peak-RSS count (Linux: {@code clear_refs} 5 resets VmHWM), so each row reports
-     * its own peak; where that is not possible the peak stays process-wide.
-     */
-    public static void resetPeakRss() {
-        try {
-            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-        } catch (IOException | UnsupportedOperationException e) {
-            // not Linux, or not allowed: peaks accumulate over the rows
-        }
-    }
-
-    /** Peak resident set (VmHWM) of this process in GB, or NaN where /proc is unavailable. */
-    public static double peakRssGb() {
-        return procStatusKb("VmHWM:") / 1024.0 / 1024.0;
-    }
-
-    /** Current resident set (VmRSS) in MB, or NaN where /proc is unavailable. */
-    public static double currentRssMb() {
-        return procStatusKb("VmRSS:") / 1024.0;
-    }
-
-    private static double procStatusKb(String key) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith(key)) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return Double.NaN;
-        }
-        return Double.NaN;
     }
 }

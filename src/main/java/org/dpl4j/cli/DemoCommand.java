@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.dpl4j.data.DataSpec;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.Presets;
 import org.dpl4j.protocol.ResultsTable;
@@ -80,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
                 new DataSpec("imagefolder", dataDir.resolve("fashion_mnist"), shots, seed, "all"));
         ResultsTable table = new ResultsTable();
         StringBuilder configs = new StringBuilder();
-        try (ClipModel clip = ClipModel.load(modelPath, null, engine.placement())) {
+        try (ClipModel clip = ClipLoader.load(modelPath, null, engine.placement())) {
             TrainSettings ts = TrainSettings.defaults().toBuilder().epochs(epochs).seed(seed).textInput("default").build();
             SearchSettings ss = SearchSettings.defaults().withEpochs(searchEpochs).withSeed(seed);
             for (DataSpec spec : specs) {

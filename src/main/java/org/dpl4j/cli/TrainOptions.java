@@ -41,7 +41,8 @@ final class TrainOptions {
      * option given, except that a method with a fixed text input keeps it ({@link #checkTextInput}).
      */
     TrainSettings settings(long seed, String method, LoaderOptions loader) {
-        TrainSettings.Builder b = MethodDefaults.of(method).toBuilder().seed(seed).workers(loader.workers())
+        TrainSettings defaults = MethodDefaults.of(method);
+        TrainSettings.Builder b = defaults.toBuilder().seed(seed).workers(loader.workers())
                 .badImages(loader.badImages());
         if (epochs != null) {
             b.epochs(epochs);
@@ -50,7 +51,7 @@ final class TrainOptions {
             b.batchSize(batch);
         }
         if (lr != null) {
-            b.lr(lr);
+            b.sgd(defaults.sgd().withLr(lr));
         }
         if (textInput != null && !MethodDefaults.fixedTextInput(method)) {
             b.textInput(textInput);

@@ -27,10 +27,10 @@ public final class AttentionMath {
     public record Qkv(Tensor q, Tensor k, Tensor v) {}
 
     public static Qkv qkv(Tensor h, BlockWeights w) {
-        List<Tensor> parts = Tensors.list(Ops.affine(h, w.inProjT(), w.inProjBias()).chunk(3, 2));
+        List<Tensor> parts = Tensors.list(Tensors.affine(h, w.inProjT(), w.inProjBias()).chunk(3, 2));
         float scale = (float) (1.0 / Math.sqrt(w.headDim()));
         return new Qkv(
-                Ops.mul(Ops.splitHeads(parts.get(0), w.heads()), scale),
+                Tensors.mul(Ops.splitHeads(parts.get(0), w.heads()), scale),
                 Ops.splitHeads(parts.get(1), w.heads()),
                 Ops.splitHeads(parts.get(2), w.heads()));
     }
@@ -41,7 +41,7 @@ public final class AttentionMath {
      */
     public static PromptKV promptKV(Tensor prompt, BlockWeights w) {
         Tensor p = Ops.layerNorm(prompt, w.ln1Gamma(), w.ln1Beta());
-        Tensor kv = Ops.affine(p, w.kvProjT(), w.kvProjBias()).unsqueeze(0); // (1, n, 2W)
+        Tensor kv = Tensors.affine(p, w.kvProjT(), w.kvProjBias()).unsqueeze(0); // (1, n, 2W)
         List<Tensor> parts = Tensors.list(kv.chunk(2, 2));
         return new PromptKV(Ops.splitHeads(parts.get(0), w.heads()), Ops.splitHeads(parts.get(1), w.heads()));
     }
@@ -50,7 +50,7 @@ public final class AttentionMath {
     public static Tensor plain(Tensor h, BlockWeights w, Tensor mask) {
         Qkv t = qkv(h, w);
         Tensor s = scores(t, mask);
-        return outProj(Ops.matmul(s.softmax(-1), t.v()), w);
+        return outProj(Tensors.matmul(s.softmax(-1), t.v()), w);
     }
 
     /**
@@ -94,7 +94,7 @@ public final class AttentionMath {
         Tensor mx = Tensors.max(s, -1, true).detach();
         Tensor e = s.sub(mx).exp();
         Tensor z = Tensors.sum(e, -1, true);
-        Tensor a = Ops.matmul(e, t.v());
+        Tensor a = Tensors.matmul(e, t.v());
         Tensor mixed = null;
         for (Candidate c : candidates) {
             Tensor o = c.kv() == null ? a.div(z) : candidateOutput(t.q(), mx, z, a, c.kv(), c.columnMask());
@@ -106,24 +106,24 @@ public final class AttentionMath {
 
     /** {@code O_k = (f·A_x + E_k V_k) / (f·Z_x + rowsum E_k)} with the shared running maximum. */
     private static Tensor candidateOutput(Tensor q, Tensor mx, Tensor z, Tensor a, PromptKV p, Tensor columnMask) {
-        Tensor sk = Ops.fp32(Ops.matmul(q, p.keys().transpose(2, 3))); // (B, H, L, n)
+        Tensor sk = Tensors.fp32(Tensors.matmul(q, p.keys().transpose(2, 3))); // (B, H, L, n)
         if (columnMask != null) {
             sk = sk.add(columnMask);
         }
-        Tensor mk = org.bytedeco.pytorch.global.torch.maximum(mx, Tensors.max(sk, -1, true).detach());
+        Tensor mk = Tensors.maximum(mx, Tensors.max(sk, -1, true).detach());
         Tensor f = mx.sub(mk).exp();
         Tensor ek = sk.sub(mk).exp();
-        Tensor num = a.mul(f).add(Ops.matmul(ek, p.values()));
+        Tensor num = a.mul(f).add(Tensors.matmul(ek, p.values()));
         Tensor den = z.mul(f).add(Tensors.sum(ek, -1, true));
         return num.div(den);
     }
 
     static Tensor scores(Qkv t, Tensor mask) {
-        Tensor s = Ops.fp32(t.q().matmul(t.k().transpose(2, 3)));
+        Tensor s = Tensors.fp32(t.q().matmul(t.k().transpose(2, 3)));
         return mask == null ? s : s.add(mask);
     }
 
     public static Tensor outProj(Tensor heads, BlockWeights w) {
-        return Ops.affine(Ops.mergeHeads(heads), w.outProjT(), w.outProjBias());
+        return Tensors.affine(Ops.mergeHeads(heads), w.outProjT(), w.outProjBias());
     }
 }

@@ -7,11 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.Ops;
 import org.dpl4j.model.text.ClipTokenizer;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Shape;
@@ -113,18 +111,18 @@ public final class CoCoOp implements PromptLearner {
 
     @Override
     public Tensor logits(ClipModel clip, Tensor images, ClassTexts texts) {
-        Tensor imageN = ClipModel.normalize(clip.image().encode(images, BlockAttention.PLAIN).to(ScalarType.Float));
+        Tensor imageN = ClipModel.normalize(Tensors.fp32(clip.image().encode(images, BlockAttention.PLAIN)));
         Tensor contexts = tensors.get("ctx").unsqueeze(0).add(metaNet(imageN).unsqueeze(1)); // (B, n, W)
         long b = imageN.size(0);
         int perPass = Math.max(1, MAX_SEQUENCES / texts.size());
         List<Tensor> parts = new ArrayList<>();
         for (long from = 0; from < b; from += perPass) {
             long k = Math.min(b, from + perPass) - from;
-            Tensor txt = ClipModel.normalize(textFeatures(clip, contexts.narrow(0, from, k), texts).to(ScalarType.Float));
+            Tensor txt = ClipModel.normalize(Tensors.fp32(textFeatures(clip, contexts.narrow(0, from, k), texts)));
             Tensor img = imageN.narrow(0, from, k).unsqueeze(2); // (k, E, 1)
             parts.add(txt.matmul(img).squeeze(2));
         }
-        return Ops.mul(parts.size() == 1 ? parts.get(0) : Tensors.cat(parts, 0), clip.scale());
+        return Tensors.mul(parts.size() == 1 ? parts.get(0) : Tensors.cat(parts, 0), clip.scale());
     }
 
     /** Text features (k, C, E) of every class under each of k images' contexts (k, n, W): one pass of k·C sequences. */

@@ -7,18 +7,20 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.io.Safetensors;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
+import org.dpl4j.tensor.io.Safetensors;
 
 /**
  * The trainable prompts of a {@link PromptConfig}: one (n_l × W) tensor per block with n_l > 0,
@@ -26,7 +28,7 @@ import org.dpl4j.tensor.Tensors;
  * model's device (the overloads taking only a {@link ClipConfig} put them on the CPU), so
  * training steps can run in short-lived scopes.
  */
-public final class DeepPrompts implements PromptLearner {
+public final class DeepPrompts implements PromptLearner, PromptLearner.FrozenText {
     private final PromptConfig config;
     /** CoOp's learned input context ({@link #CONTEXT}, n × text width) if any, then every non-empty block prompt by {@link #name}. */
     private final ParameterStore store;
@@ -145,6 +147,7 @@ public final class DeepPrompts implements PromptLearner {
         return "prompt." + b.key() + "." + layer;
     }
 
+    @Override
     public PromptConfig config() {
         return config;
     }
@@ -188,18 +191,30 @@ public final class DeepPrompts implements PromptLearner {
 
     @Override
     public Scorer freeze(ClipModel clip, ClassTexts texts) {
+        return Scorer.fixedText(clip, textFeatures(clip, texts), imageEncoder(clip));
+    }
+
+    /** Always: a key/value layout's class text features do not depend on the image. */
+    @Override
+    public Optional<FrozenText> frozenText() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public UnaryOperator<Tensor> imageEncoder(ClipModel clip) {
         BlockAttention image = attention(Branch.IMAGE);
-        return Scorer.fixedText(clip, textFeatures(clip, texts), images -> clip.image().encode(images, image));
+        return images -> clip.image().encode(images, image);
     }
 
     /**
      * The L2-normalised class text features (C, E) of the prompted text encoder with the current
      * values, outside autograd, in the caller's scope: the constants an exported bundle stores.
      */
+    @Override
     public Tensor textFeatures(ClipModel clip, ClassTexts texts) {
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             Tensor t = clip.text().encodeEmbeddings(texts.input(context()), texts.eot(), attention(Branch.TEXT), true);
-            return ClipModel.normalize(t.to(org.bytedeco.pytorch.global.torch.ScalarType.Float)).detach();
+            return ClipModel.normalize(Tensors.fp32(t)).detach();
         }
     }
 

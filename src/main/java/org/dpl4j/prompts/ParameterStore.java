@@ -8,12 +8,10 @@ import java.util.Map;
 import java.util.Random;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
-import org.dpl4j.model.Ops;
-import org.dpl4j.model.io.Safetensors;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
+import org.dpl4j.tensor.io.Safetensors;
 
 /**
  * The store of a method's learnable tensors: fp32 leaves on the model's device, owned by this
@@ -106,7 +104,7 @@ public final class ParameterStore implements AutoCloseable {
 
     /** {@code x Wᵀ + b} of the Linear {@code name}, in fp32 (the result goes to the caller's scope). */
     public Tensor linear(String name, Tensor x) {
-        return Ops.fp32(x).matmul(get(name + ".weight").t()).add(get(name + ".bias"));
+        return Tensors.fp32(x).matmul(get(name + ".weight").t()).add(get(name + ".bias"));
     }
 
     /** Writes every tensor to {@code file} (atomically), its metadata naming {@code method} as the {@link #LEARNER}. */

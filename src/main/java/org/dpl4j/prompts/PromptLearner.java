@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.Ops;
+import org.dpl4j.tensor.Tensors;
 
 /**
  * A prompt-learning method on a frozen CLIP: its learnable tensors and how they turn images and
@@ -51,6 +53,36 @@ public interface PromptLearner extends AutoCloseable {
 
     void save(Path file) throws IOException;
 
+    /**
+     * This learner's frozen text side, when its class text features do not depend on the image:
+     * then a finished run computes them once and stores them beside the prompts, eval, predict and
+     * the API read them back instead of encoding the texts, and the run can be exported as a
+     * bundle. Empty for learners whose text side reads the image (CoCoOp) and for those that do
+     * not offer it (the stream methods, whose runs simply encode their texts when evaluated).
+     */
+    default Optional<FrozenText> frozenText() {
+        return Optional.empty();
+    }
+
+    /**
+     * A learner whose class text features are constants once it is trained. Its prompts are a
+     * key/value layout ({@link #config}) whose image prompts are its parameters named
+     * {@code prompt.image.<layer>}: that is what a bundle stores and rebuilds as {@link DeepPrompts}.
+     */
+    interface FrozenText {
+        /** The layout of its prompts. */
+        PromptConfig config();
+
+        /**
+         * The L2-normalised class text features (C, E) of the prompted text encoder with the
+         * current values, outside autograd, in the caller's scope.
+         */
+        Tensor textFeatures(ClipModel clip, ClassTexts texts);
+
+        /** The prompted image encoder (images (B, 3, R, R) → features (B, E)), set up once for many batches. */
+        UnaryOperator<Tensor> imageEncoder(ClipModel clip);
+    }
+
     /** Learned scalars: the total size of {@link #parameters()}. */
     default long trainableParameters() {
         return parameters().values().stream().mapToLong(Tensor::numel).sum();
@@ -59,7 +91,7 @@ public interface PromptLearner extends AutoCloseable {
     @Override
     void close();
 
-    /** Logits (B, C) of a batch of images, in the caller's scope. Callers run it under a {@code NoGradGuard}. */
+    /** Logits (B, C) of a batch of images, in the caller's scope. Callers run it under a {@code NoGrad}. */
     @FunctionalInterface
     interface Scorer {
         Tensor logits(Tensor images);
@@ -68,10 +100,10 @@ public interface PromptLearner extends AutoCloseable {
          * Scores against class text features computed once: {@code exp(logit_scale)·cos} of the
          * image features {@code image} gives and {@code textFeatures} (C, E), kept out of autograd.
          */
-        static Scorer fixedText(ClipModel clip, Tensor textFeatures, java.util.function.UnaryOperator<Tensor> image) {
-            Tensor textT = Ops.mul(ClipModel.normalize(textFeatures.to(org.bytedeco.pytorch.global.torch.ScalarType.Float)).t(),
+        static Scorer fixedText(ClipModel clip, Tensor textFeatures, UnaryOperator<Tensor> image) {
+            Tensor textT = Tensors.mul(ClipModel.normalize(Tensors.fp32(textFeatures)).t(),
                     clip.scale()).detach();
-            return images -> ClipModel.normalize(image.apply(images).to(org.bytedeco.pytorch.global.torch.ScalarType.Float)).matmul(textT);
+            return images -> ClipModel.normalize(Tensors.fp32(image.apply(images))).matmul(textT);
         }
     }
 }

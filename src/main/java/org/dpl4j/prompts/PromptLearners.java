@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.io.Safetensors;
 import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.io.Safetensors;
 
 /**
  * Creates and loads the {@link PromptLearner} of a method: CoCoOp by name, the token-replacement methods

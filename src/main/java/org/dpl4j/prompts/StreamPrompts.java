@@ -7,12 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.BlockInput;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
 
@@ -255,7 +255,7 @@ public final class StreamPrompts implements PromptLearner {
     /** Text features (C, E) before normalisation, recorded by autograd when the text is prompted. */
     public Tensor textFeatures(ClipModel clip, ClassTexts texts) {
         if (!layout.textPrompted()) {
-            try (NoGradGuard g = new NoGradGuard()) {
+            try (NoGrad g = NoGrad.open()) {
                 return clip.text().encodeEmbeddings(texts.embeddings(), texts.eot(), BlockAttention.PLAIN, true);
             }
         }
@@ -318,7 +318,7 @@ public final class StreamPrompts implements PromptLearner {
     @Override
     public Scorer freeze(ClipModel clip, ClassTexts texts) {
         Tensor text;
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             text = textFeatures(clip, texts);
         }
         return Scorer.fixedText(clip, text, images -> imageFeatures(clip, images));

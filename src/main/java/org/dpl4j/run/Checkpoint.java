@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
-import org.dpl4j.model.Ops;
-import org.dpl4j.model.io.Safetensors;
 import org.dpl4j.tensor.Shape;
+import org.dpl4j.tensor.Tensors;
+import org.dpl4j.tensor.io.Safetensors;
 
 /**
  * Parameters and optimiser state at the end of an epoch, in one atomically written safetensors
@@ -72,7 +72,7 @@ public record Checkpoint(int epoch, Map<String, Tensor> params, Map<String, Map<
                 throw new IllegalStateException("checkpoint does not match this run's " + what + ": tensor " + e.getKey()
                         + (saved == null ? " is missing" : " has shape " + Shape.of(saved)));
             }
-            Ops.copyInto(e.getValue(), saved); // in place, onto the live tensor's device
+            Tensors.copyInto(e.getValue(), saved); // in place, onto the live tensor's device
         }
     }
 }

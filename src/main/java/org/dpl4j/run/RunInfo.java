@@ -27,7 +27,10 @@ import org.dpl4j.util.Version;
  * model's {@code precision} and {@code device} (a format-1 run was fp32 on the CPU); format 3 adds
  * {@code mechanism}, how the method's prompts enter CLIP ({@link #MECHANISMS}), because the names
  * {@code ivlp} and {@code vpt-deep} changed meaning: before format 3 they were layouts in DPL's key/value
- * mechanism, from format 3 on the published methods, whose prompts replace tokens of the residual stream.
+ * mechanism, from format 3 on the published methods, whose prompts replace tokens of the residual stream;
+ * format 4 gathers the prompts' SGD and schedule of a train or search run into {@code settings.sgd}
+ * ({@code lr}, {@code momentum}, {@code weightDecay}, {@code warmupEpochs}, {@code warmupLr}; a
+ * search's {@code promptLr} is its {@code lr}), one record both stages share.
  */
 public record RunInfo(
         int format,
@@ -51,7 +54,7 @@ public record RunInfo(
         String command) {
 
     /** The format this version writes, and the newest it reads. */
-    public static final int FORMAT = 3;
+    public static final int FORMAT = 4;
 
     /** DPL's per-block keys/values ({@code dpl}, {@code coop}, {@code uniform-N}, {@code kv-*}). */
     public static final String KEY_VALUE = "key-value";
@@ -129,10 +132,55 @@ public record RunInfo(
                     three.set(e.getKey(), e.getValue());
                 }
             });
-            three.put("format", FORMAT);
+            three.put("format", 3);
             out = three;
+            format = 3;
+        }
+        if (format == 3) {
+            out = sgdGathered(out);
         }
         return out;
+    }
+
+    /** A format-3 run's SGD fields, by the names format 3 wrote them under, in order, and their format-4 names. */
+    private static final Map<String, String> SGD_FIELDS_3 = sgdFields3();
+
+    private static Map<String, String> sgdFields3() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("lr", "lr");
+        m.put("promptLr", "lr"); // the search's prompt step
+        m.put("momentum", "momentum");
+        m.put("weightDecay", "weightDecay");
+        m.put("warmupEpochs", "warmupEpochs");
+        m.put("warmupLr", "warmupLr");
+        return m;
+    }
+
+    /**
+     * 3 -> 4: the SGD fields of {@code settings} gathered into {@code settings.sgd}, placed where the
+     * first of them was (runs without them, zero-shot ones, keep their settings as they are).
+     */
+    private static ObjectNode sgdGathered(ObjectNode three) {
+        ObjectNode four = three.deepCopy();
+        four.put("format", 4);
+        if (!(three.get("settings") instanceof ObjectNode settings) || SGD_FIELDS_3.keySet().stream().noneMatch(settings::has)) {
+            return four;
+        }
+        ObjectNode gathered = settings.objectNode();
+        ObjectNode sgd = settings.objectNode();
+        settings.fields().forEachRemaining(e -> {
+            String to = SGD_FIELDS_3.get(e.getKey());
+            if (to == null) {
+                gathered.set(e.getKey(), e.getValue());
+            } else {
+                if (sgd.isEmpty()) {
+                    gathered.set("sgd", sgd);
+                }
+                sgd.set(to, e.getValue());
+            }
+        });
+        four.set("settings", gathered);
+        return four;
     }
 
     /**

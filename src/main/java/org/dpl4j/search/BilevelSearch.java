@@ -61,7 +61,7 @@ public final class BilevelSearch {
         try (Scope scope = Scope.open();
                 SearchSpace net = SearchSpaces.init(method, clip, s.candidates(), s.seed(), s.attention());
                 Adam adam = new Adam(s.alphaBeta1(), s.alphaBeta2(), 1e-8f, 0f, false);
-                Sgd sgd = new Sgd(s.momentum(), s.weightDecay());
+                Sgd sgd = s.sgd().optimizer();
                 BatchLoader train = BatchLoader.builder(data.train(), SampleTransforms.train(res)).batchSize(s.batchSize())
                         .training(s.seed()).workers(s.workers()).onBadSample(s.badImages()).build();
                 BatchLoader val = BatchLoader.builder(data.val(), SampleTransforms.test(res)).batchSize(s.valBatch())

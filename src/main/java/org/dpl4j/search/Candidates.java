@@ -1,8 +1,8 @@
 package org.dpl4j.search;
 
 import java.util.List;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 
@@ -36,7 +36,7 @@ public record Candidates(List<Integer> lengths) {
     /** softmax over each row of {@code alphas} (blocks × K+1) as a Java array [block][candidate], outside autograd. */
     public float[][] softmaxRows(Tensor alphas) {
         float[] flat;
-        try (Scope s = Scope.open(); NoGradGuard g = new NoGradGuard()) {
+        try (Scope s = Scope.open(); NoGrad g = NoGrad.open()) {
             flat = Tensors.toFloats(alphas.softmax(1));
         }
         int k = size();

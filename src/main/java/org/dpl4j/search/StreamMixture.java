@@ -101,8 +101,8 @@ final class StreamMixture implements BlockAttention {
         long b = t.q().size(0);
         int n = (int) tokens.size(1);
         int len = (int) t.k().size(2);
-        Tensor sx = Ops.fp32(Ops.matmul(q.q(), t.k().transpose(2, 3))); // (B, H, n, L)
-        Tensor sg = Ops.fp32(q.q().matmul(q.k().transpose(2, 3))); // (1|B, H, n, n)
+        Tensor sx = Tensors.fp32(Tensors.matmul(q.q(), t.k().transpose(2, 3))); // (B, H, n, L)
+        Tensor sg = Tensors.fp32(q.q().matmul(q.k().transpose(2, 3))); // (1|B, H, n, n)
         if (text) {
             sx = sx.add(onlySos(n, len, sx));
             sg = sg.add(TextEncoder.causalMask(n, sg));
@@ -110,7 +110,7 @@ final class StreamMixture implements BlockAttention {
         sg = sg.expand(b, sg.size(1), n, n);
         Tensor p = Tensors.cat(List.of(sx, sg), 3).softmax(-1);
         Tensor vg = q.v().expand(b, q.v().size(1), n, q.v().size(3));
-        Tensor att = AttentionMath.outProj(Ops.matmul(p, Tensors.cat(List.of(t.v(), vg), 2)), w);
+        Tensor att = AttentionMath.outProj(Tensors.matmul(p, Tensors.cat(List.of(t.v(), vg), 2)), w);
         return Transformer.mlp(tokens.add(att), w);
     }
 

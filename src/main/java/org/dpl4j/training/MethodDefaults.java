@@ -59,6 +59,6 @@ public final class MethodDefaults {
     }
 
     private static TrainSettings with(TrainSettings d, int epochs, int batch, float lr) {
-        return d.toBuilder().epochs(epochs).batchSize(batch).lr(lr).textInput(CoCoOp.TEMPLATE).build();
+        return d.toBuilder().epochs(epochs).batchSize(batch).sgd(d.sgd().withLr(lr)).textInput(CoCoOp.TEMPLATE).build();
     }
 }

@@ -9,12 +9,12 @@ import org.dpl4j.data.BatchLoader;
 import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.Ops;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.optim.Sgd;
 import org.dpl4j.util.Progress;
@@ -79,7 +79,7 @@ public final class PromptTrainer {
     public void train(PromptLearner prompts, DatasetSplits data, ClassTexts texts, Tensor teacher, RunDirectory run)
             throws IOException {
         Map<String, Tensor> params = prompts.parameters();
-        try (Sgd sgd = new Sgd(settings.momentum(), settings.weightDecay());
+        try (Sgd sgd = settings.sgd().optimizer();
                 GaussianPromptAggregation aggregate = gpa == null || params.isEmpty() ? null
                         : new GaussianPromptAggregation(params, settings.epochs(), gpa.mean(), gpa.std())) {
             EpochLoop.EpochLog<EpochMetrics> history = new EpochLoop.EpochLog<>(RunDirectory.METRICS_LOG, EpochMetrics.class,
@@ -117,7 +117,7 @@ public final class PromptTrainer {
                                 Tensor l = Losses.crossEntropy(logits, b.labels());
                                 if (teacher != null && settings.distillWeight() > 0) {
                                     Tensor tl = teacherLogits(clip, images(b), teacher);
-                                    l = l.add(Ops.mul(Losses.distillation(logits, tl), settings.distillWeight()));
+                                    l = l.add(Tensors.mul(Losses.distillation(logits, tl), settings.distillWeight()));
                                 }
                                 return l;
                             }, params, sgd, lr);

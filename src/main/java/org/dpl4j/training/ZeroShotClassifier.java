@@ -1,11 +1,10 @@
 package org.dpl4j.training;
 
 import java.util.List;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.Batch;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.Ops;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
@@ -30,7 +29,7 @@ public final class ZeroShotClassifier implements ImageClassifier, AutoCloseable 
         this.clip = clip;
         this.owned = owned;
         this.classFeatures = owned.own(classFeatures);
-        this.scaledT = owned.own(Ops.mul(classFeatures.t(), clip.scale()));
+        this.scaledT = owned.own(Tensors.mul(classFeatures.t(), clip.scale()));
     }
 
     /**
@@ -57,7 +56,7 @@ public final class ZeroShotClassifier implements ImageClassifier, AutoCloseable 
      */
     public static Tensor ensembleFeatures(ClipModel clip, List<String> classNames, List<String> templates, int textBatch,
             Progress.Factory progress) {
-        try (Scope s = Scope.open(); NoGradGuard g = new NoGradGuard()) {
+        try (Scope s = Scope.open(); NoGrad g = NoGrad.open()) {
             Tensor unit = ClipModel.normalize(FeatureExtractor.templates(clip, classNames, templates, textBatch, progress));
             Tensor mean = Tensors.mean(unit, 0, false);
             return s.keep(ClipModel.normalize(mean).detach());
@@ -71,7 +70,7 @@ public final class ZeroShotClassifier implements ImageClassifier, AutoCloseable 
 
     /**
      * {@code exp(logit_scale) · cos(image, class)} (B, C) of preprocessed images (CHW floats), in the
-     * caller's scope; run it under a {@code NoGradGuard}.
+     * caller's scope; run it under a {@code NoGrad}.
      */
     public Tensor logits(float[] pixels, int count) {
         Tensor f = FeatureExtractor.pixels(clip, pixels, count);

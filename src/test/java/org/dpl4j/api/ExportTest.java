@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.dpl4j.cli.Main;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.data.image.ClipTransforms;
@@ -19,6 +18,8 @@ import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.NoGrad;
+import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.PromptedClassifier;
@@ -65,7 +66,7 @@ class ExportTest {
         TrainedRun r = TrainedRun.read(run);
         float[][] out = new float[images.size()][];
         try (ClipModel clip = r.loadModel(null, Classifier.defaultPlacement()); DeepPrompts prompts = (DeepPrompts) r.loadPrompts(clip);
-                Scope m = Scope.open(); NoGradGuard g = new NoGradGuard()) {
+                Scope m = Scope.open(); NoGrad g = NoGrad.open()) {
             ClassTexts texts = ClassTexts.build(clip, r.classNames(), TrainJob.templates(r.settings().textInput(), r.dataset()),
                     prompts.config().context());
             try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts)) {
@@ -171,5 +172,23 @@ class ExportTest {
         Path notBundle = run.resolve(RunDirectory.PROMPTS);
         assertThatThrownBy(() -> Classifier.load(notBundle)).isInstanceOf(IOException.class)
                 .hasMessage(notBundle + ": not a dpl4j bundle (no dpl4j.bundle metadata; make one with dpl4j export)");
+    }
+
+    /**
+     * A learner without a frozen text side (IVLP's prompts replace tokens of the stream) keeps no
+     * class features in its run and is refused by export, naming the run and the method; a
+     * key/value run has both.
+     */
+    @Test
+    void onlyARunWhoseClassFeaturesAreConstantsStoresThemAndExports() throws IOException {
+        Path stream = tmp.resolve("ivlp");
+        assertThat(Main.run("train", "-q", "--model", model.toString(), "--dataset", "oxford_pets", "--root",
+                TinyRun.DEMO.toString(), "--shots", "2", "--seed", "1", "--preset", "ivlp", "--epochs", "1", "--workers", "1",
+                "--out", stream.toString())).isZero();
+        assertThat(stream.resolve(RunDirectory.CLASS_FEATURES)).doesNotExist();
+        assertThat(run.resolve(RunDirectory.CLASS_FEATURES)).exists();
+        assertThatThrownBy(() -> Bundle.fromRun(stream, null, Placement.CPU_FP32)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("run " + stream + ": ivlp cannot be exported yet; bundles hold key/value layouts"
+                        + " (dpl, coop, kv-vpt-deep, kv-ivlp, uniform) whose class text features are constants");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.search.Supernet;
@@ -19,7 +20,7 @@ class EotTruncationTest {
     @Test
     void truncatedEqualsFullWithAndWithoutPrompts() throws Exception {
         try (Scope s = Scope.open();
-                ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+                ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             Map<String, Tensor> g = Golden.tensors("zeroshot.safetensors");
             long[][] tokens = Golden.tokens(g.get("tokens"));
             int[] eot = TextEncoder.eotIndices(tokens);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.testutil.Golden;
 import org.dpl4j.testutil.Shared;
@@ -22,7 +23,7 @@ class MaPLeParityTest {
     @Test
     void logitsLossAndEveryGradientMatchTheOfficialTrainer() throws Exception {
         try (Scope s = Scope.open();
-                ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+                ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             Map<String, Tensor> g = Golden.tensors(FILE);
             try (StreamPrompts maple = MaPLe.of(g, clip)) {
                 assertThat(maple.layout().text().size()).isEqualTo(Integer.parseInt(Golden.metadata(FILE).get("prompt_depth")));

@@ -37,8 +37,8 @@ class PromptSrcPublishedTest {
     @Test
     void methodDefaultsAreTheFewShotConfig() {
         TrainSettings s = MethodDefaults.of(PromptSrcPublished.METHOD);
-        assertThat(new Object[] {s.lr(), s.batchSize(), s.epochs(), s.textInput(), s.momentum(), s.weightDecay(), s.warmupEpochs(),
-            s.warmupLr()}).containsExactly(0.0025f, 4, 50, PromptSrcPublished.CTX_INIT + " {}.", 0.9f, 5e-4f, 1, 1e-5f);
+        assertThat(new Object[] {s.sgd().lr(), s.batchSize(), s.epochs(), s.textInput(), s.sgd().momentum(), s.sgd().weightDecay(),
+            s.sgd().warmupEpochs(), s.sgd().warmupLr()}).containsExactly(0.0025f, 4, 50, PromptSrcPublished.CTX_INIT + " {}.", 0.9f, 5e-4f, 1, 1e-5f);
         assertThat(MethodDefaults.promptSrc(PromptSrcPublished.of(Protocol.BASE_TO_NEW, null)).epochs()).isEqualTo(20);
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.testutil.Golden;
 import org.dpl4j.testutil.Shared;
@@ -24,7 +25,7 @@ class StreamParityTest {
     @CsvSource({"ivlp, ivlp.safetensors, 2, 2", "vpt-deep, vpt.safetensors, 0, 8"})
     void featuresLogitsLossAndEveryGradientMatchTheOfficialTrainer(String method, String file, int nText, int nVision)
             throws Exception {
-        try (Scope s = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+        try (Scope s = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             Map<String, Tensor> g = Golden.tensors(file);
             Map<String, String> meta = Golden.metadata(file);
             StreamMethod m = StreamMethod.named(method).orElseThrow();

@@ -10,7 +10,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.Ops;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.tensor.DeviceSpec;
 import org.dpl4j.tensor.Grads;
 import org.dpl4j.tensor.Placement;
@@ -54,7 +54,7 @@ class Bf16GradientTest {
     static float worstRel(List<Tensor> got, List<Tensor> want) {
         float worst = 0;
         for (int i = 0; i < want.size(); i++) {
-            worst = Math.max(worst, Golden.maxRelDiff(Ops.fp32(got.get(i)), want.get(i)));
+            worst = Math.max(worst, Golden.maxRelDiff(Tensors.fp32(got.get(i)), want.get(i)));
         }
         return worst;
     }
@@ -64,8 +64,8 @@ class Bf16GradientTest {
     void bf16StepStaysCloseToFp32(String which) throws Exception {
         Path model = which.equals("small") ? Path.of("models/dpl4j-small") : Shared.require(which);
         try (Scope s = Scope.open();
-                ClipModel fp32 = ClipModel.load(model, null, Placement.CPU_FP32);
-                ClipModel bf16 = ClipModel.load(model, null, new Placement(DeviceSpec.CPU, Precision.BF16));
+                ClipModel fp32 = ClipLoader.load(model, null, Placement.CPU_FP32);
+                ClipModel bf16 = ClipLoader.load(model, null, new Placement(DeviceSpec.CPU, Precision.BF16));
                 Supernet net = Supernet.init(fp32, List.of(0, 1, 2, 3), 11)) {
             Map<String, Tensor> g = Golden.tensors("zeroshot.safetensors");
             long[][] tokens = Golden.tokens(g.get("tokens"));

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.MaPLe;
 import org.dpl4j.prompts.PromptConfig;
@@ -38,7 +39,7 @@ class MaPLeSupernetParityTest {
 
     @Test
     void oneHotOnThePublishedLayoutIsTheOfficialMaPLe() throws Exception {
-        try (Scope s = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+        try (Scope s = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             Map<String, Tensor> g = Golden.tensors("maple.safetensors");
             List<String> names = new ObjectMapper().readValue(Golden.metadata("maple.safetensors").get("classnames"),
                     new TypeReference<List<String>>() {});
@@ -66,7 +67,7 @@ class MaPLeSupernetParityTest {
     @ValueSource(strings = {"2,0,0", "2,3,0", "2,0,1", "2,1,3", "2,3,2"})
     void oneHotOnOtherLayoutsIsMaPLeWithThoseLengths(String layout) throws Exception {
         int[] lengths = java.util.Arrays.stream(layout.split(",")).mapToInt(Integer::parseInt).toArray();
-        try (Scope s = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+        try (Scope s = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             Map<String, Tensor> g = Golden.tensors("maple.safetensors");
             try (StreamPrompts maple = MaPLe.init(clip, lengths, 0.5f, 11)) {
                 Result r = compare(clip, maple, List.of("cat", "dog", "golden retriever", "airplane", "red car"),
@@ -78,7 +79,7 @@ class MaPLeSupernetParityTest {
 
     @Test
     void derivedLayoutFollowsTheArgmaxAndTrainsAsMaPLe() throws Exception {
-        try (Scope s = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null);
+        try (Scope s = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null);
                 StreamSupernet net = StreamSupernet.init(StreamMethod.MAPLE, clip, CANDIDATES, 3)) {
             AlphaSnapshot snap = new AlphaSnapshot(1, CANDIDATES, new float[][] {{0.1f, 0.2f, 0.3f, 0.4f}, {0.7f, 0.1f, 0.1f, 0.1f}},
                     new float[][] {{0.1f, 0.2f, 0.3f, 0.4f}, {0.7f, 0.1f, 0.1f, 0.1f}});

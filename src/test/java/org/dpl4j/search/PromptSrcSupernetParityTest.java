@@ -12,6 +12,7 @@ import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.StreamLayout;
 import org.dpl4j.prompts.StreamMethod;
@@ -44,7 +45,7 @@ class PromptSrcSupernetParityTest {
         List<Integer> text = Arrays.stream(towers[0].split(",")).map(Integer::valueOf).toList();
         List<Integer> vision = Arrays.stream(towers[1].split(",")).map(Integer::valueOf).toList();
         boolean published = text.equals(List.of(4, 4, 4)) && vision.equals(List.of(4, 4, 4));
-        try (Scope s = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+        try (Scope s = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             Map<String, Tensor> g = Golden.tensors("promptsrc.safetensors");
             List<String> names = new ObjectMapper().readValue(Golden.metadata("promptsrc.safetensors").get("classnames"),
                     new TypeReference<List<String>>() {});

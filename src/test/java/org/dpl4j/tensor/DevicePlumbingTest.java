@@ -13,6 +13,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.search.Supernet;
@@ -57,7 +58,7 @@ class DevicePlumbingTest {
     void trainAndSearchStepsKeepEveryTensorOnTheRequestedDevice() throws Exception {
         DeviceSpec requested = DeviceSpec.parse("cpu");
         try (Scope s = Scope.open();
-                ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null, new Placement(requested, Precision.FP32));
+                ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null, new Placement(requested, Precision.FP32));
                 DeepPrompts prompts = DeepPrompts.init(new PromptConfig(List.of(2, 0, 1), List.of(1, 2, 0)), clip, 0.02f, 1);
                 Supernet net = Supernet.init(clip, List.of(0, 1, 2), 3);
                 Sgd sgd = new Sgd(0.9f, 5e-4f);

@@ -17,7 +17,8 @@ import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.Datasets;
 import org.dpl4j.data.FewShot;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.io.Safetensors;
+import org.dpl4j.model.io.ClipLoader;
+import org.dpl4j.tensor.io.Safetensors;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
@@ -174,10 +175,10 @@ class GaussianPromptAggregationTest {
     void aKilledTrainRunWithGpaResumesToTheSameAggregatedPrompts() throws Exception {
         DatasetSplits data = FewShot.sample(Datasets.load("dtd", Shared.require("datasets")), 1, 1);
         PromptConfig cfg = new PromptConfig(List.of(2, 2, 2), List.of(2, 2, 2));
-        TrainSettings settings = new TrainSettings(3, 4, 0.02f, 0.9f, 5e-4f, 0, 1e-5f, 0.02f, "default", 0f, 1, 2, 32,
+        TrainSettings settings = new TrainSettings(3, 4, new SgdSchedule(0.02f, 0.9f, 5e-4f, 0, 1e-5f), 0.02f, "default", 0f, 1, 2, 32,
                 BadSamplePolicy.FAIL);
         GaussianPromptAggregation.Schedule schedule = new GaussianPromptAggregation.Schedule(2, 1);
-        try (Scope s = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+        try (Scope s = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             ClassTexts texts = ClassTexts.build(clip, data.classNames(), List.of(Templates.DEFAULT));
             RunDirectory straight = new RunDirectory(tmp.resolve("straight"));
             straight.create();

@@ -8,29 +8,49 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.dpl4j.model.ClipConfig;
 import org.bytedeco.pytorch.JitModule;
 import org.bytedeco.pytorch.NamedTensor;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.bytedeco.pytorch.named_parameter_iterator;
 import org.bytedeco.pytorch.named_parameter_list;
+import org.dpl4j.model.ClipConfig;
+import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.ClipWeights;
+import org.dpl4j.model.ModelFormat;
+import org.dpl4j.model.WeightFormatException;
+import org.dpl4j.model.WeightSchema;
+import org.dpl4j.tensor.Placement;
+import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
 import org.dpl4j.tensor.Torch;
+import org.dpl4j.tensor.io.Safetensors;
 
 /**
  * Loads CLIP weights from any of the three formats (detected from the path), converts them to
- * fp32 OpenAI names, and validates names and shapes against the config. The tensors are CPU
- * tensors made in the caller's scope; {@link org.dpl4j.model.ClipModel#load} places and owns them.
+ * fp32 OpenAI names, and validates names and shapes against the config. {@link #weights} gives
+ * the CPU tensors in the caller's scope; {@link #load} places them in a {@link ClipModel} that owns
+ * them.
  */
 public final class ClipLoader {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ClipLoader() {}
 
-    /** Loads {@code path}; dims come from {@code override} when given, else from the files. */
-    public static ClipWeights load(Path path, ClipConfig override) throws IOException {
+    /** Loads any supported format on the CPU in fp32; {@code config} overrides the dims found in the files (may be null). */
+    public static ClipModel load(Path path, ClipConfig config) throws IOException {
+        return load(path, config, Placement.CPU_FP32);
+    }
+
+    /** Loads any supported format onto {@code placement}'s device, weights in its precision. */
+    public static ClipModel load(Path path, ClipConfig config, Placement placement) throws IOException {
+        try (Scope s = Scope.open()) {
+            return ClipModel.placed(weights(path, config), placement);
+        }
+    }
+
+    /** The weights of {@code path}; dims come from {@code override} when given, else from the files. */
+    public static ClipWeights weights(Path path, ClipConfig override) throws IOException {
         if (!Files.exists(path)) {
             throw new IOException("model not found: " + path);
         }
@@ -80,7 +100,7 @@ public final class ClipLoader {
             WeightSchema.validate(sd, config, source);
             Map<String, Tensor> fp32 = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> e : sd.entrySet()) {
-                Tensor a = e.getValue().to(ScalarType.Float);
+                Tensor a = Tensors.fp32(e.getValue());
                 if (WeightSchema.expected(config).get(e.getKey()).dimension() == 0) {
                     a = a.reshape();
                 }
@@ -154,7 +174,7 @@ public final class ClipLoader {
             // copy out of the module so that closing it frees the TorchScript graph
             for (named_parameter_iterator it = params.begin(); it.notEquals(params.end()); it = it.increment()) {
                 NamedTensor p = it.access();
-                sd.put(p.name().getString(), p.value().detach().to(ScalarType.Float).clone());
+                sd.put(p.name().getString(), Tensors.fp32(p.value().detach()).clone());
             }
             return sd;
         } finally {

@@ -1,6 +1,7 @@
 package org.dpl4j.model.io;
 
 import org.bytedeco.pytorch.Tensor;
+import org.dpl4j.model.WeightFormatException;
 import org.dpl4j.tensor.Tensors;
 import java.util.Map;
 import java.util.regex.Matcher;

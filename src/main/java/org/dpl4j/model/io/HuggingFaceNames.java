@@ -2,6 +2,7 @@ package org.dpl4j.model.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.bytedeco.pytorch.Tensor;
+import org.dpl4j.model.WeightFormatException;
 import org.dpl4j.tensor.Tensors;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package org.dpl4j.model.io;
+package org.dpl4j.model;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.bytedeco.pytorch.Tensor;
-import org.dpl4j.model.ClipConfig;
 import org.dpl4j.tensor.Shape;
 
 /**

@@ -1,4 +1,4 @@
-package org.dpl4j.model.io;
+package org.dpl4j.tensor.io;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;

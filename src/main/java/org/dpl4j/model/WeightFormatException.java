@@ -1,4 +1,4 @@
-package org.dpl4j.model.io;
+package org.dpl4j.model;
 
 /** A weight file that is not a CLIP checkpoint of the expected format or architecture. */
 public class WeightFormatException extends RuntimeException {

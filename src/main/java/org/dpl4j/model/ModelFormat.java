@@ -1,4 +1,4 @@
-package org.dpl4j.model.io;
+package org.dpl4j.model;
 
 /** The CLIP weight formats users bring. */
 public enum ModelFormat {
