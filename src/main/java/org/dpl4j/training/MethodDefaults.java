@@ -38,7 +38,8 @@ public final class MethodDefaults {
 
     /** The train settings of a published PromptSRC config (its loss weights and GPA: {@link PromptSrcLoss#of}, {@link GaussianPromptAggregation.Schedule#of}). */
     public static TrainSettings promptSrc(PromptSrcPublished config) {
-        return with(TrainSettings.defaults(), config.epochs(), config.batchSize(), config.lr());
+        return with(TrainSettings.defaults(), config.epochs(), config.batchSize(), config.lr()).toBuilder()
+                .selfRegulation(SelfRegulation.of(config)).build();
     }
 
     /** How {@code method}'s prompts enter CLIP, as run.json records it ({@link RunInfo#MECHANISMS}). */

@@ -79,9 +79,15 @@ public final class PromptTrainer {
     public void train(PromptLearner prompts, DatasetSplits data, ClassTexts texts, Tensor teacher, RunDirectory run)
             throws IOException {
         Map<String, Tensor> params = prompts.parameters();
+        SelfRegulation regime = settings.selfRegulation();
+        GaussianPromptAggregation.Schedule gpa = this.gpa != null ? this.gpa : regime != null ? regime.gpa() : null;
+        PromptSrcLoss srcLoss = regime == null ? null : regime.loss();
         try (Sgd sgd = settings.sgd().optimizer();
                 GaussianPromptAggregation aggregate = gpa == null || params.isEmpty() ? null
-                        : new GaussianPromptAggregation(params, settings.epochs(), gpa.mean(), gpa.std())) {
+                        : new GaussianPromptAggregation(params, settings.epochs(), gpa.mean(), gpa.std());
+                // PromptSRC's frozen side: the 60 templates' mean features of the classes, once per run
+                FrozenBranch frozen = srcLoss == null || params.isEmpty() ? null
+                        : FrozenBranch.build(clip, data.classNames(), settings.evalBatch(), progress)) {
             EpochLoop.EpochLog<EpochMetrics> history = new EpochLoop.EpochLog<>(RunDirectory.METRICS_LOG, EpochMetrics.class,
                     EpochMetrics::epoch);
             EpochLoop loop = new EpochLoop("train", settings.epochs(), run, progress, log)
@@ -112,6 +118,12 @@ public final class PromptTrainer {
                             Batch b = it.next();
                             int[] hits = new int[1];
                             float loss = StepRunner.step(() -> {
+                                if (frozen != null) {
+                                    SelfRegulation.Batch sb = SelfRegulation.terms(srcLoss, frozen, clip, prompts, images(b),
+                                            b.labels(), texts);
+                                    hits[0] = Losses.correct(sb.logits(), b.labels());
+                                    return sb.terms().total();
+                                }
                                 Tensor logits = prompts.logits(clip, images(b), texts);
                                 hits[0] = Losses.correct(logits, b.labels());
                                 Tensor l = Losses.crossEntropy(logits, b.labels());
