@@ -36,7 +36,7 @@ public record BundleInfo(
      * method under {@code prompts.}, rebuilt by its {@code method}. A reader of version 1 only would rebuild
      * nothing of them, so they carry a version of their own, which such a reader refuses.
      */
-    public static final int VERSION_STREAM = 2;
+    public static final int VERSION_STREAM = 3;
 
     public BundleInfo {
         classNames = List.copyOf(classNames);
