@@ -22,6 +22,13 @@ public record TrainSettings(
         int evalBatch,
         BadSamplePolicy badImages) {
 
+    // DPL's defaults of the fields the command line sets, as constants so that its help shows these very values
+    public static final int EPOCHS = 40;
+    public static final int BATCH_SIZE = 4;
+    public static final String TEXT_INPUT = "ensemble";
+    public static final float DISTILL_WEIGHT = 0f;
+    public static final int EVAL_BATCH = 64;
+
     public static TrainSettings defaults() {
         return new Builder().build();
     }
@@ -62,15 +69,15 @@ public record TrainSettings(
 
     /** Settings field by field, starting from DPL's defaults. */
     public static final class Builder {
-        private int epochs = 40;
-        private int batchSize = 4;
+        private int epochs = EPOCHS;
+        private int batchSize = BATCH_SIZE;
         private SgdSchedule sgd = SgdSchedule.DPL;
         private float initStd = 0.02f;
-        private String textInput = "ensemble";
-        private float distillWeight = 0f;
+        private String textInput = TEXT_INPUT;
+        private float distillWeight = DISTILL_WEIGHT;
         private long seed = 1;
         private int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
-        private int evalBatch = 64;
+        private int evalBatch = EVAL_BATCH;
         private BadSamplePolicy badImages = BadSamplePolicy.FAIL;
 
         public Builder epochs(int v) {
