@@ -138,6 +138,16 @@ public final class Tensors {
         return out;
     }
 
+    /** Every element as float64, row-major (copied to the CPU when needed). */
+    public static double[] toDoubles(Tensor t) {
+        Tensor c = cpuContiguous(t, ScalarType.Double);
+        double[] out = new double[(int) c.numel()];
+        if (out.length > 0) {
+            new DoublePointer(c.data_ptr_double()).capacity(out.length).get(out);
+        }
+        return out;
+    }
+
     public static long[] toLongs(Tensor t) {
         Tensor c = cpuContiguous(t, ScalarType.Long);
         long[] out = new long[(int) c.numel()];
@@ -211,6 +221,11 @@ public final class Tensors {
 
     /** {@code x · s}; the scalar is copied into the autograd graph by value. */
     public static Tensor mul(Tensor x, float s) {
+        return x.mul(new Scalar(s));
+    }
+
+    /** {@code x · s} for a weight computed in double precision (kept exact, as the reference's Python float). */
+    public static Tensor mul(Tensor x, double s) {
         return x.mul(new Scalar(s));
     }
 

@@ -6,6 +6,7 @@ import org.dpl4j.prompts.MaPLe;
 import org.dpl4j.prompts.PromptLearners;
 import org.dpl4j.prompts.ZeroShotBaseline;
 import org.dpl4j.run.RunInfo;
+import org.dpl4j.prompts.PromptSrcPublished;
 
 /**
  * Default train settings per method: the baselines with a learner of their own train with their
@@ -16,7 +17,8 @@ import org.dpl4j.run.RunInfo;
  *   <li>MaPLe ({@code configs/trainers/MaPLe/vit_b16_c2_ep5_batch4_2ctx.yaml}): lr 0.0035, batch 4, 5 epochs;</li>
  *   <li>IVLP ({@code configs/trainers/IVLP/vit_b16_c2_ep5_batch4_2+2ctx.yaml}): lr 0.0035, batch 4, 5 epochs;</li>
  *   <li>deep VPT ({@code configs/trainers/VPT/vit_b16_c2_ep5_batch4_4.yaml}): lr 0.0025, batch 4, 5 epochs;</li>
- *   <li>PromptSRC (PromptSRC's {@code vit_b16_c2_ep50_batch4_4+4ctx_few_shot.yaml}): lr 0.0025, batch 4, 50 epochs.</li>
+ *   <li>PromptSRC ({@link PromptSrcPublished}; {@code vit_b16_c2_ep50_batch4_4+4ctx_few_shot.yaml}): lr 0.0025, batch 4,
+ *       50 epochs ({@link #promptSrc} gives the settings of its other protocols).</li>
  * </ul>
  * All read the fixed text input "a photo of a {}." (their {@code CTX_INIT}), which the settings record.
  */
@@ -29,9 +31,15 @@ public final class MethodDefaults {
             case CoCoOp.METHOD -> with(d, 10, 1, 0.002f);
             case MaPLe.METHOD, "ivlp" -> with(d, 5, 4, 0.0035f);
             case "vpt-deep", "vpt" -> with(d, 5, 4, 0.0025f);
-            case "promptsrc" -> with(d, 50, 4, 0.0025f);
+            case PromptSrcPublished.METHOD -> promptSrc(PromptSrcPublished.of(PromptSrcPublished.Protocol.FEW_SHOT, null));
             default -> d;
         };
+    }
+
+    /** The train settings of a published PromptSRC config (its loss weights and GPA: {@link PromptSrcLoss#of}, {@link GaussianPromptAggregation.Schedule#of}). */
+    public static TrainSettings promptSrc(PromptSrcPublished config) {
+        return with(TrainSettings.defaults(), config.epochs(), config.batchSize(), config.lr()).toBuilder()
+                .selfRegulation(SelfRegulation.of(config)).build();
     }
 
     /** How {@code method}'s prompts enter CLIP, as run.json records it ({@link RunInfo#MECHANISMS}). */

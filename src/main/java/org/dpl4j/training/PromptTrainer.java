@@ -8,7 +8,6 @@ import org.dpl4j.data.Batch;
 import org.dpl4j.data.BatchLoader;
 import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.SampleTransforms;
-import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
@@ -23,19 +22,36 @@ import org.dpl4j.util.Progress;
 /**
  * DPL's train stage: fresh prompts of exactly the configured lengths, trained with SGD on the
  * few-shot train split (train augmentation), checkpointed at every epoch end so a killed run
- * resumes where it stopped and ends with the same numbers as an uninterrupted one.
+ * resumes where it stopped and ends with the same numbers as an uninterrupted one. With
+ * {@link #withGpa} the prompts it leaves are PromptSRC's Gaussian aggregate over the epochs
+ * ({@link GaussianPromptAggregation}), whose running sum the checkpoints carry.
  */
 public final class PromptTrainer {
     private final ClipModel clip;
     private final TrainSettings settings;
     private final Progress.Factory progress;
     private final Consumer<String> log;
+    private final GaussianPromptAggregation.Schedule gpa;
 
     public PromptTrainer(ClipModel clip, TrainSettings settings, Progress.Factory progress, Consumer<String> log) {
+        this(clip, settings, progress, log, null);
+    }
+
+    private PromptTrainer(ClipModel clip, TrainSettings settings, Progress.Factory progress, Consumer<String> log,
+            GaussianPromptAggregation.Schedule gpa) {
         this.clip = clip;
         this.settings = settings;
         this.progress = progress;
         this.log = log;
+        this.gpa = gpa;
+    }
+
+    /**
+     * This trainer, leaving the GPA aggregate of the prompts over all {@code settings.epochs()} epochs
+     * instead of the last epoch's prompts (PromptSRC); the checkpoints carry the running sum.
+     */
+    public PromptTrainer withGpa(GaussianPromptAggregation.Schedule schedule) {
+        return new PromptTrainer(clip, settings, progress, log, schedule);
     }
 
     /**
@@ -63,11 +79,22 @@ public final class PromptTrainer {
     public void train(PromptLearner prompts, DatasetSplits data, ClassTexts texts, Tensor teacher, RunDirectory run)
             throws IOException {
         Map<String, Tensor> params = prompts.parameters();
-        try (Sgd sgd = settings.sgd().optimizer()) {
+        SelfRegulation regime = settings.selfRegulation();
+        GaussianPromptAggregation.Schedule gpa = this.gpa != null ? this.gpa : regime != null ? regime.gpa() : null;
+        PromptSrcLoss srcLoss = regime == null ? null : regime.loss();
+        try (Sgd sgd = settings.sgd().optimizer();
+                GaussianPromptAggregation aggregate = gpa == null || params.isEmpty() ? null
+                        : new GaussianPromptAggregation(params, settings.epochs(), gpa.mean(), gpa.std());
+                // PromptSRC's frozen side: the 60 templates' mean features of the classes, once per run
+                FrozenBranch frozen = srcLoss == null || params.isEmpty() ? null
+                        : FrozenBranch.build(clip, data.classNames(), settings.evalBatch(), progress)) {
             EpochLoop.EpochLog<EpochMetrics> history = new EpochLoop.EpochLog<>(RunDirectory.METRICS_LOG, EpochMetrics.class,
                     EpochMetrics::epoch);
             EpochLoop loop = new EpochLoop("train", settings.epochs(), run, progress, log)
                     .parameters(params, "prompts").optimizer("sgd", sgd).log(history);
+            if (aggregate != null) {
+                loop.state("gpa", aggregate);
+            }
             int start = loop.resume();
             if (params.isEmpty()) {
                 log.accept("no prompts to train (all lengths 0): CLIP on the frozen text input as it is");
@@ -91,6 +118,12 @@ public final class PromptTrainer {
                             Batch b = it.next();
                             int[] hits = new int[1];
                             float loss = StepRunner.step(() -> {
+                                if (frozen != null) {
+                                    SelfRegulation.Batch sb = SelfRegulation.terms(srcLoss, frozen, clip, prompts, images(b),
+                                            b.labels(), texts);
+                                    hits[0] = Losses.correct(sb.logits(), b.labels());
+                                    return sb.terms().total();
+                                }
                                 Tensor logits = prompts.logits(clip, images(b), texts);
                                 hits[0] = Losses.correct(logits, b.labels());
                                 Tensor l = Losses.crossEntropy(logits, b.labels());
@@ -115,6 +148,11 @@ public final class PromptTrainer {
                             epoch.index() + 1, settings.epochs(), lr, em.loss(), em.trainAcc(), secs);
                 }, EpochLoop.StopRule.NEVER);
             }
+            if (aggregate != null) {
+                aggregate.applyTo(params);
+                log.accept(String.format("GPA: prompts aggregated over %d epochs (mean %s, std %s)", settings.epochs(),
+                        gpa.mean(), gpa.std()));
+            }
         }
     }
 
@@ -125,9 +163,6 @@ public final class PromptTrainer {
 
     /** The frozen zero-shot CLIP's logits, a constant for autograd. */
     static Tensor teacherLogits(ClipModel clip, Tensor images, Tensor teacherTextT) {
-        try (NoGrad g = NoGrad.open()) {
-            Tensor f = Tensors.fp32(clip.image().encode(images, BlockAttention.PLAIN));
-            return Tensors.mul(ClipModel.normalize(f).matmul(teacherTextT), clip.scale());
-        }
+        return FrozenBranch.zeroShotLogits(clip, FrozenBranch.zeroShotImage(clip, images), teacherTextT);
     }
 }

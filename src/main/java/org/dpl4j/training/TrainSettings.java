@@ -9,6 +9,8 @@ import org.dpl4j.data.BadSamplePolicy;
  * @param sgd       the prompts' optimiser and learning-rate schedule
  * @param textInput {@code default}, {@code custom}, {@code ensemble}, or a template with {}
  * @param distillWeight weight of the KL term to zero-shot CLIP (0 = off, as the reference code)
+ * @param selfRegulation PromptSRC's loss and GPA (null for every other method; then absent from run.json, so
+ *        runs made before the field existed read the same)
  */
 public record TrainSettings(
         int epochs,
@@ -20,7 +22,15 @@ public record TrainSettings(
         long seed,
         int workers,
         int evalBatch,
-        BadSamplePolicy badImages) {
+        BadSamplePolicy badImages,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        SelfRegulation selfRegulation) {
+
+    /** Settings without PromptSRC's regime (every method but PromptSRC). */
+    public TrainSettings(int epochs, int batchSize, SgdSchedule sgd, float initStd, String textInput, float distillWeight,
+            long seed, int workers, int evalBatch, BadSamplePolicy badImages) {
+        this(epochs, batchSize, sgd, initStd, textInput, distillWeight, seed, workers, evalBatch, badImages, null);
+    }
 
     // DPL's defaults of the fields the command line sets, as constants so that its help shows these very values
     public static final int EPOCHS = 40;
@@ -56,6 +66,7 @@ public record TrainSettings(
         b.workers = workers;
         b.evalBatch = evalBatch;
         b.badImages = badImages;
+        b.selfRegulation = selfRegulation;
         return b;
     }
 
@@ -69,6 +80,14 @@ public record TrainSettings(
 
     /** Settings field by field, starting from DPL's defaults. */
     public static final class Builder {
+        private SelfRegulation selfRegulation;
+
+        /** PromptSRC's loss weights and GPA (null: cross-entropy, no aggregation). */
+        public Builder selfRegulation(SelfRegulation v) {
+            selfRegulation = v;
+            return this;
+        }
+
         private int epochs = EPOCHS;
         private int batchSize = BATCH_SIZE;
         private SgdSchedule sgd = SgdSchedule.DPL;
@@ -131,7 +150,8 @@ public record TrainSettings(
         }
 
         public TrainSettings build() {
-            return new TrainSettings(epochs, batchSize, sgd, initStd, textInput, distillWeight, seed, workers, evalBatch, badImages);
+            return new TrainSettings(epochs, batchSize, sgd, initStd, textInput, distillWeight, seed, workers, evalBatch, badImages,
+                    selfRegulation);
         }
     }
 }
