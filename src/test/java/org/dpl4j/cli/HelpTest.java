@@ -14,7 +14,7 @@ class HelpTest {
 
     @ParameterizedTest
     @CsvSource({
-        "bench,    --classes --attention --tiny --device",
+        "bench,    --classes --attention --tiny --device --products",
         "zeroshot, --model --model-config --data --dataset --root --templates --batch --json --skip-bad-images --device",
         "embed,    --model --model-config --text --image --out --batch --device",
     })
