@@ -29,6 +29,8 @@ import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptLearner.FrozenText;
 import org.dpl4j.prompts.PromptLearner;
+import org.dpl4j.prompts.StreamPrompts;
+import org.dpl4j.prompts.StreamMethod;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.run.Checksums;
 import org.dpl4j.run.Json;
@@ -60,6 +62,8 @@ public final class Bundle implements AutoCloseable {
     public static final String FEATURES = "class_text_features";
     public static final String MODEL_PREFIX = "clip.";
     private static final String IMAGE_PROMPT_PREFIX = "prompt." + Branch.IMAGE.key() + ".";
+    /** Every prompt tensor of a token-replacement method ({@link BundleInfo#VERSION_STREAM}). */
+    private static final String STREAM_PROMPT_PREFIX = "prompts.";
 
     private final BundleInfo info;
     private final Owned owned;
@@ -102,12 +106,14 @@ public final class Bundle implements AutoCloseable {
             learned = run.loadPrompts(clip);
             PromptLearner prompts = learned;
             FrozenText frozen = learned.frozenText().orElseThrow(() -> new IllegalArgumentException("run " + runDir + ": "
-                    + recorded.path("method").asText("") + " cannot be exported yet; bundles hold key/value layouts"
-                    + " (dpl, coop, kv-vpt-deep, kv-ivlp, uniform) whose class text features are constants"));
+                    + recorded.path("method").asText("") + " cannot be exported; bundles hold methods whose class text"
+                    + " features are constants (every one but cocoop, whose text features depend on the image)"));
+            String method = recorded.path("method").asText("");
             // read from the run's class-features.safetensors when it matches, else computed
             Tensor features = run.classFeatures(clip, prompts, run.classNames(), run.dataset(), sha, m -> {});
-            BundleInfo info = new BundleInfo(BundleInfo.FORMAT, BundleInfo.VERSION, runDir.toAbsolutePath().toString(),
-                    run.dataset(), recorded.path("method").asText(""), run.classNames(), frozen.config(), clip.scale(),
+            BundleInfo info = new BundleInfo(BundleInfo.FORMAT,
+                    StreamMethod.named(method).isPresent() ? BundleInfo.VERSION_STREAM : BundleInfo.VERSION,
+                    runDir.toAbsolutePath().toString(), run.dataset(), method, run.classNames(), frozen.config(), clip.scale(),
                     preprocessing(clip.config()),
                     new BundleInfo.Model(modelPath.toAbsolutePath().toString(), sha, clip.config(), false, null),
                     Instant.now().toString(), Version.get());
@@ -148,15 +154,9 @@ public final class Bundle implements AutoCloseable {
                 throw new IOException("bundle " + file + ": tensor " + FEATURES + " is "
                         + (features == null ? "missing" : Shape.of(features).toString()) + ", expected " + expected);
             }
-            Map<String, Tensor> imagePrompts = new LinkedHashMap<>();
-            tensors.forEach((name, t) -> {
-                if (name.startsWith(IMAGE_PROMPT_PREFIX)) {
-                    imagePrompts.put(name, t);
-                }
-            });
-            DeepPrompts prompts;
+            PromptLearner prompts;
             try {
-                prompts = DeepPrompts.of(imagePrompts, clip);
+                prompts = promptsOf(info, tensors, clip);
             } catch (IllegalArgumentException e) {
                 throw new IOException("bundle " + file + ": " + e.getMessage(), e);
             }
@@ -167,6 +167,24 @@ public final class Bundle implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The bundle's prompts: a token-replacement method's by its name, else the key/value image prompts. */
+    private static PromptLearner promptsOf(BundleInfo info, Map<String, Tensor> tensors, ClipModel clip) {
+        boolean stream = info.version() == BundleInfo.VERSION_STREAM;
+        String prefix = stream ? STREAM_PROMPT_PREFIX : IMAGE_PROMPT_PREFIX;
+        Map<String, Tensor> prompts = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> {
+            if (name.startsWith(prefix)) {
+                prompts.put(stream ? name.substring(prefix.length()) : name, t);
+            }
+        });
+        if (!stream) {
+            return DeepPrompts.of(prompts, clip);
+        }
+        StreamMethod m = StreamMethod.named(info.method()).orElseThrow(() -> new IllegalArgumentException("method '"
+                + info.method() + "' is not one whose prompts this dpl4j rebuilds"));
+        return StreamPrompts.of(m.id(), m.coupled(), prompts, clip);
     }
 
     /** The bundle metadata of {@code file}, without reading its tensors. */
@@ -189,9 +207,10 @@ public final class Bundle implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": bundle metadata is not valid: " + e.getOriginalMessage(), e);
         }
-        if (!BundleInfo.FORMAT.equals(info.format()) || info.version() != BundleInfo.VERSION) {
+        if (!BundleInfo.FORMAT.equals(info.format())
+                || (info.version() != BundleInfo.VERSION && info.version() != BundleInfo.VERSION_STREAM)) {
             throw new IOException(file + ": bundle format " + info.format() + " v" + info.version() + ", this dpl4j reads "
-                    + BundleInfo.FORMAT + " v" + BundleInfo.VERSION);
+                    + BundleInfo.FORMAT + " v" + BundleInfo.VERSION + " and v" + BundleInfo.VERSION_STREAM);
         }
         if (!SampleTransforms.PROMPT_LEARNING.name().equals(info.preprocessing().decodeOrder())) {
             throw new IOException(file + ": preprocessing.decodeOrder " + info.preprocessing().decodeOrder()
@@ -239,8 +258,11 @@ public final class Bundle implements AutoCloseable {
         }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         tensors.put(FEATURES, features);
+        boolean stream = info.version() == BundleInfo.VERSION_STREAM;
         prompts.parameters().forEach((name, t) -> {
-            if (name.startsWith(IMAGE_PROMPT_PREFIX)) {
+            if (stream) {
+                tensors.put(STREAM_PROMPT_PREFIX + name, t);
+            } else if (name.startsWith(IMAGE_PROMPT_PREFIX)) {
                 tensors.put(name, t);
             }
         });

@@ -29,7 +29,14 @@ public record BundleInfo(
     /** The safetensors metadata key holding this record as JSON. */
     public static final String KEY = "dpl4j.bundle";
     public static final String FORMAT = "dpl4j-bundle";
+    /** Bundles of DPL's key/value layouts: the image prompts {@code prompt.image.<layer>}. */
     public static final int VERSION = 1;
+    /**
+     * Bundles of the token-replacement methods (maple, ivlp, vpt-deep, promptsrc): every prompt tensor of the
+     * method under {@code prompts.}, rebuilt by its {@code method}. A reader of version 1 only would rebuild
+     * nothing of them, so they carry a version of their own, which such a reader refuses.
+     */
+    public static final int VERSION_STREAM = 2;
 
     public BundleInfo {
         classNames = List.copyOf(classNames);

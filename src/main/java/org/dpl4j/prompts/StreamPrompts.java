@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.Random;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.BlockAttention;
@@ -38,7 +40,7 @@ import org.dpl4j.tensor.Tensors;
  * {@code compound_prompt_projections.i}; the others' {@code ctx}, {@code image_encoder.VPT},
  * {@code {text,image}_encoder.transformer.resblocks.l.VPT_shallow}.
  */
-public final class StreamPrompts implements PromptLearner {
+public final class StreamPrompts implements PromptLearner, PromptLearner.FrozenText {
     public static final String CONTEXT = "ctx";
     /** The uncoupled methods' input vision prompt. */
     public static final String VISION_INPUT = "image_encoder.VPT";
@@ -47,11 +49,13 @@ public final class StreamPrompts implements PromptLearner {
 
     private final String method;
     private final StreamLayout layout;
+    private final ClipConfig clipConfig;
     private final ParameterStore store;
 
-    private StreamPrompts(String method, StreamLayout layout, ParameterStore store) {
+    private StreamPrompts(String method, StreamLayout layout, ClipConfig clipConfig, ParameterStore store) {
         this.method = method;
         this.layout = layout;
+        this.clipConfig = clipConfig;
         this.store = store;
     }
 
@@ -108,7 +112,7 @@ public final class StreamPrompts implements PromptLearner {
                 addDeep(t, vision, StreamPrompts::visionName, c.visionWidth(), std, rng);
                 addDeep(t, text, l -> textName(l, false), c.textWidth(), std, rng);
             }
-            return new StreamPrompts(method, layout, t);
+            return new StreamPrompts(method, layout, c, t);
         } catch (RuntimeException e) {
             t.close();
             throw e;
@@ -157,7 +161,7 @@ public final class StreamPrompts implements PromptLearner {
                 Tensor like = source.get(name);
                 t.copy(source, name, like == null ? new Shape(0) : Shape.of(like), owner);
             }
-            return new StreamPrompts(method, layout, t);
+            return new StreamPrompts(method, layout, c, t);
         } catch (RuntimeException e) {
             t.close();
             throw e;
@@ -253,7 +257,7 @@ public final class StreamPrompts implements PromptLearner {
     }
 
     /** Text features (C, E) before normalisation, recorded by autograd when the text is prompted. */
-    public Tensor textFeatures(ClipModel clip, ClassTexts texts) {
+    public Tensor encodeText(ClipModel clip, ClassTexts texts) {
         if (!layout.textPrompted()) {
             try (NoGrad g = NoGrad.open()) {
                 return clip.text().encodeEmbeddings(texts.embeddings(), texts.eot(), BlockAttention.PLAIN, true);
@@ -267,8 +271,8 @@ public final class StreamPrompts implements PromptLearner {
                 replacing(deep, true, layout.text().get(0)), true);
     }
 
-    /** Image features (B, E) before normalisation. */
-    public Tensor imageFeatures(ClipModel clip, Tensor images) {
+    /** Image features (B, E) before normalisation, recorded by autograd. */
+    public Tensor encodeImages(ClipModel clip, Tensor images) {
         Tensor x = clip.image().embed(images);
         Tensor input = visionPrompt(0);
         if (input != null) {
@@ -307,21 +311,42 @@ public final class StreamPrompts implements PromptLearner {
 
     @Override
     public Tensor logits(ClipModel clip, Tensor images, ClassTexts texts) {
-        return clip.logits(imageFeatures(clip, images), textFeatures(clip, texts));
+        return clip.logits(encodeImages(clip, images), encodeText(clip, texts));
     }
 
     @Override
     public Features features(ClipModel clip, Tensor images, ClassTexts texts) {
-        return new Features(imageFeatures(clip, images), textFeatures(clip, texts));
+        return new Features(encodeImages(clip, images), encodeText(clip, texts));
     }
 
     @Override
     public Scorer freeze(ClipModel clip, ClassTexts texts) {
-        Tensor text;
+        return Scorer.fixedText(clip, textFeatures(clip, texts), imageEncoder(clip));
+    }
+
+    /** Its class text features do not depend on the image: runs store them, bundles carry them. */
+    @Override
+    public Optional<FrozenText> frozenText() {
+        return Optional.of(this);
+    }
+
+    /** The layout as a {@link PromptConfig} ({@link StreamLayout#config}). */
+    @Override
+    public PromptConfig config() {
+        return layout.config(clipConfig);
+    }
+
+    /** The L2-normalised class text features (C, E), outside autograd, in the caller's scope. */
+    @Override
+    public Tensor textFeatures(ClipModel clip, ClassTexts texts) {
         try (NoGrad g = NoGrad.open()) {
-            text = textFeatures(clip, texts);
+            return ClipModel.normalize(Tensors.fp32(encodeText(clip, texts))).detach();
         }
-        return Scorer.fixedText(clip, text, images -> imageFeatures(clip, images));
+    }
+
+    @Override
+    public UnaryOperator<Tensor> imageEncoder(ClipModel clip) {
+        return images -> encodeImages(clip, images);
     }
 
     @Override

@@ -28,6 +28,8 @@ import org.dpl4j.training.TrainedRun;
 import org.dpl4j.testutil.TinyRun;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -175,20 +177,37 @@ class ExportTest {
     }
 
     /**
-     * A learner without a frozen text side (IVLP's prompts replace tokens of the stream) keeps no
-     * class features in its run and is refused by export, naming the run and the method; a
-     * key/value run has both.
+     * The token-replacement methods (ivlp; maple, whose vision prompts are couplings of its text prompts) have
+     * constant class text features too: their runs store them, export to a bundle of its own version that rebuilds
+     * the method's prompts, and the bundle answers bit for bit as the run; CoCoOp, whose text features read the
+     * image, is refused naming the run and the method.
      */
-    @Test
-    void onlyARunWhoseClassFeaturesAreConstantsStoresThemAndExports() throws IOException {
-        Path stream = tmp.resolve("ivlp");
+    @ParameterizedTest
+    @ValueSource(strings = {"ivlp", "maple"})
+    void streamRunsStoreClassFeaturesAndExportToBundlesThatAnswerAsTheRun(String method) throws IOException {
+        Path stream = tmp.resolve(method);
         assertThat(Main.run("train", "-q", "--model", model.toString(), "--dataset", "oxford_pets", "--root",
-                TinyRun.DEMO.toString(), "--shots", "2", "--seed", "1", "--preset", "ivlp", "--epochs", "1", "--workers", "1",
+                TinyRun.DEMO.toString(), "--shots", "2", "--seed", "1", "--preset", method, "--epochs", "1", "--workers", "1",
                 "--out", stream.toString())).isZero();
-        assertThat(stream.resolve(RunDirectory.CLASS_FEATURES)).doesNotExist();
-        assertThat(run.resolve(RunDirectory.CLASS_FEATURES)).exists();
-        assertThatThrownBy(() -> Bundle.fromRun(stream, null, Placement.CPU_FP32)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("run " + stream + ": ivlp cannot be exported yet; bundles hold key/value layouts"
-                        + " (dpl, coop, kv-vpt-deep, kv-ivlp, uniform) whose class text features are constants");
+        assertThat(stream.resolve(RunDirectory.CLASS_FEATURES)).exists();
+        Path b = tmp.resolve(method + ".dpl4j");
+        assertThat(Main.run("export", "-q", "--run", stream.toString(), "--out", b.toString())).isZero();
+        assertThat(Bundle.readInfo(b).version()).isEqualTo(BundleInfo.VERSION_STREAM);
+        assertThat(Bundle.readInfo(b).method()).isEqualTo(method);
+        try (Classifier fromRun = Classifier.load(stream); Classifier fromBundle = Classifier.load(b)) {
+            assertThat(probabilities(fromBundle)).isDeepEqualTo(probabilities(fromRun));
+        }
+    }
+
+    @Test
+    void aRunWhoseTextFeaturesReadTheImageIsRefusedByExport() throws IOException {
+        Path cocoop = tmp.resolve("cocoop");
+        assertThat(Main.run("train", "-q", "--model", model.toString(), "--dataset", "oxford_pets", "--root",
+                TinyRun.DEMO.toString(), "--shots", "2", "--seed", "1", "--preset", "cocoop", "--epochs", "1", "--workers", "1",
+                "--out", cocoop.toString())).isZero();
+        assertThat(cocoop.resolve(RunDirectory.CLASS_FEATURES)).doesNotExist();
+        assertThatThrownBy(() -> Bundle.fromRun(cocoop, null, Placement.CPU_FP32)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("run " + cocoop + ": cocoop cannot be exported; bundles hold methods whose class text"
+                        + " features are constants (every one but cocoop, whose text features depend on the image)");
     }
 }

@@ -41,8 +41,8 @@ class StreamParityTest {
                     BaselineGolden.assertTextInput(texts, g, nText);
                 }
                 Tensor images = g.get("images");
-                BaselineGolden.report("image_features", Golden.maxAbsDiff(p.imageFeatures(clip, images), g.get("image_features")), 1e-5f);
-                BaselineGolden.report("text_features", Golden.maxAbsDiff(p.textFeatures(clip, texts), g.get("text_features")), 1e-5f);
+                BaselineGolden.report("image_features", Golden.maxAbsDiff(p.encodeImages(clip, images), g.get("image_features")), 1e-5f);
+                BaselineGolden.report("text_features", Golden.maxAbsDiff(p.encodeText(clip, texts), g.get("text_features")), 1e-5f);
                 BaselineGolden.checkLogitsLossGradients(g, p.parameters(), 5, () -> p.logits(clip, images, texts), 1e-5f);
             }
         }

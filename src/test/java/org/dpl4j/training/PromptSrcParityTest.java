@@ -52,8 +52,8 @@ class PromptSrcParityTest {
                 assertThat(regime.textWeight()).isEqualTo(25f);
                 assertThat(regime.imageWeight()).isEqualTo(10f);
                 SelfRegulation.Batch b = SelfRegulation.terms(regime.loss(), frozen, clip, p, images, labels, texts);
-                report("image_features", Golden.maxAbsDiff(p.imageFeatures(clip, images), g.get("image_features")), 1e-5f);
-                report("text_features", Golden.maxAbsDiff(p.textFeatures(clip, texts), g.get("text_features")), 1e-5f);
+                report("image_features", Golden.maxAbsDiff(p.encodeImages(clip, images), g.get("image_features")), 1e-5f);
+                report("text_features", Golden.maxAbsDiff(p.encodeText(clip, texts), g.get("text_features")), 1e-5f);
                 report("logits", Golden.maxAbsDiff(b.logits(), g.get("logits")), 1e-5f);
                 PromptSrcLoss.Terms t = b.terms();
                 report("loss_ce", diff(t.ce(), g.get("loss_ce")), 1e-5f);
