@@ -130,32 +130,70 @@ public final class Benchmark {
     /**
      * Throughput (GFLOP/s) of {@code 512×768 · 768×768} products in {@code precision} on
      * {@code device}: this machine's practical peak for the products a CLIP step is made of.
-     * Rounds of 1, 2, 4... products until at least half a second has been timed, so a fast GPU is
-     * not timed on a few launches and a CPU that emulates bf16 is not kept busy for long.
      */
     public static double matmulPeak(Device device, Precision precision) {
         try (Scope s = Scope.open(); NoGrad g = NoGrad.open()) {
-            Tensor a = Tensors.to(Tensors.randn(device, PEAK_M, PEAK_K), precision);
-            Tensor b = Tensors.to(Tensors.randn(device, PEAK_K, PEAK_N), precision);
-            for (int i = 0; i < 2; i++) {
+            return gflops(Tensors.to(Tensors.randn(device, PEAK_M, PEAK_K), precision),
+                    Tensors.to(Tensors.randn(device, PEAK_K, PEAK_N), precision), device);
+        }
+    }
+
+    /**
+     * Throughput (GFLOP/s) of the products a ViT-B/16 block is made of, at batch 8 (12 heads, 197
+     * tokens, head dimension 64) in {@code precision} on {@code device}: the batched {@code Q·Kᵀ}
+     * and {@code S·V} of attention (96 small products each) and one large {@code (1576×768)·(768×2304)}
+     * GEMM, the in-projection. On a libtorch built with OpenBLAS instead of MKL the batched ones
+     * run far below the large GEMM (docs/results.md, "Engine probes"); this is the probe that
+     * shows it on a given machine and thread count.
+     */
+    public static Map<String, Double> attentionProducts(Device device, Precision precision) {
+        long b = 8;
+        long h = 12;
+        long l = 197;
+        long d = 64;
+        Map<String, Double> out = new LinkedHashMap<>();
+        try (Scope s = Scope.open(); NoGrad g = NoGrad.open()) {
+            Tensor q = Tensors.to(Tensors.randn(device, b, h, l, d), precision);
+            Tensor kT = Tensors.to(Tensors.randn(device, b, h, d, l), precision);
+            Tensor scores = Tensors.to(Tensors.randn(device, b, h, l, l), precision);
+            Tensor v = Tensors.to(Tensors.randn(device, b, h, l, d), precision);
+            out.put("q_kT", gflops(q, kT, device));
+            out.put("s_v", gflops(scores, v, device));
+            out.put("gemm_1576x768x2304", gflops(Tensors.to(Tensors.randn(device, b * l, 768), precision),
+                    Tensors.to(Tensors.randn(device, 768, 3 * 768), precision), device));
+        }
+        return out;
+    }
+
+    /**
+     * GFLOP/s of {@code a @ b} (2·m·k·n per product, batched over the leading dimensions), in
+     * rounds of 1, 2, 4... products until at least half a second has been timed, so a fast GPU is
+     * not timed on a few launches and a CPU that emulates bf16 is not kept busy for long.
+     */
+    private static double gflops(Tensor a, Tensor b, Device device) {
+        long[] sa = Tensors.shape(a);
+        double flops = 2.0 * Tensors.shape(b)[sa.length - 1];
+        for (long x : sa) {
+            flops *= x;
+        }
+        for (int i = 0; i < 2; i++) {
+            product(a, b);
+        }
+        sync(device);
+        long n = 0;
+        long t0 = System.nanoTime();
+        double secs;
+        int round = 1;
+        do {
+            for (int i = 0; i < round; i++) {
                 product(a, b);
             }
+            n += round;
+            round *= 2;
             sync(device);
-            long n = 0;
-            long t0 = System.nanoTime();
-            double secs;
-            int round = 1;
-            do {
-                for (int i = 0; i < round; i++) {
-                    product(a, b);
-                }
-                n += round;
-                round *= 2;
-                sync(device);
-                secs = (System.nanoTime() - t0) / 1e9;
-            } while (secs < 0.5);
-            return n * 2.0 * PEAK_M * PEAK_K * PEAK_N / secs / 1e9;
-        }
+            secs = (System.nanoTime() - t0) / 1e9;
+        } while (secs < 0.5);
+        return n * flops / secs / 1e9;
     }
 
     private static void product(Tensor a, Tensor b) {

@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "12", description = "train epochs (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--shots", defaultValue = "16", description = "shots per class (default: ${DEFAULT-VALUE})")
+    @Option(names = "--shots", defaultValue = "16", description = DataSpec.SHOTS_HELP + " (default: ${DEFAULT-VALUE})")
     int shots;
 
     @Option(names = "--seed", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")

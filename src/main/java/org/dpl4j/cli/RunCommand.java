@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.dpl4j.data.DataSpec;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.MaPLe;
 import org.dpl4j.protocol.Pipeline;
@@ -34,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--root", required = true, paramLabel = "DIR", description = "folder holding the dataset folders")
     Path root;
 
-    @Option(names = "--shots", defaultValue = "16", description = "shots per class (default: ${DEFAULT-VALUE})")
+    @Option(names = "--shots", defaultValue = "16", description = DataSpec.SHOTS_HELP + " (default: ${DEFAULT-VALUE})")
     int shots;
 
     @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "seeds (default: ${DEFAULT-VALUE})")

@@ -1,6 +1,8 @@
 package org.dpl4j.search;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.dpl4j.data.BadSamplePolicy;
 import org.dpl4j.training.LrSchedule;
 import org.dpl4j.training.SgdSchedule;
@@ -33,6 +35,13 @@ public record SearchSettings(
         int workers,
         BadSamplePolicy badImages,
         SettlingRule settling) {
+
+    // DPL's defaults of the fields the command line sets, as constants so that its help shows these very values
+    public static final String CANDIDATES = "0,1,2,3";
+    public static final int EPOCHS = 60;
+    public static final int BATCH_SIZE = 4;
+    public static final int VAL_BATCH = 16;
+    public static final String ATTENTION = "fused";
 
     public static SearchSettings defaults() {
         return new Builder().build();
@@ -81,16 +90,16 @@ public record SearchSettings(
 
     /** Settings field by field, starting from DPL's defaults. */
     public static final class Builder {
-        private List<Integer> candidates = List.of(0, 1, 2, 3);
-        private int epochs = 60;
-        private int batchSize = 4;
-        private int valBatch = 16;
+        private List<Integer> candidates = Arrays.stream(CANDIDATES.split(",")).map(Integer::valueOf).toList();
+        private int epochs = EPOCHS;
+        private int batchSize = BATCH_SIZE;
+        private int valBatch = VAL_BATCH;
         private SgdSchedule sgd = SgdSchedule.DPL;
         private float alphaLr = 3.5e-3f;
         private float alphaBeta1 = 0.5f;
         private float alphaBeta2 = 0.999f;
         private boolean fixedValBatch = false;
-        private AttentionMode attention = AttentionMode.FUSED;
+        private AttentionMode attention = AttentionMode.valueOf(ATTENTION.toUpperCase(Locale.ROOT));
         private String template = "a photo of a {}.";
         private double dominantMargin = 0.1;
         private long seed = 1;

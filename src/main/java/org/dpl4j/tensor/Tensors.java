@@ -224,6 +224,11 @@ public final class Tensors {
         return x.mul(new Scalar(s));
     }
 
+    /** {@code x · s} for a weight computed in double precision (kept exact, as the reference's Python float). */
+    public static Tensor mul(Tensor x, double s) {
+        return x.mul(new Scalar(s));
+    }
+
     /** {@code x / s}; the scalar is copied into the autograd graph by value. */
     public static Tensor div(Tensor x, float s) {
         return x.div(new Scalar(s));

@@ -89,7 +89,7 @@ public final class FeatureExtractor {
 
     /**
      * Image features (B, E), fp32, of a batch of preprocessed images (B, 3, R, R) on the model's
-     * device, in the caller's scope; callers outside this class run it under a {@code NoGradGuard}.
+     * device, in the caller's scope; callers outside this class run it under a {@code NoGrad}.
      */
     public static Tensor images(ClipModel clip, Tensor images) {
         return Tensors.fp32(clip.image().encode(images, BlockAttention.PLAIN));

@@ -1,11 +1,10 @@
 package org.dpl4j.training;
 
 import java.util.List;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.Templates;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
@@ -64,7 +63,7 @@ public final class FrozenBranch implements AutoCloseable {
      */
     public static Tensor templateMean(ClipModel clip, List<String> classNames, List<String> templates, int textBatch,
             Progress.Factory progress) {
-        try (Scope s = Scope.open(); NoGradGuard g = new NoGradGuard()) {
+        try (Scope s = Scope.open(); NoGrad g = NoGrad.open()) {
             return s.keep(Tensors.mean(FeatureExtractor.templates(clip, classNames, templates, textBatch, progress), 0, false)
                     .detach());
         }
@@ -94,7 +93,7 @@ public final class FrozenBranch implements AutoCloseable {
      * scope and out of autograd.
      */
     public static Tensor zeroShotImage(ClipModel clip, Tensor images) {
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             return ClipModel.normalize(FeatureExtractor.images(clip, images)).detach();
         }
     }
@@ -106,8 +105,8 @@ public final class FrozenBranch implements AutoCloseable {
      * distillation teacher, which has always scaled last, computes the same bits as before).
      */
     public static Tensor zeroShotLogits(ClipModel clip, Tensor zeroShotImage, Tensor classesT) {
-        try (NoGradGuard g = new NoGradGuard()) {
-            return zeroShotImage.matmul(classesT).mul(new Scalar(clip.scale())).detach();
+        try (NoGrad g = NoGrad.open()) {
+            return Tensors.mul(zeroShotImage.matmul(classesT), clip.scale()).detach();
         }
     }
 

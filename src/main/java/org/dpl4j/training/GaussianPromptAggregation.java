@@ -3,9 +3,8 @@ package org.dpl4j.training;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
@@ -101,10 +100,10 @@ public final class GaussianPromptAggregation implements EpochLoop.EpochState, Au
             throw new IllegalStateException("GPA: epoch " + (epoch + 1) + " is past the " + weights.length
                     + " epochs its weights were made for");
         }
-        Scalar w = new Scalar(weights[epoch]);
-        try (NoGradGuard g = new NoGradGuard()) {
+        double w = weights[epoch];
+        try (NoGrad g = NoGrad.open()) {
             for (Map.Entry<String, Tensor> e : prompts.entrySet()) {
-                Tensor weighted = e.getValue().detach().mul(w);
+                Tensor weighted = Tensors.mul(e.getValue().detach(), w);
                 Tensor sum = sums.get(e.getKey());
                 if (sum == null) {
                     sums.put(e.getKey(), owned.own(weighted.clone()));
@@ -140,7 +139,7 @@ public final class GaussianPromptAggregation implements EpochLoop.EpochState, Au
         if (!params.keySet().equals(sums.keySet())) {
             throw new IllegalArgumentException("GPA: aggregated tensors " + sums.keySet() + " but asked to write " + params.keySet());
         }
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             params.forEach((k, v) -> v.copy_(sums.get(k)));
         }
     }
@@ -149,7 +148,7 @@ public final class GaussianPromptAggregation implements EpochLoop.EpochState, Au
     @Override
     public Map<String, Tensor> state() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             sums.forEach((k, v) -> out.put("sum." + k, v.clone()));
         }
         out.put("epochs", Tensors.longs(new long[] {epochsAdded}, 1));
@@ -195,7 +194,7 @@ public final class GaussianPromptAggregation implements EpochLoop.EpochState, Au
         owned.close();
         owned = new Owned();
         sums.clear();
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             restored.forEach((k, v) -> {
                 Tensor live = prompts.get(k);
                 sums.put(k, owned.own(v.to(live.device(), Tensors.dtype(live)).clone()));

@@ -1,6 +1,5 @@
 package org.dpl4j.training;
 
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.prompts.PromptSrcPublished;
 import org.dpl4j.tensor.Tensors;
@@ -54,8 +53,8 @@ public record PromptSrcLoss(float textWeight, float imageWeight) {
         requireSameShape("prompted vs zero-shot image features", imageNorm, frozen.imageNorm());
         requireSameShape("prompted vs zero-shot logits", logits, frozen.logits());
         Tensor ce = Losses.crossEntropy(logits, labels);
-        Tensor text = meanAbsDiff(textNorm, frozenTextNorm).mul(new Scalar(textWeight));
-        Tensor image = meanAbsDiff(imageNorm, frozen.imageNorm()).mul(new Scalar(imageWeight));
+        Tensor text = Tensors.mul(meanAbsDiff(textNorm, frozenTextNorm), textWeight);
+        Tensor image = Tensors.mul(meanAbsDiff(imageNorm, frozen.imageNorm()), imageWeight);
         Tensor kl = Losses.distillation(logits, frozen.logits());
         return new Terms(ce, text, image, kl, ce.add(kl.add(text).add(image)));
     }

@@ -14,8 +14,10 @@ import org.dpl4j.training.optim.Sgd;
  * @param warmupLr     the warm-up learning rate
  */
 public record SgdSchedule(float lr, float momentum, float weightDecay, int warmupEpochs, float warmupLr) {
+    /** DPL's base learning rate (a constant, so that the command-line help can show it). */
+    public static final float DPL_LR = 3.5e-3f;
     /** DPL's (and CoOp's) SGD: lr 3.5e-3, momentum 0.9, weight decay 5e-4, one warm-up epoch at 1e-5. */
-    public static final SgdSchedule DPL = new SgdSchedule(3.5e-3f, 0.9f, 5e-4f, 1, 1e-5f);
+    public static final SgdSchedule DPL = new SgdSchedule(DPL_LR, 0.9f, 5e-4f, 1, 1e-5f);
 
     public SgdSchedule {
         if (!(lr > 0) || warmupEpochs < 0 || !(warmupLr >= 0) || momentum < 0 || weightDecay < 0) {

@@ -32,6 +32,13 @@ public record TrainSettings(
         this(epochs, batchSize, sgd, initStd, textInput, distillWeight, seed, workers, evalBatch, badImages, null);
     }
 
+    // DPL's defaults of the fields the command line sets, as constants so that its help shows these very values
+    public static final int EPOCHS = 40;
+    public static final int BATCH_SIZE = 4;
+    public static final String TEXT_INPUT = "ensemble";
+    public static final float DISTILL_WEIGHT = 0f;
+    public static final int EVAL_BATCH = 64;
+
     public static TrainSettings defaults() {
         return new Builder().build();
     }
@@ -81,15 +88,15 @@ public record TrainSettings(
             return this;
         }
 
-        private int epochs = 40;
-        private int batchSize = 4;
+        private int epochs = EPOCHS;
+        private int batchSize = BATCH_SIZE;
         private SgdSchedule sgd = SgdSchedule.DPL;
         private float initStd = 0.02f;
-        private String textInput = "ensemble";
-        private float distillWeight = 0f;
+        private String textInput = TEXT_INPUT;
+        private float distillWeight = DISTILL_WEIGHT;
         private long seed = 1;
         private int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
-        private int evalBatch = 64;
+        private int evalBatch = EVAL_BATCH;
         private BadSamplePolicy badImages = BadSamplePolicy.FAIL;
 
         public Builder epochs(int v) {

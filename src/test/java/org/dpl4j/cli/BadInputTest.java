@@ -108,7 +108,7 @@ class BadInputTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
-        "--lr         | 0.02     | settings.lr was 0.01, now 0.02",
+        "--lr         | 0.02     | settings.sgd.lr was 0.01, now 0.02",
         "--epochs     | 2        | settings.epochs was 1, now 2",
         "--text-input | ensemble | settings.textInput was \"default\", now \"ensemble\"",
         "--seed       | 2        | seed was 1, now 2",
