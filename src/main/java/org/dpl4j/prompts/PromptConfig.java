@@ -2,6 +2,7 @@ package org.dpl4j.prompts;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.util.List;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.util.AtomicFiles;
+import org.dpl4j.util.JsonProblem;
 
 /**
  * The DPL configuration: how many deep-prompt tokens enter each block of each branch (0 = none).
@@ -89,6 +91,8 @@ public record PromptConfig(@JsonProperty("text") List<Integer> text, @JsonProper
         }
         try {
             return JSON.readValue(file.toFile(), PromptConfig.class);
+        } catch (JacksonException e) {
+            throw new IOException(file + ": not a prompt config ({\"text\": [...], \"image\": [...]}): " + JsonProblem.of(e), e);
         } catch (IOException | IllegalArgumentException e) {
             throw new IOException(file + ": not a prompt config ({\"text\": [...], \"image\": [...]}): " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package org.dpl4j.model.io;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +24,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.tensor.Tensors;
 import org.dpl4j.util.AtomicFiles;
+import org.dpl4j.util.JsonProblem;
 
 /**
  * safetensors files: the JSON header is parsed with Jackson (metadata included), each tensor's
@@ -114,7 +116,11 @@ public final class Safetensors {
             if (json.length < n) {
                 throw new IOException("truncated safetensors header: " + file);
             }
-            return JSON.readTree(json);
+            try {
+                return JSON.readTree(json);
+            } catch (JacksonException e) {
+                throw new IOException("not a safetensors file (its header is not JSON: " + JsonProblem.of(e) + "): " + file, e);
+            }
         }
     }
 
