@@ -40,7 +40,10 @@ fi
 
 [ -d target/test-classes ] || { echo "run mvn -B -q test-compile first" >&2; exit 2; }
 mvn -B -q dependency:build-classpath -DincludeScope=test -Dmdep.outputFile=target/fuzz/cp.txt >/dev/null
-cp="target/test-classes:target/classes:$(cat target/fuzz/cp.txt)"
+# a copy of the compiled classes, so that a build during a long fuzzing run does not pull them away
+rm -rf target/fuzz/classes target/fuzz/test-classes
+cp -r target/classes target/fuzz/classes && cp -r target/test-classes target/fuzz/test-classes
+cp="target/fuzz/test-classes:target/fuzz/classes:$(cat target/fuzz/cp.txt)"
 
 # real files from ../shared that are too large to commit as seeds
 shared_seeds() {
