@@ -55,7 +55,7 @@ shared_seeds() {
       for f in "$shared"/datasets/splits/split_zhou_*.json; do
         python3 - "$f" "$shared/datasets/splits/cat_to_name.json" "$out/$(basename "$f")" <<'PY'
 import sys
-sep = b"\n@@dpl4j-fuzz-next-file@@\n"
+sep = b"@@dpl4j-fuzz-next-file@@"
 open(sys.argv[3], "wb").write(open(sys.argv[1], "rb").read() + sep + open(sys.argv[2], "rb").read())
 PY
       done ;;
@@ -88,14 +88,14 @@ for t in "${targets[@]}"; do
   shared_seeds "$t" "$work/shared-seeds"
   inputs="src/test/resources/$(echo "${class%.*}" | tr . /)/${class##*.}Inputs/$method"
   load=$(cut -d' ' -f1-3 /proc/loadavg)
-  before=$(ls "$work/findings" | wc -l)
+  before=$(ls "$work/findings" | grep -c -E '^(crash|timeout|oom|leak)-' || true)
   # -rss_limit_mb: the JVM with libtorch loaded starts near 2 GB; a parser that allocates gigabytes for
   # a small file is a finding. --keep_going: report every distinct finding of the run, not only the first.
   java -Xmx2g -Ddpl4j.precision=fp32 -cp "$cp" com.code_intelligence.jazzer.Jazzer \
       --target_class="$class" --target_method="$method" --keep_going=50 \
       -max_total_time="$seconds" -timeout=30 -rss_limit_mb=6144 -artifact_prefix="$work/findings/" \
       -print_final_stats=1 "$work/corpus" "$inputs" "$work/shared-seeds" > "$work/log.txt" 2>&1 || true
-  runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$work/log.txt" | grep -Eo '[0-9]+$' | tail -1)
-  secs=$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$work/log.txt" | grep -Eo 'in [0-9]+' | grep -Eo '[0-9]+' | tail -1)
-  printf '%-62s %12s %8s %s (load %s; log %s)\n' "$t" "${runs:-?}" "${secs:-?}" "$(( $(ls "$work/findings" | wc -l) - before ))" "$load" "$work/log.txt"
+  runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$work/log.txt" | grep -Eo '[0-9]+$' | tail -1 || true)
+  secs=$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$work/log.txt" | grep -Eo 'in [0-9]+' | grep -Eo '[0-9]+' | tail -1 || true)
+  printf '%-62s %12s %8s %s (load %s; log %s)\n' "$t" "${runs:-?}" "${secs:-?}" "$(( $(ls "$work/findings" | grep -c -E '^(crash|timeout|oom|leak)-' || true) - before ))" "$load" "$work/log.txt"
 done

@@ -15,8 +15,11 @@ import java.util.List;
  * once. Missing trailing parts are empty files.
  */
 public final class FuzzFiles {
-    /** Between two files; fuzz targets list it as a dictionary entry so that mutations can add and remove it. */
-    public static final String SEPARATOR = "\n@@dpl4j-fuzz-next-file@@\n";
+    /**
+     * Between two files; fuzz targets list it as a dictionary entry so that mutations can add and remove it
+     * (no line break in it: libFuzzer's dictionary files cannot hold one).
+     */
+    public static final String SEPARATOR = "@@dpl4j-fuzz-next-file@@";
     private static final byte[] SEP = SEPARATOR.getBytes(StandardCharsets.US_ASCII);
 
     private FuzzFiles() {}
