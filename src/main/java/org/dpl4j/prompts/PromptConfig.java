@@ -77,11 +77,23 @@ public record PromptConfig(@JsonProperty("text") List<Integer> text, @JsonProper
         return context == 0 && text.stream().allMatch(n -> n == 0) && image.stream().allMatch(n -> n == 0);
     }
 
-    /** Fails with a message naming the branch when the layer counts do not fit the model. */
+    /**
+     * Fails with a message naming the branch when the layer counts do not fit the model, or a block's prompts
+     * are longer than the token sequence of its branch (77 text, 197 image tokens at ViT-B/16; the context,
+     * which replaces template words, must leave room for SOT and EOT): no method uses longer ones, and a
+     * prompt-config.json of a few bytes must not make training allocate gigabytes of prompts.
+     */
     public void checkFits(ClipConfig c) {
         if (text.size() != c.textLayers() || image.size() != c.visionLayers()) {
             throw new IllegalArgumentException("prompt config has " + text.size() + " text / " + image.size()
                     + " image blocks but the model has " + c.textLayers() + " / " + c.visionLayers());
+        }
+        int longestText = text.stream().mapToInt(Integer::intValue).max().orElse(0);
+        int longestImage = image.stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (longestText > c.contextLength() || longestImage > c.imageTokens() || context > c.contextLength() - 2) {
+            throw new IllegalArgumentException("prompt config has prompts of up to " + longestText + " text / " + longestImage
+                    + " image tokens and a context of " + context + ", longer than the model's sequences (" + c.contextLength()
+                    + " text, " + c.imageTokens() + " image tokens; a context of at most " + (c.contextLength() - 2) + ")");
         }
     }
 
