@@ -63,6 +63,7 @@ public final class WeightSchema {
      * (the first few of each), naming the source file.
      */
     public static void validate(Map<String, Tensor> tensors, ClipConfig config, String source) {
+        checkLayers(config, tensors.size(), source);
         Map<String, Shape> exp = expected(config);
         List<String> problems = new ArrayList<>();
         TreeSet<String> missing = new TreeSet<>(exp.keySet());
@@ -84,6 +85,18 @@ public final class WeightSchema {
         if (!problems.isEmpty()) {
             throw new WeightFormatException(source + ": " + String.join("; ", problems.subList(0, Math.min(4, problems.size())))
                     + (problems.size() > 4 ? " (and " + (problems.size() - 4) + " more problems)" : ""));
+        }
+    }
+
+    /**
+     * Refuses a config with more blocks in a branch than the file has tensors (each block needs 12): it cannot
+     * match, and its schema alone could be millions of names (a config.json or bundle record asking for 2^31
+     * layers must not make the loader build them).
+     */
+    public static void checkLayers(ClipConfig config, int tensors, String source) {
+        if (config.textLayers() > tensors || config.visionLayers() > tensors) {
+            throw new WeightFormatException(source + ": the config has " + config.textLayers() + " text and "
+                    + config.visionLayers() + " image blocks, more than the " + tensors + " tensors there are");
         }
     }
 

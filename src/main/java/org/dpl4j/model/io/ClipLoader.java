@@ -1,5 +1,6 @@
 package org.dpl4j.model.io;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 import org.dpl4j.tensor.Torch;
 import org.dpl4j.tensor.io.Safetensors;
+import org.dpl4j.util.JsonProblem;
 
 /**
  * Loads CLIP weights from any of the three formats (detected from the path), converts them to
@@ -68,11 +70,11 @@ public final class ClipLoader {
                                 + " (only the safetensors format is supported)");
                     }
                     source = weights.toString();
-                    JsonNode cfg = JSON.readTree(dir.resolve("config.json").toFile());
+                    JsonNode cfg = readJson(dir.resolve("config.json"));
                     if (config == null) {
                         config = HuggingFaceNames.config(cfg, dir.resolve("config.json").toString());
                     }
-                    sd = HuggingFaceNames.toOpenAi(Safetensors.read(weights));
+                    sd = HuggingFaceNames.toOpenAi(Safetensors.read(weights), source);
                 }
                 case OPENAI_SAFETENSORS -> {
                     Path weights = Files.isDirectory(path) ? path.resolve("model.safetensors") : path;
@@ -114,7 +116,7 @@ public final class ClipLoader {
     public static ModelFormat detect(Path path) throws IOException {
         if (Files.isDirectory(path)) {
             Path cfg = path.resolve("config.json");
-            if (Files.isRegularFile(cfg) && JSON.readTree(cfg.toFile()).has("text_config")) {
+            if (Files.isRegularFile(cfg) && readJson(cfg).has("text_config")) {
                 return ModelFormat.HUGGINGFACE;
             }
             if (Files.isRegularFile(path.resolve("model.safetensors"))) {
@@ -126,7 +128,7 @@ public final class ClipLoader {
         String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if (name.endsWith(".safetensors")) {
             Path cfg = path.toAbsolutePath().getParent().resolve("config.json");
-            if (Files.isRegularFile(cfg) && JSON.readTree(cfg.toFile()).has("text_config")) {
+            if (Files.isRegularFile(cfg) && readJson(cfg).has("text_config")) {
                 return ModelFormat.HUGGINGFACE;
             }
             return ModelFormat.OPENAI_SAFETENSORS;
@@ -148,14 +150,25 @@ public final class ClipLoader {
         if (!Files.isRegularFile(cfg)) {
             return null;
         }
-        JsonNode node = JSON.readTree(cfg.toFile());
+        JsonNode node = readJson(cfg);
         if (node.has("text_config")) {
             return null; // a Hugging Face config next to an OpenAI file says nothing about this file
         }
         try {
             return JSON.treeToValue(node, ClipConfig.class);
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (JacksonException e) {
+            throw new WeightFormatException(cfg + ": not a valid CLIP config: " + JsonProblem.of(e), e);
+        } catch (IllegalArgumentException e) {
             throw new WeightFormatException(cfg + ": not a valid CLIP config: " + e.getMessage(), e);
+        }
+    }
+
+    /** A config.json as a tree; not JSON is a {@link WeightFormatException} naming it. */
+    private static JsonNode readJson(Path cfg) throws IOException {
+        try {
+            return JSON.readTree(cfg.toFile());
+        } catch (JacksonException e) {
+            throw new WeightFormatException(cfg + ": not valid JSON: " + JsonProblem.of(e), e);
         }
     }
 

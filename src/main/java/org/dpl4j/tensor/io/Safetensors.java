@@ -1,6 +1,6 @@
 package org.dpl4j.tensor.io;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.DataInputStream;
@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +25,7 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.tensor.Tensors;
 import org.dpl4j.util.AtomicFiles;
+import org.dpl4j.util.JsonProblem;
 
 /**
  * safetensors files: the JSON header is parsed with Jackson (metadata included), each tensor's
@@ -43,7 +46,7 @@ public final class Safetensors {
         long dataStart = 8 + headerLength(file);
         Map<String, Tensor> out = new LinkedHashMap<>();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
+            long dataSize = ch.size() - dataStart;
             Iterator<Map.Entry<String, JsonNode>> it = header.fields();
             while (it.hasNext()) {
                 Map.Entry<String, JsonNode> e = it.next();
@@ -51,27 +54,46 @@ public final class Safetensors {
                 if (name.equals("__metadata__")) {
                     continue;
                 }
-                JsonNode info = e.getValue();
-                ScalarType type = scalarType(info.path("dtype").asText(), name, file);
-                JsonNode shapeNode = info.path("shape");
-                long[] shape = new long[shapeNode.size()];
-                long numel = 1;
-                for (int i = 0; i < shape.length; i++) {
-                    shape[i] = shapeNode.get(i).asLong();
-                    numel *= shape[i];
-                }
-                JsonNode off = info.path("data_offsets");
-                long from = off.path(0).asLong(-1);
-                long to = off.path(1).asLong(-1);
-                long bytes = numel * elementSize(type);
-                if (from < 0 || to < from || to - from != bytes || dataStart + to > size) {
-                    throw new IOException("not a readable safetensors file: " + file + " (tensor " + name
-                            + ": offsets " + off + " do not match its shape " + shapeNode + " and dtype, or lie past the end)");
-                }
-                out.put(name, copy(ch, dataStart + from, bytes, type, shape));
+                Entry t = entry(name, e.getValue(), dataSize, file);
+                out.put(name, copy(ch, dataStart + t.from(), t.bytes(), t.type(), t.shape()));
             }
         }
         return out;
+    }
+
+    /** One tensor's header entry, checked: where its bytes lie in the data section, as many as its shape and dtype need. */
+    private record Entry(ScalarType type, long[] shape, long from, long bytes) {}
+
+    private static Entry entry(String name, JsonNode info, long dataSize, Path file) throws IOException {
+        ScalarType type = scalarType(info.path("dtype").asText(), name, file);
+        JsonNode shapeNode = info.path("shape");
+        JsonNode off = info.path("data_offsets");
+        if (!shapeNode.isArray() || !off.isArray() || off.size() != 2 || !isCount(off.get(0)) || !isCount(off.get(1))) {
+            throw new IOException("not a readable safetensors file: " + file + " (tensor " + name
+                    + ": no shape array and data_offsets pair of non-negative integers)");
+        }
+        long[] shape = new long[shapeNode.size()];
+        long bytes = elementSize(type);
+        for (int i = 0; i < shape.length; i++) {
+            if (!isCount(shapeNode.get(i))) {
+                throw new IOException("not a readable safetensors file: " + file + " (tensor " + name + ": shape " + shapeNode
+                        + " is not a list of non-negative integers)");
+            }
+            shape[i] = shapeNode.get(i).asLong();
+            // the byte count of a shape that overflows cannot match any offsets within the file
+            bytes = shape[i] != 0 && bytes > Long.MAX_VALUE / shape[i] ? Long.MAX_VALUE : bytes * shape[i];
+        }
+        long from = off.get(0).asLong();
+        long to = off.get(1).asLong();
+        if (to < from || to - from != bytes || to > dataSize) {
+            throw new IOException("not a readable safetensors file: " + file + " (tensor " + name
+                    + ": offsets " + off + " do not match its shape " + shapeNode + " and dtype, or lie past the end)");
+        }
+        return new Entry(type, shape, from, bytes);
+    }
+
+    private static boolean isCount(JsonNode n) {
+        return n != null && n.isIntegralNumber() && n.canConvertToLong() && n.asLong() >= 0;
     }
 
     private static Tensor copy(FileChannel ch, long position, long bytes, ScalarType type, long[] shape) throws IOException {
@@ -97,7 +119,19 @@ public final class Safetensors {
         if (meta == null) {
             return Map.of();
         }
-        return JSON.convertValue(meta, new TypeReference<LinkedHashMap<String, String>>() {});
+        Map<String, String> out = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = meta.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isTextual()) {
+                break;
+            }
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        if (!meta.isObject() || out.size() != meta.size()) {
+            throw new IOException("not a safetensors file (__metadata__ is not an object of strings): " + file);
+        }
+        return out;
     }
 
     static JsonNode header(Path file) throws IOException {
@@ -114,7 +148,19 @@ public final class Safetensors {
             if (json.length < n) {
                 throw new IOException("truncated safetensors header: " + file);
             }
-            return JSON.readTree(json);
+            JsonNode header;
+            try {
+                // UTF-8 as the format says: Jackson would otherwise guess UTF-16 or UTF-32 from the first bytes
+                header = JSON.readTree(StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(json)).toString());
+            } catch (CharacterCodingException e) {
+                throw new IOException("not a safetensors file (its header is not UTF-8): " + file, e);
+            } catch (JacksonException e) {
+                throw new IOException("not a safetensors file (its header is not JSON: " + JsonProblem.of(e) + "): " + file, e);
+            }
+            if (!header.isObject()) {
+                throw new IOException("not a safetensors file (its header is not a JSON object): " + file);
+            }
+            return header;
         }
     }
 
