@@ -1,13 +1,14 @@
 package org.dpl4j.prompts;
 
 import java.util.Set;
+import org.dpl4j.model.ClipConfig;
 
 /**
  * PromptSRC's published configurations ({@code muzairkhattak/PromptSRC} @ bb95c77,
- * {@code configs/trainers/PromptSRC/}), as data: the layout (IVLP prompts), the optimiser, the
- * self-regulating loss weights and GPA. Every config shares: SGD, cosine schedule after one
- * constant 1e-5 warm-up epoch, batch 4, lr 0.0025, 4 text + 4 vision tokens, {@code CTX_INIT}
- * "a photo of a", text loss weight 25, image loss weight 10. They differ in:
+ * {@code configs/trainers/PromptSRC/}), as data: the optimiser, the depth of its layout, the
+ * self-regulating loss weights and GPA. Every config shares: SGD, cosine schedule after one constant
+ * 1e-5 warm-up epoch, batch 4, lr 0.0025, {@link StreamMethod#PROMPTSRC}'s 4 text + 4 vision tokens,
+ * {@code CTX_INIT} "a photo of a", text loss weight 25, image loss weight 10. They differ in:
  * <ul>
  *   <li>{@link Protocol#FEW_SHOT} ({@code vit_b16_c2_ep50_batch4_4+4ctx_few_shot.yaml}): 50 epochs, depth 9,
  *       GPA 30/30; its commented alternative 45/5 for StanfordCars, Flowers102, FGVCAircraft, DTD and
@@ -17,27 +18,19 @@ import java.util.Set;
  *       ImageNet): 20 epochs, depth 3, GPA 6/10. (The repository's {@code xd_train.sh} names an
  *       {@code ..._ep5_...} config that does not exist; the yaml says 20 epochs.)</li>
  * </ul>
- * The depth counts blocks from the input, capped at the model's depth as MaPLe's.
  *
  * @param config the official config file
- * @param textTokens {@code N_CTX_TEXT}
- * @param visionTokens {@code N_CTX_VISION}
- * @param textDepth {@code PROMPT_DEPTH_TEXT}: blocks 0 … depth−1 get text prompts
- * @param visionDepth {@code PROMPT_DEPTH_VISION}
+ * @param depth {@code PROMPT_DEPTH_TEXT} = {@code PROMPT_DEPTH_VISION}, capped at the model's blocks ({@link #layout})
  * @param textLossWeight {@code TEXT_LOSS_WEIGHT}
  * @param imageLossWeight {@code IMAGE_LOSS_WEIGHT}
  * @param gpaMean {@code GPA_MEAN} (epochs, counted from 1)
  * @param gpaStd {@code GPA_STD}
  */
-public record PromptSrcPublished(String config, Protocol protocol, int epochs, float lr, int batchSize, int textTokens,
-        int visionTokens, int textDepth, int visionDepth, float textLossWeight, float imageLossWeight, double gpaMean,
-        double gpaStd) {
+public record PromptSrcPublished(String config, Protocol protocol, int epochs, float lr, int batchSize, int depth,
+        float textLossWeight, float imageLossWeight, double gpaMean, double gpaStd) {
 
     /** The method's name ({@code --preset}, {@code --baselines}). */
     public static final String METHOD = "promptsrc";
-
-    /** {@code CTX_INIT} of every config: the text prompt tokens start as these words' embeddings. */
-    public static final String CTX_INIT = "a photo of a";
 
     /** The few-shot datasets of the config's commented GPA alternative 45/5, by CoOp dataset name. */
     public static final Set<String> GPA_45_5_DATASETS = Set.of("StanfordCars", "OxfordFlowers", "FGVCAircraft",
@@ -50,7 +43,7 @@ public record PromptSrcPublished(String config, Protocol protocol, int epochs, f
 
     /**
      * The published config of {@code protocol}; for {@link Protocol#FEW_SHOT} the GPA of {@code dataset}
-     * (its CoOp name; null or another name: the config's 30/30).
+     * (its CoOp name, as {@code DatasetSplits.name()}; null or another name: the config's 30/30).
      */
     public static PromptSrcPublished of(Protocol protocol, String dataset) {
         return switch (protocol) {
@@ -63,8 +56,13 @@ public record PromptSrcPublished(String config, Protocol protocol, int epochs, f
         };
     }
 
+    /** The config's layout on a model: {@link StreamMethod#PROMPTSRC}'s tokens in blocks 0 … depth−1 (capped). */
+    public StreamLayout layout(ClipConfig c) {
+        return StreamMethod.PROMPTSRC.published(c, depth);
+    }
+
     private static PromptSrcPublished config(String file, Protocol protocol, int epochs, int depth, double gpaMean,
             double gpaStd) {
-        return new PromptSrcPublished(file, protocol, epochs, 0.0025f, 4, 4, 4, depth, depth, 25f, 10f, gpaMean, gpaStd);
+        return new PromptSrcPublished(file, protocol, epochs, 0.0025f, 4, depth, 25f, 10f, gpaMean, gpaStd);
     }
 }

@@ -36,7 +36,7 @@ public final class MethodDefaults {
         };
     }
 
-    /** The train settings of a published PromptSRC config (its loss weights and GPA: {@link PromptSrcLoss#of}, {@link GaussianPromptAggregation.Schedule#of}). */
+    /** The train settings of a published PromptSRC config, its loss weights and GPA included ({@link SelfRegulation}). */
     public static TrainSettings promptSrc(PromptSrcPublished config) {
         return with(TrainSettings.defaults(), config.epochs(), config.batchSize(), config.lr()).toBuilder()
                 .selfRegulation(SelfRegulation.of(config)).build();

@@ -1,7 +1,6 @@
 package org.dpl4j.training;
 
 import org.bytedeco.pytorch.Tensor;
-import org.dpl4j.prompts.PromptSrcPublished;
 import org.dpl4j.tensor.Tensors;
 
 /**
@@ -25,11 +24,6 @@ import org.dpl4j.tensor.Tensors;
  * @param imageWeight the official {@code IMAGE_LOSS_WEIGHT} (10 in every published config)
  */
 public record PromptSrcLoss(float textWeight, float imageWeight) {
-    /** The loss of a published config (25 and 10 in all of them). */
-    public static PromptSrcLoss of(PromptSrcPublished config) {
-        return new PromptSrcLoss(config.textLossWeight(), config.imageLossWeight());
-    }
-
     public PromptSrcLoss {
         if (!(textWeight >= 0) || !(imageWeight >= 0) || Float.isInfinite(textWeight) || Float.isInfinite(imageWeight)) {
             throw new IllegalArgumentException("PromptSRC loss weights must be finite and >= 0, got text " + textWeight

@@ -3,6 +3,7 @@ package org.dpl4j.prompts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.dpl4j.data.Datasets;
+import org.dpl4j.model.ClipConfig;
 import org.dpl4j.prompts.PromptSrcPublished.Protocol;
 import org.dpl4j.training.MethodDefaults;
 import org.dpl4j.training.TrainSettings;
@@ -11,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * PromptSRC's published configs as dpl4j reads them (configs/trainers/PromptSRC/*.yaml @ bb95c77):
  * the three protocols' epochs, depth and GPA, the few-shot 45/5 datasets named as dpl4j names them,
- * and MethodDefaults' train settings for {@code promptsrc}.
+ * the layout ({@link StreamMethod#PROMPTSRC}'s tokens at the config's depth), and MethodDefaults' train
+ * settings for {@code promptsrc}.
  */
 class PromptSrcPublishedTest {
 
@@ -38,14 +40,27 @@ class PromptSrcPublishedTest {
     void methodDefaultsAreTheFewShotConfig() {
         TrainSettings s = MethodDefaults.of(PromptSrcPublished.METHOD);
         assertThat(new Object[] {s.sgd().lr(), s.batchSize(), s.epochs(), s.textInput(), s.sgd().momentum(), s.sgd().weightDecay(),
-            s.sgd().warmupEpochs(), s.sgd().warmupLr()}).containsExactly(0.0025f, 4, 50, PromptSrcPublished.CTX_INIT + " {}.", 0.9f, 5e-4f, 1, 1e-5f);
+            s.sgd().warmupEpochs(), s.sgd().warmupLr()}).containsExactly(0.0025f, 4, 50, "a photo of a {}.", 0.9f, 5e-4f, 1, 1e-5f);
         assertThat(MethodDefaults.promptSrc(PromptSrcPublished.of(Protocol.BASE_TO_NEW, null)).epochs()).isEqualTo(20);
     }
 
+    @Test
+    void theLayoutIsPromptSrcsTokensAtTheConfigsDepthCappedAtTheModel() {
+        ClipConfig vitB16 = ClipConfig.vitB16();
+        StreamLayout fewShot = PromptSrcPublished.of(Protocol.FEW_SHOT, null).layout(vitB16);
+        assertThat(fewShot).isEqualTo(StreamMethod.PROMPTSRC.published(vitB16));
+        assertThat(fewShot.text()).containsExactly(4, 4, 4, 4, 4, 4, 4, 4, 4);
+        assertThat(fewShot.vision()).containsExactly(4, 4, 4, 4, 4, 4, 4, 4, 4);
+        StreamLayout xd = PromptSrcPublished.of(Protocol.CROSS_DATASET, "ImageNet").layout(vitB16);
+        assertThat(xd.text()).containsExactly(4, 4, 4);
+        assertThat(xd.vision()).containsExactly(4, 4, 4);
+        assertThat(xd.coupled()).isFalse();
+    }
+
     private static void assertConfig(PromptSrcPublished p, int epochs, int depth, double mean, double std) {
-        assertThat(new Object[] {p.epochs(), p.textDepth(), p.visionDepth(), p.gpaMean(), p.gpaStd()})
-                .as(p.config()).containsExactly(epochs, depth, depth, mean, std);
-        assertThat(new Object[] {p.lr(), p.batchSize(), p.textTokens(), p.visionTokens(), p.textLossWeight(), p.imageLossWeight()})
-                .as(p.config()).containsExactly(0.0025f, 4, 4, 4, 25f, 10f);
+        assertThat(new Object[] {p.epochs(), p.depth(), p.gpaMean(), p.gpaStd()})
+                .as(p.config()).containsExactly(epochs, depth, mean, std);
+        assertThat(new Object[] {p.lr(), p.batchSize(), p.textLossWeight(), p.imageLossWeight()})
+                .as(p.config()).containsExactly(0.0025f, 4, 25f, 10f);
     }
 }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class PromptSrcLossTest {
     static final String FILE = "promptsrc.safetensors";
     static final float TOL = 1e-5f;
-    static final PromptSrcLoss LOSS = PromptSrcLoss.of(PromptSrcPublished.of(PromptSrcPublished.Protocol.FEW_SHOT, null));
+    static final PromptSrcLoss LOSS = SelfRegulation.of(PromptSrcPublished.of(PromptSrcPublished.Protocol.FEW_SHOT, null)).loss();
 
     @Test
     void everyTermAndTheTotalMatchTheOfficialForwardBackward() throws Exception {
