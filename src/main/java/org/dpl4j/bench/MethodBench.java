@@ -16,7 +16,10 @@ import org.dpl4j.prompts.Presets;
 import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
+import org.dpl4j.training.FrozenBranch;
 import org.dpl4j.training.Losses;
+import org.dpl4j.training.SelfRegulation;
+import org.dpl4j.util.Progress;
 import org.dpl4j.training.MethodDefaults;
 import org.dpl4j.training.StepRunner;
 import org.dpl4j.training.TrainSettings;
@@ -61,8 +64,11 @@ public final class MethodBench {
     private Row step(ClipModel clip, String method, List<String> names) {
         PromptConfig cfg = Presets.resolve(method, config);
         TrainSettings s = MethodDefaults.of(method);
+        SelfRegulation regime = s.selfRegulation();
         try (Scope m = Scope.open(); PromptLearner learner = PromptLearners.init(method, cfg, clip, s.initStd(), 1);
-                Sgd sgd = s.sgd().optimizer()) {
+                Sgd sgd = s.sgd().optimizer();
+                // PromptSRC's step also runs the frozen image encoder and its loss terms (built once, as a run does)
+                FrozenBranch frozen = regime == null ? null : FrozenBranch.build(clip, names, 64, Progress.NONE)) {
             ClassTexts texts = learner.texts(clip, names, List.of(CoCoOp.TEMPLATE));
             int batch = s.batchSize();
             int[] labels = IntStream.range(0, batch).map(i -> i % names.size()).toArray();
@@ -71,8 +77,10 @@ public final class MethodBench {
             Runnable one = () -> {
                 try (Scope scope = Scope.open()) {
                     Tensor images = Tensors.randn(clip.device(), batch, 3, res, res);
-                    StepRunner.step(() -> Losses.crossEntropy(learner.logits(clip, images, texts), labels),
-                            learner.parameters(), sgd, s.sgd().lr());
+                    StepRunner.step(() -> frozen != null
+                            ? SelfRegulation.terms(regime.loss(), frozen, clip, learner, images, labels, texts).terms().total()
+                            : Losses.crossEntropy(learner.logits(clip, images, texts), labels), learner.parameters(), sgd,
+                            s.sgd().lr());
                 }
             };
             for (int i = 0; i < warmup; i++) {
