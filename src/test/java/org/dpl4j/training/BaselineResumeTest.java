@@ -68,7 +68,10 @@ class BaselineResumeTest {
 
             TrainedRun run = TrainedRun.read(killed.dir());
             try (PromptLearner back = run.loadPrompts(clip)) {
-                assertThat(back.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)).isEqualTo(method);
+                // rebuilt as the method its file names, not as DPL's key/value prompts
+                assertThat(org.dpl4j.tensor.io.Safetensors.metadata(killed.file(RunDirectory.PROMPTS))
+                        .get(org.dpl4j.prompts.ParameterStore.LEARNER)).isEqualTo(method);
+                assertThat(back).isNotInstanceOf(org.dpl4j.prompts.DeepPrompts.class);
                 EvalResult again = new TrainJob(clip, model, Progress.NONE, x -> {})
                         .evaluate(back, spec.load(), run.settings());
                 assertThat(again.top1()).isEqualTo(full.test().top1());
