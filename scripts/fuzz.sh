@@ -95,7 +95,7 @@ for t in "${targets[@]}"; do
       --target_class="$class" --target_method="$method" --keep_going=50 \
       -max_total_time="$seconds" -timeout=30 -rss_limit_mb=6144 -artifact_prefix="$work/findings/" \
       -print_final_stats=1 "$work/corpus" "$inputs" "$work/shared-seeds" > "$work/log.txt" 2>&1 || true
-  runs=$(grep -Eo 'stat::number_of_executed_units: *[0-9]+' "$work/log.txt" | grep -Eo '[0-9]+$' | tail -1 || true)
-  secs=$(grep -Eo 'Done [0-9]+ runs in [0-9]+ second' "$work/log.txt" | grep -Eo 'in [0-9]+' | grep -Eo '[0-9]+' | tail -1 || true)
+  runs=$(grep -aEo 'stat::number_of_executed_units: *[0-9]+' "$work/log.txt" | grep -Eo '[0-9]+$' | tail -1 || true)
+  secs=$(grep -aEo 'Done [0-9]+ runs in [0-9]+ second' "$work/log.txt" | grep -Eo 'in [0-9]+' | grep -Eo '[0-9]+' | tail -1 || true)
   printf '%-62s %12s %8s %s (load %s; log %s)\n' "$t" "${runs:-?}" "${secs:-?}" "$(( $(ls "$work/findings" | grep -c -E '^(crash|timeout|oom|leak)-' || true) - before ))" "$load" "$work/log.txt"
 done

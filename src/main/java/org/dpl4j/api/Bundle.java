@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.data.image.ClipTransforms;
 import org.dpl4j.model.Branch;
@@ -64,6 +65,9 @@ public final class Bundle implements AutoCloseable {
     private static final String IMAGE_PROMPT_PREFIX = "prompt." + Branch.IMAGE.key() + ".";
     /** Every prompt tensor of a token-replacement method ({@link BundleInfo#VERSION_STREAM}). */
     private static final String STREAM_PROMPT_PREFIX = "prompts.";
+    /** The dtypes a bundle's weights and features may have: fp32, or the precision of a bf16 or fp16 export. */
+    private static final java.util.Set<ScalarType> FLOATING = java.util.EnumSet.of(ScalarType.Float, ScalarType.BFloat16,
+            ScalarType.Half);
 
     private final BundleInfo info;
     private final Owned owned;
@@ -150,7 +154,7 @@ public final class Bundle implements AutoCloseable {
             }
             Tensor features = tensors.get(FEATURES);
             Shape expected = new Shape(info.classNames().size(), cfg.embedDim());
-            if (features == null || !Shape.of(features).equals(expected)) {
+            if (features == null || !Shape.of(features).equals(expected) || !FLOATING.contains(Tensors.dtype(features))) {
                 throw new IOException("bundle " + file + ": tensor " + FEATURES + " is "
                         + (features == null ? "missing" : Shape.of(features).toString()) + ", expected " + expected);
             }
@@ -211,6 +215,14 @@ public final class Bundle implements AutoCloseable {
                 || (info.version() != BundleInfo.VERSION && info.version() != BundleInfo.VERSION_STREAM)) {
             throw new IOException(file + ": bundle format " + info.format() + " v" + info.version() + ", this dpl4j reads "
                     + BundleInfo.FORMAT + " v" + BundleInfo.VERSION + " and v" + BundleInfo.VERSION_STREAM);
+        }
+        if (info.layout() == null || info.preprocessing() == null || info.model() == null || info.model().config() == null) {
+            throw new IOException(file + ": bundle metadata without " + (info.layout() == null ? "layout"
+                    : info.preprocessing() == null ? "preprocessing" : info.model() == null ? "model" : "model.config"));
+        }
+        if (info.preprocessing().resolution() != info.model().config().imageResolution()) {
+            throw new IOException(file + ": preprocessing.resolution " + info.preprocessing().resolution()
+                    + " is not the model's image_resolution " + info.model().config().imageResolution());
         }
         if (!SampleTransforms.PROMPT_LEARNING.name().equals(info.preprocessing().decodeOrder())) {
             throw new IOException(file + ": preprocessing.decodeOrder " + info.preprocessing().decodeOrder()
@@ -338,12 +350,22 @@ public final class Bundle implements AutoCloseable {
             }
         });
         ClipConfig cfg = info.model().config();
+        WeightSchema.checkLayers(cfg, weights.size(), "bundle " + file);
+        ScalarType dtype = null;
         for (Map.Entry<String, Shape> e : WeightSchema.expected(cfg).entrySet()) {
             Tensor t = weights.get(e.getKey());
             if (t == null || !Shape.of(t).equals(e.getValue())) {
                 throw new IOException("bundle " + file + ": embedded tensor " + MODEL_PREFIX + e.getKey() + " is "
                         + (t == null ? "missing" : Shape.of(t).toString()) + ", expected " + e.getValue());
             }
+            // the checksum covers bytes, not dtypes: a weight read as integers or in another precision than the rest
+            // would only fail inside the first forward pass
+            ScalarType type = Tensors.dtype(t);
+            if (!FLOATING.contains(type) || (dtype != null && type != dtype)) {
+                throw new IOException("bundle " + file + ": embedded tensor " + MODEL_PREFIX + e.getKey() + " is " + type
+                        + (dtype == null ? ", not a floating-point type" : ", the other weights " + dtype));
+            }
+            dtype = type;
         }
         String actual = sha256(weights);
         if (!actual.equals(info.model().embeddedSha256())) {

@@ -1,5 +1,6 @@
 package org.dpl4j.run;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.dpl4j.util.AtomicFiles;
+import org.dpl4j.util.JsonProblem;
 
 /**
  * A run's folder. Every file is written atomically, so a run killed at any moment leaves either
@@ -69,8 +71,8 @@ public final class RunDirectory {
         }
         try {
             return Json.PRETTY.readTree(f.toFile());
-        } catch (IOException e) {
-            throw new IOException(f + ": not valid JSON: " + e.getMessage(), e);
+        } catch (JacksonException e) {
+            throw new IOException(f + ": not valid JSON: " + JsonProblem.of(e), e);
         }
     }
 

@@ -1,8 +1,10 @@
 package org.dpl4j.training;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,23 +24,43 @@ import org.dpl4j.run.RunIdentity;
 import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Tensors;
+import org.dpl4j.util.JsonProblem;
 
 /** A finished train run read back from its directory, for {@code eval} and {@code predict}. */
 public record TrainedRun(RunDirectory dir, Path modelPath, ClipConfig modelConfig, String dataset, Path root,
         String subsample, List<String> classNames, TrainSettings settings) {
 
+    /**
+     * Reads the run in {@code dir}; a run.json without what eval and predict need (the model's path, the
+     * settings, the class names), or with values that do not read as theirs, is refused naming it. A run.json
+     * without the model's dims ({@code model.config}) means the dims of the model file.
+     */
     public static TrainedRun read(Path dir) throws IOException {
         RunDirectory run = new RunDirectory(dir);
         JsonNode info = RunIdentity.TRAIN.read(run, "pass the directory of a train run (dpl4j train --out)");
         if (!run.has(RunDirectory.PROMPTS)) {
             throw new IOException(dir + ": no " + RunDirectory.PROMPTS + " (the run has not finished; resume it with dpl4j train)");
         }
-        List<String> names = new ArrayList<>();
-        info.path("classNames").forEach(n -> names.add(n.asText()));
-        return new TrainedRun(run, Path.of(info.path("model").path("path").asText()),
-                Json.PRETTY.treeToValue(info.path("model").path("config"), ClipConfig.class),
-                info.path("dataset").asText(), Path.of(info.path("root").asText()), info.path("subsample").asText("all"),
-                names, Json.PRETTY.treeToValue(info.path("settings"), TrainSettings.class));
+        Path file = run.file(RunDirectory.RUN);
+        JsonNode names = info.path("classNames");
+        if (!info.path("model").path("path").isTextual() || !info.path("settings").isObject() || !names.isArray()
+                || names.isEmpty() || !info.path("dataset").isTextual() || !info.path("root").isTextual()) {
+            throw new IOException(file + " does not record a finished train run (model.path, settings, classNames, dataset"
+                    + " and root are required)");
+        }
+        List<String> classNames = new ArrayList<>();
+        names.forEach(n -> classNames.add(n.asText()));
+        try {
+            JsonNode config = info.path("model").path("config");
+            return new TrainedRun(run, Path.of(info.path("model").path("path").asText()),
+                    config.isMissingNode() || config.isNull() ? null : Json.PRETTY.treeToValue(config, ClipConfig.class),
+                    info.path("dataset").asText(), Path.of(info.path("root").asText()), info.path("subsample").asText("all"),
+                    classNames, Json.PRETTY.treeToValue(info.path("settings"), TrainSettings.class));
+        } catch (JacksonException e) {
+            throw new IOException(file + ": " + JsonProblem.of(e), e);
+        } catch (InvalidPathException e) {
+            throw new IOException(file + ": model.path or root is not a path (" + e.getReason() + ")", e);
+        }
     }
 
     /** Loads the run's CLIP (from {@code override} when given, else the recorded path) on the CPU in fp32. */
