@@ -114,7 +114,10 @@ class SparkClusterIT {
         } finally {
             if (c != null) {
                 c.close();
-                aliveAfterwards = c.alive();
+                // what the cluster knows it started, and, in case it lost track of one, every process under this JVM
+                aliveAfterwards = Stream.concat(c.alive().stream(), ProcessHandle.current().descendants())
+                        .filter(ProcessHandle::isAlive).distinct().toList();
+                aliveAfterwards.forEach(ProcessHandle::destroyForcibly); // reported by the test, and stopped all the same
             }
         }
         driverOut = Files.readString(WORK.resolve("cluster-logs/spark-submit.log"));
@@ -209,7 +212,8 @@ class SparkClusterIT {
 
     @Test
     void noProcessOfTheClusterOutlivesIt() {
-        assertThat(aliveAfterwards).isEmpty();
+        assertThat(aliveAfterwards).as("processes alive after the cluster closed: "
+                + aliveAfterwards.stream().map(h -> h.pid() + " " + h.info().commandLine().orElse("?")).toList()).isEmpty();
     }
 
     private static Path executorLog(String executor) throws IOException {
