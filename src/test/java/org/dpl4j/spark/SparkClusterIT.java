@@ -52,7 +52,7 @@ class SparkClusterIT {
     static String killedWorker;
     static String heldExecutor;
     static boolean executorOutlivedItsWorker;
-    static List<ProcessHandle> aliveAfterwards;
+    static List<String> aliveAfterwards;
     static final List<String> report = new ArrayList<>();
 
     @BeforeAll
@@ -115,9 +115,10 @@ class SparkClusterIT {
             if (c != null) {
                 c.close();
                 // what the cluster knows it started, and, in case it lost track of one, every process under this JVM
-                aliveAfterwards = Stream.concat(c.alive().stream(), ProcessHandle.current().descendants())
+                List<ProcessHandle> alive = Stream.concat(c.alive().stream(), ProcessHandle.current().descendants())
                         .filter(ProcessHandle::isAlive).distinct().toList();
-                aliveAfterwards.forEach(ProcessHandle::destroyForcibly); // reported by the test, and stopped all the same
+                aliveAfterwards = alive.stream().map(h -> h.pid() + " " + h.info().commandLine().orElse("?")).toList();
+                alive.forEach(ProcessHandle::destroyForcibly); // reported by the test, and stopped all the same
             }
         }
         driverOut = Files.readString(WORK.resolve("cluster-logs/spark-submit.log"));
@@ -212,8 +213,7 @@ class SparkClusterIT {
 
     @Test
     void noProcessOfTheClusterOutlivesIt() {
-        assertThat(aliveAfterwards).as("processes alive after the cluster closed: "
-                + aliveAfterwards.stream().map(h -> h.pid() + " " + h.info().commandLine().orElse("?")).toList()).isEmpty();
+        assertThat(aliveAfterwards).as("processes alive after the cluster closed").isEmpty();
     }
 
     private static Path executorLog(String executor) throws IOException {
