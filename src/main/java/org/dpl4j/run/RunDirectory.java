@@ -1,6 +1,5 @@
 package org.dpl4j.run;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -71,7 +70,7 @@ public final class RunDirectory {
         }
         try {
             return Json.PRETTY.readTree(f.toFile());
-        } catch (JacksonException e) {
+        } catch (IOException e) {
             throw new IOException(f + ": not valid JSON: " + JsonProblem.of(e), e);
         }
     }

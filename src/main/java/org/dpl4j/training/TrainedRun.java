@@ -52,14 +52,18 @@ public record TrainedRun(RunDirectory dir, Path modelPath, ClipConfig modelConfi
         names.forEach(n -> classNames.add(n.asText()));
         try {
             JsonNode config = info.path("model").path("config");
-            return new TrainedRun(run, Path.of(info.path("model").path("path").asText()),
+            TrainedRun read = new TrainedRun(run, Path.of(info.path("model").path("path").asText()),
                     config.isMissingNode() || config.isNull() ? null : Json.PRETTY.treeToValue(config, ClipConfig.class),
                     info.path("dataset").asText(), Path.of(info.path("root").asText()), info.path("subsample").asText("all"),
                     classNames, Json.PRETTY.treeToValue(info.path("settings"), TrainSettings.class));
+            read.templates(read.dataset()); // eval and predict build the class texts from these
+            return read;
         } catch (JacksonException e) {
             throw new IOException(file + ": " + JsonProblem.of(e), e);
         } catch (InvalidPathException e) {
             throw new IOException(file + ": model.path or root is not a path (" + e.getReason() + ")", e);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": settings.textInput: " + e.getMessage(), e);
         }
     }
 

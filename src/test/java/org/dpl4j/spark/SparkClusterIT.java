@@ -52,7 +52,7 @@ class SparkClusterIT {
     static String killedWorker;
     static String heldExecutor;
     static boolean executorOutlivedItsWorker;
-    static List<ProcessHandle> aliveAfterwards;
+    static List<String> aliveAfterwards;
     static final List<String> report = new ArrayList<>();
 
     @BeforeAll
@@ -114,7 +114,11 @@ class SparkClusterIT {
         } finally {
             if (c != null) {
                 c.close();
-                aliveAfterwards = c.alive();
+                // what the cluster knows it started, and, in case it lost track of one, every process under this JVM
+                List<ProcessHandle> alive = Stream.concat(c.alive().stream(), ProcessHandle.current().descendants())
+                        .filter(ProcessHandle::isAlive).distinct().toList();
+                aliveAfterwards = alive.stream().map(h -> h.pid() + " " + h.info().commandLine().orElse("?")).toList();
+                alive.forEach(ProcessHandle::destroyForcibly); // reported by the test, and stopped all the same
             }
         }
         driverOut = Files.readString(WORK.resolve("cluster-logs/spark-submit.log"));
@@ -209,7 +213,7 @@ class SparkClusterIT {
 
     @Test
     void noProcessOfTheClusterOutlivesIt() {
-        assertThat(aliveAfterwards).isEmpty();
+        assertThat(aliveAfterwards).as("processes alive after the cluster closed").isEmpty();
     }
 
     private static Path executorLog(String executor) throws IOException {

@@ -3,6 +3,7 @@ package org.dpl4j.model.io;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,7 +168,7 @@ public final class ClipLoader {
     private static JsonNode readJson(Path cfg) throws IOException {
         try {
             return JSON.readTree(cfg.toFile());
-        } catch (JacksonException e) {
+        } catch (JacksonException | CharConversionException e) {
             throw new WeightFormatException(cfg + ": not valid JSON: " + JsonProblem.of(e), e);
         }
     }
