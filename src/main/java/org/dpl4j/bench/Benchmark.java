@@ -27,7 +27,6 @@ import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.search.AttentionMode;
 import org.dpl4j.search.Supernet;
 import org.dpl4j.tensor.CpuFeatures;
-import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Precision;
 import org.dpl4j.tensor.Scope;
@@ -210,9 +209,8 @@ public final class Benchmark {
      * LayerNorm parameters and the logit scale fp32 (as {@link ClipModel#load} places real weights).
      */
     static ClipModel model(ClipConfig config, Placement placement) {
-        try (Scope s = Scope.open(); Owned placed = new Owned()) {
-            ClipWeights raw = new ClipWeights(config, RandomWeights.create(config, 1), null, null);
-            return ClipModel.of(ClipModel.place(raw, placement, placed));
+        try (Scope s = Scope.open()) {
+            return ClipModel.of(new ClipWeights(config, RandomWeights.create(config, 1), null, null), placement);
         }
     }
 

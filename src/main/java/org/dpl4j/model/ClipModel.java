@@ -27,14 +27,15 @@ public final class ClipModel implements AutoCloseable {
     private final ImageEncoder image;
     private final float scale;
 
-    private ClipModel(Owned owned, ClipWeights weights, Placement placement) {
+    /** @param scale {@code exp(logit_scale)}, read before the weights were placed (a meta tensor has no value to read) */
+    private ClipModel(Owned owned, ClipWeights weights, Placement placement, float scale) {
         this.owned = owned;
         this.weights = weights;
         this.placement = placement;
         this.device = owned.own(placement.torchDevice());
         this.text = new TextEncoder(weights, owned);
         this.image = new ImageEncoder(weights, owned);
-        this.scale = (float) Math.exp(Tensors.item(weights.get("logit_scale")));
+        this.scale = scale;
     }
 
     /** Loads any supported format on the CPU in fp32; {@code config} overrides the dims found in the files (may be null). */
@@ -44,11 +45,17 @@ public final class ClipModel implements AutoCloseable {
 
     /** Loads any supported format onto {@code placement}'s device, weights in its precision. */
     public static ClipModel load(Path path, ClipConfig config, Placement placement) throws IOException {
-        Owned owned = new Owned();
         try (Scope s = Scope.open()) {
-            ClipWeights raw = ClipLoader.load(path, config);
-            return new ClipModel(owned, place(raw, placement, owned), placement);
-        } catch (IOException | RuntimeException e) {
+            return of(ClipLoader.load(path, config), placement);
+        }
+    }
+
+    /** Weights read on the CPU (a file's, {@link RandomWeights}'), copied onto {@code placement} ({@link #place}). */
+    public static ClipModel of(ClipWeights cpuWeights, Placement placement) {
+        Owned owned = new Owned();
+        try {
+            return new ClipModel(owned, place(cpuWeights, placement, owned), placement, scaleOf(cpuWeights));
+        } catch (RuntimeException e) {
             owned.close();
             throw e;
         }
@@ -60,7 +67,11 @@ public final class ClipModel implements AutoCloseable {
         weights.tensors().values().forEach(owned::own);
         Tensor any = weights.get("logit_scale");
         Precision p = Tensors.is(weights.get("visual.proj"), ScalarType.BFloat16) ? Precision.BF16 : Precision.FP32;
-        return new ClipModel(owned, weights, new Placement(org.dpl4j.tensor.DeviceSpec.of(any.device()), p));
+        return new ClipModel(owned, weights, new Placement(org.dpl4j.tensor.DeviceSpec.of(any.device()), p), scaleOf(weights));
+    }
+
+    private static float scaleOf(ClipWeights w) {
+        return (float) Math.exp(Tensors.item(w.get("logit_scale")));
     }
 
     /**

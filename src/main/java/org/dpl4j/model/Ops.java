@@ -24,6 +24,9 @@ public final class Ops {
      * result is returned in {@code x}'s dtype.
      */
     public static Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta) {
+        if (x.device().is_meta()) {
+            return metaLayerNorm(x, gamma, beta);
+        }
         long[] normalized = {gamma.size(0)};
         if (Tensors.is(x, ScalarType.Float)) {
             return torch.layer_norm(x, normalized, new TensorOptional(gamma), new TensorOptional(beta), LN_EPS, false);
@@ -31,6 +34,31 @@ public final class Ops {
         Tensor y = torch.layer_norm(x.to(ScalarType.Float), normalized, new TensorOptional(gamma.to(ScalarType.Float)),
                 new TensorOptional(beta.to(ScalarType.Float)), LN_EPS, false);
         return y.to(Tensors.dtype(x));
+    }
+
+    /**
+     * LayerNorm spelled out in element-wise operations, for the meta device only: libtorch's C++ build
+     * has no meta kernel for {@code native_layer_norm} (PyTorch registers it in Python), and these
+     * operations still refuse an operand on another device. The same shapes and dtypes as
+     * {@link #layerNorm}; on data it would differ from the fused kernel in rounding, so it runs on
+     * nothing else (docs/design.md §11).
+     */
+    private static Tensor metaLayerNorm(Tensor x, Tensor gamma, Tensor beta) {
+        Tensor x32 = fp32(x);
+        Tensor mean = Tensors.mean(x32, -1, true);
+        Tensor centred = x32.sub(mean);
+        Tensor var = Tensors.mean(centred.mul(centred), -1, true);
+        Tensor y = centred.mul(var.add(new Scalar(LN_EPS)).rsqrt()).mul(fp32(gamma)).add(fp32(beta));
+        return y.to(Tensors.dtype(x));
+    }
+
+    /**
+     * max(x, 0). libtorch's C++ build has no meta kernel for {@code relu} (nor for the {@code where}
+     * that {@code clamp_min}'s gradient uses); on meta it is spelled {@code x · (x > 0)}, whose
+     * operations have meta kernels and check devices.
+     */
+    public static Tensor relu(Tensor x) {
+        return x.device().is_meta() ? x.mul(x.gt(new Scalar(0f))) : x.relu();
     }
 
     /** x · sigmoid(1.702 x), the activation OpenAI CLIP was trained with. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.model.BlockAttention;
@@ -49,7 +50,7 @@ public final class CoCoOp implements PromptLearner {
         int n = CTX_INIT.split(" ").length;
         LearnedTensors t = new LearnedTensors(clip.device());
         try {
-            t.add("ctx", contextInit(clip, n), new Shape(n, c.textWidth()));
+            t.add("ctx", contextInit(clip, n));
             Random rng = new Random(seed);
             t.linear("meta_net.linear1", c.embedDim(), hidden(c), rng);
             t.linear("meta_net.linear2", hidden(c), c.textWidth(), rng);
@@ -87,11 +88,15 @@ public final class CoCoOp implements PromptLearner {
         return Math.max(1, c.embedDim() / 16);
     }
 
-    /** Embeddings of the words of {@link #CTX_INIT} (positions 1..n after SOS), flattened. */
-    public static float[] contextInit(ClipModel clip, int n) {
+    /**
+     * Embeddings (n, W) of the words of {@link #CTX_INIT} (positions 1..n after SOS): an fp32 copy on
+     * {@code clip}'s device, out of autograd, in the caller's scope (it never passes through the JVM,
+     * so a GPU needs no round trip and the meta-device test can run it).
+     */
+    public static Tensor contextInit(ClipModel clip, int n) {
         long[][] tokens = ClipTokenizer.load().tokenize(List.of(CTX_INIT), clip.config().contextLength());
-        try (Scope s = Scope.open()) {
-            return Tensors.toFloats(clip.text().embed(tokens).select(0, 0).narrow(0, 1, n));
+        try (NoGradGuard g = new NoGradGuard()) {
+            return Ops.fp32(clip.text().embed(tokens).select(0, 0).narrow(0, 1, n)).clone();
         }
     }
 
@@ -107,7 +112,7 @@ public final class CoCoOp implements PromptLearner {
 
     /** π (B, W): the meta-net's bias for normalised image features (B, E). */
     Tensor metaNet(Tensor imageFeaturesNormalised) {
-        Tensor h = tensors.linear("meta_net.linear1", imageFeaturesNormalised).relu();
+        Tensor h = Ops.relu(tensors.linear("meta_net.linear1", imageFeaturesNormalised));
         return tensors.linear("meta_net.linear2", h);
     }
 

@@ -38,6 +38,13 @@ final class LearnedTensors implements AutoCloseable {
         return a;
     }
 
+    /** An fp32 copy of {@code values} on this device, made on the device where they already are. */
+    Tensor add(String name, Tensor values) {
+        Tensor a = owned.own(values.detach().to(device, ScalarType.Float).clone().set_requires_grad(true));
+        tensors.put(name, a);
+        return a;
+    }
+
     /** A copy of {@code source}[name], which must have {@code shape}; fails naming the tensor otherwise. */
     Tensor copy(Map<String, Tensor> source, String name, Shape shape, String method) {
         Tensor t = source.get(name);
@@ -48,7 +55,7 @@ final class LearnedTensors implements AutoCloseable {
             throw new IllegalArgumentException(method + " prompts: tensor '" + name + "' has shape " + Shape.of(t)
                     + ", expected " + shape);
         }
-        return add(name, Tensors.toFloats(t), shape);
+        return add(name, t);
     }
 
     /** PyTorch's default {@code nn.Linear} initialisation: weight and bias uniform in ±1/√in. */

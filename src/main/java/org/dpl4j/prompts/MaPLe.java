@@ -79,7 +79,7 @@ public final class MaPLe implements PromptLearner {
         LearnedTensors t = new LearnedTensors(clip.device());
         try {
             Random rng = new Random(seed);
-            t.add("ctx", CoCoOp.contextInit(clip, nCtx), new Shape(nCtx, c.textWidth()));
+            t.add("ctx", CoCoOp.contextInit(clip, nCtx));
             t.linear("proj", c.textWidth(), c.visionWidth(), rng);
             List<Integer> deep = new ArrayList<>();
             for (int l = 1; l < lengths.length; l++) {
@@ -96,7 +96,7 @@ public final class MaPLe implements PromptLearner {
                 } else {
                     for (String part : List.of(".weight", ".bias")) {
                         Tensor first = t.get(couplingName(deep.get(0)) + part);
-                        t.add(name + part, Tensors.toFloats(first), Shape.of(first));
+                        t.add(name + part, first);
                     }
                 }
             }

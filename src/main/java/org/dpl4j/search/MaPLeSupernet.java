@@ -16,6 +16,7 @@ import org.dpl4j.model.BlockWeights;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.model.Ops;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.CoCoOp;
@@ -101,7 +102,7 @@ public final class MaPLeSupernet implements SearchSpace {
                 a[i] = (float) (1e-3 * rng.nextGaussian());
             }
             s.alphaParams.put(alphaName(), s.param(a, new Shape(s.blocks - 1, k1)));
-            s.promptParams.put("ctx", s.param(CoCoOp.contextInit(clip, s.context), new Shape(s.context, c.textWidth())));
+            s.promptParams.put("ctx", s.param(CoCoOp.contextInit(clip, s.context)));
             s.linear("proj", c, rng, null);
             for (int l = 1; l < s.blocks; l++) {
                 for (int k = 1; k < k1; k++) {
@@ -151,11 +152,16 @@ public final class MaPLeSupernet implements SearchSpace {
             throw new IllegalArgumentException("maple supernet tensor " + name + " has shape " + Shape.of(t) + ", expected "
                     + Shape.of(like));
         }
-        return param(Tensors.toFloats(t), Shape.of(t));
+        return param(t);
     }
 
     private Tensor param(float[] v, Shape shape) {
         return owned.own(Tensors.floats(v, device, shape.dims()).set_requires_grad(true));
+    }
+
+    /** An fp32 copy of {@code values} on this device, made on the device where they already are (no trip through the JVM). */
+    private Tensor param(Tensor values) {
+        return owned.own(values.detach().to(device, ScalarType.Float).clone().set_requires_grad(true));
     }
 
     /** PyTorch's default Linear (uniform ±1/√in), or a copy of {@code sameAs}. */
@@ -163,7 +169,7 @@ public final class MaPLeSupernet implements SearchSpace {
         if (sameAs != null) {
             for (String part : List.of(".weight", ".bias")) {
                 Tensor first = promptParams.get(sameAs + part);
-                promptParams.put(name + part, param(Tensors.toFloats(first), Shape.of(first)));
+                promptParams.put(name + part, param(first));
             }
             return;
         }

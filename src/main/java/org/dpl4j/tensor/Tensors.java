@@ -163,6 +163,16 @@ public final class Tensors {
         return t.amax(new long[] {dim}, keepDim);
     }
 
+    /**
+     * Rows {@code index} (N) of the 2-D {@code t}: {@code t.index_select(0, index)}, computed as a
+     * {@code gather}, which gives the same values (and the same gradient for distinct indices) and,
+     * unlike {@code index_select}, has a meta kernel in libtorch's C++ build, so the meta-device test
+     * can run the text encoder (docs/design.md §11).
+     */
+    public static Tensor rows(Tensor t, Tensor index) {
+        return t.gather(0, index.unsqueeze(1).expand(index.size(0), t.size(1)));
+    }
+
     public static Tensor cat(List<Tensor> parts, long dim) {
         return torch.cat(new TensorVector(parts.toArray(new Tensor[0])), dim);
     }

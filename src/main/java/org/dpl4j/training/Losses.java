@@ -1,6 +1,5 @@
 package org.dpl4j.training;
 
-import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.Ops;
 import org.dpl4j.tensor.Tensors;
@@ -35,13 +34,6 @@ public final class Losses {
 
     /** How many rows of {@code logits} have their largest value at the row's label (the batch's correct predictions). */
     public static int correct(Tensor logits, int[] labels) {
-        long[] pred = Tensors.toLongs(logits.argmax(new LongOptional(1), false));
-        int c = 0;
-        for (int i = 0; i < pred.length; i++) {
-            if (pred[i] == labels[i]) {
-                c++;
-            }
-        }
-        return c;
+        return StepReads.correct(logits, labels);
     }
 }

@@ -90,19 +90,9 @@ public final class PromptTrainer {
                     try (BatchLoader.Epoch it = loader.epoch(epoch.index())) {
                         while (it.hasNext()) {
                             Batch b = it.next();
-                            int[] hits = new int[1];
-                            float loss = StepRunner.step(() -> {
-                                Tensor logits = prompts.logits(clip, images(b), texts);
-                                hits[0] = Losses.correct(logits, b.labels());
-                                Tensor l = Losses.crossEntropy(logits, b.labels());
-                                if (teacher != null && settings.distillWeight() > 0) {
-                                    Tensor tl = teacherLogits(clip, images(b), teacher);
-                                    l = l.add(Ops.mul(Losses.distillation(logits, tl), settings.distillWeight()));
-                                }
-                                return l;
-                            }, params, sgd, lr);
-                            lossSum += loss;
-                            correct += hits[0];
+                            StepOutcome o = step(prompts, texts, teacher, b, sgd, lr);
+                            lossSum += o.loss();
+                            correct += o.correct();
                             seen += b.labels().length;
                             steps++;
                             epoch.progress().step(1, String.format("loss %.3f", lossSum / steps));
@@ -117,6 +107,29 @@ public final class PromptTrainer {
                 }, EpochLoop.StopRule.NEVER);
             }
         }
+    }
+
+    /** A step's mean loss over its batch and the batch's correct predictions. */
+    public record StepOutcome(float loss, int correct) {}
+
+    /**
+     * One train step on batch {@code b}: forward, cross-entropy (plus distillation towards
+     * {@code teacher} when set), the gradients of {@code prompts}' parameters and the SGD update at
+     * rate {@code lr}. The meta-device test runs exactly this.
+     */
+    public StepOutcome step(PromptLearner prompts, ClassTexts texts, Tensor teacher, Batch b, Sgd sgd, float lr) {
+        int[] hits = new int[1];
+        float loss = StepRunner.step(() -> {
+            Tensor logits = prompts.logits(clip, images(b), texts);
+            hits[0] = Losses.correct(logits, b.labels());
+            Tensor l = Losses.crossEntropy(logits, b.labels());
+            if (teacher != null && settings.distillWeight() > 0) {
+                Tensor tl = teacherLogits(clip, images(b), teacher);
+                l = l.add(Ops.mul(Losses.distillation(logits, tl), settings.distillWeight()));
+            }
+            return l;
+        }, prompts.parameters(), sgd, lr);
+        return new StepOutcome(loss, hits[0]);
     }
 
     private Tensor images(Batch b) {
