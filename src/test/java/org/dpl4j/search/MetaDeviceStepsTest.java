@@ -118,7 +118,12 @@ class MetaDeviceStepsTest {
         Placement meta = new Placement(DeviceSpec.META, precision);
         try (Scope s = Scope.open(); ClipModel clip = ClipModel.of(new ClipWeights(TINY, RandomWeights.create(TINY, 1), null, null), meta)) {
             assertThat(DeviceSpec.of(clip.weights().get("visual.proj").device())).isEqualTo(DeviceSpec.META);
-            List<Map<String, Tensor>> state = method.stage() == Stage.SEARCH ? searchStep(clip, method) : trainStep(clip, method);
+            List<Map<String, Tensor>> state;
+            try {
+                state = method.stage() == Stage.SEARCH ? searchStep(clip, method) : trainStep(clip, method);
+            } catch (RuntimeException e) { // libtorch's error, its first line prefixed with the row
+                throw new AssertionError(method + " in " + precision.label() + ": " + e.getMessage().strip().split("\n")[0], e);
+            }
             assertThat(state).allSatisfy(m -> assertThat(m).isNotEmpty());
             List<String> off = new ArrayList<>();
             for (Map<String, Tensor> m : state) {
