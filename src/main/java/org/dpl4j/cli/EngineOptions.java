@@ -15,7 +15,7 @@ final class EngineOptions {
 
     @Option(names = "--precision", defaultValue = "${sys:dpl4j.precision:-auto}", paramLabel = "P",
             description = "fp32, bf16 or auto: the frozen CLIP weights' dtype (prompts, optimiser state, softmax and loss stay fp32);"
-                    + " auto is bf16 on a CUDA device or a CPU with AMX-BF16/AVX512-BF16, else fp32. Default: ${DEFAULT-VALUE}.")
+                    + " auto is bf16 on a CUDA device of compute capability 8.0 or more (Ampere and later) or a CPU with AMX-BF16/AVX512-BF16, else fp32. Default: ${DEFAULT-VALUE}.")
     String precision;
 
     @Option(names = "--threads", description = "intra-op threads (default: all cores)")
