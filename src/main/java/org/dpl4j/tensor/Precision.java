@@ -9,18 +9,34 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * (docs/design.md, "Precision").
  */
 public enum Precision {
-    FP32(ScalarType.Float),
-    BF16(ScalarType.BFloat16);
+    /** Tolerances of the golden parity tests (another implementation, fp32; measured differences ~1e-6). */
+    FP32(ScalarType.Float, new Tolerance(1e-4f, 1e-4f, 1e-4f)),
+    /** Tolerances of {@code Bf16GradientTest} (bf16 against fp32 on the golden tiny and the bundled small CLIP). */
+    BF16(ScalarType.BFloat16, new Tolerance(0.3f, 0.02f, 0.1f));
 
     private final ScalarType type;
+    private final Tolerance tolerance;
 
-    Precision(ScalarType type) {
+    Precision(ScalarType type, Tolerance tolerance) {
         this.type = type;
+        this.tolerance = tolerance;
     }
 
     public ScalarType type() {
         return type;
     }
+
+    /** How far a step in this precision may be from the same step in fp32 on the CPU. */
+    public Tolerance tolerance() {
+        return tolerance;
+    }
+
+    /**
+     * A step's measured tolerance against the same step in fp32 on the CPU: the largest absolute
+     * error of the logits and of the loss, and the worst gradient error relative to the gradient's
+     * largest element ({@code max|g − g32| / max|g32|}, worst tensor).
+     */
+    public record Tolerance(float logits, float loss, float gradRel) {}
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
@@ -32,13 +48,23 @@ public enum Precision {
      * once per process and device.
      */
     public static Precision resolve(String option, DeviceSpec device, CpuFeatures cpu) {
-        ComputeCapability cc = device.isCuda() && device.index() < CudaDevices.count()
-                ? CudaDevices.describe(device.index()).capability() : null;
-        Choice c = choose(option, device, cpu, cc);
+        Choice c = choose(option, device, cpu, capability(device));
+        warnIfEmulated(device, c);
+        return c.precision();
+    }
+
+    /** The compute capability of a CUDA device libtorch can use, else null. */
+    public static ComputeCapability capability(DeviceSpec device) {
+        return device.isCuda() && device.index() < CudaDevices.count() ? CudaDevices.describe(device.index()).capability() : null;
+    }
+
+    /** Logs, once per process and device, that bf16 was asked for where it is emulated; true when it did. */
+    static boolean warnIfEmulated(DeviceSpec device, Choice c) {
         if (c.emulated() && WARNED.add(device.toString())) {
             LOG.warn("--precision bf16 on {}: {}; bf16 is emulated there and slower than fp32", device, c.hardware());
+            return true;
         }
-        return c.precision();
+        return false;
     }
 
     /**
