@@ -17,6 +17,7 @@ import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.search.AttentionMode;
 import org.dpl4j.search.Supernet;
+import org.dpl4j.tensor.DeviceSpec;
 import org.dpl4j.tensor.Grads;
 import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Precision;
@@ -41,7 +42,20 @@ public final class SelfTest {
     static final String TEMPLATE = "a photo of a {}.";
     static final int[] LABELS = {0, 1, 2, 3, 1, 0};
     static final List<Integer> CANDIDATES = List.of(0, 1, 2, 4);
-    static final PromptConfig LAYOUT = new PromptConfig(List.of(2, 0, 1, 4), List.of(1, 4, 0, 2));
+    /** An uneven layout, as a search derives one: 2, 0, 1, 4, 2, 0, ... tokens in the text blocks, 1, 4, 0, 2, ... in the image blocks. */
+    static PromptConfig layout(ClipConfig c) {
+        List<Integer> text = new ArrayList<>();
+        List<Integer> image = new ArrayList<>();
+        int[] t = {2, 0, 1, 4};
+        int[] v = {1, 4, 0, 2};
+        for (int l = 0; l < c.textLayers(); l++) {
+            text.add(t[l % t.length]);
+        }
+        for (int l = 0; l < c.visionLayers(); l++) {
+            image.add(v[l % v.length]);
+        }
+        return new PromptConfig(text, image);
+    }
     static final long SEED = 1;
 
     private SelfTest() {}
@@ -66,8 +80,13 @@ public final class SelfTest {
         }
     }
 
-    /** Both steps on {@code placement}, judged by {@code tolerance}. */
-    public record Result(Placement placement, Precision.Tolerance tolerance, List<StepCheck> steps) {
+    /**
+     * Both steps on {@code placement}, judged by {@code tolerance}; for bf16 on another device than the
+     * CPU also {@code cpuSamePrecision}, the CPU's own bf16 steps against its fp32 ones (what bf16 costs
+     * without the device; not judged), else empty.
+     */
+    public record Result(Placement placement, Precision.Tolerance tolerance, List<StepCheck> steps,
+            List<StepCheck> cpuSamePrecision) {
         /** The first step that exceeds the tolerance, as one line, or empty. */
         public Optional<String> failure() {
             for (StepCheck s : steps) {
@@ -90,15 +109,29 @@ public final class SelfTest {
      *     tests corrupt them to see a broken device fail)
      */
     static Result run(Placement placement, UnaryOperator<Map<String, Tensor>> onDevice) {
+        return run(TINY, SEED, placement, onDevice);
+    }
+
+    static Result run(ClipConfig config, long seed, Placement placement, UnaryOperator<Map<String, Tensor>> onDevice) {
         try (Scope s = Scope.open()) {
-            Map<String, Tensor> weights = RandomWeights.create(TINY, SEED);
+            Map<String, Tensor> weights = RandomWeights.create(config, seed);
             List<StepCheck> checks = new ArrayList<>();
-            try (ClipModel cpu = ClipModel.of(new ClipWeights(TINY, weights, null, null), Placement.CPU_FP32);
-                    ClipModel dev = ClipModel.of(new ClipWeights(TINY, onDevice.apply(weights), null, null), placement)) {
-                checks.add(compare("supernet step", supernetStep(dev), supernetStep(cpu)));
-                checks.add(compare("train step", trainStep(dev), trainStep(cpu)));
+            List<StepCheck> cpuSame = new ArrayList<>();
+            try (ClipModel cpu = ClipModel.of(new ClipWeights(config, weights, null, null), Placement.CPU_FP32);
+                    ClipModel dev = ClipModel.of(new ClipWeights(config, onDevice.apply(weights), null, null), placement)) {
+                Outputs search = supernetStep(cpu);
+                Outputs train = trainStep(cpu);
+                checks.add(compare("supernet step", supernetStep(dev), search));
+                checks.add(compare("train step", trainStep(dev), train));
+                if (placement.precision() != Precision.FP32 && !placement.device().equals(DeviceSpec.CPU)) {
+                    try (ClipModel cpuLow = ClipModel.of(new ClipWeights(config, weights, null, null),
+                            new Placement(DeviceSpec.CPU, placement.precision()))) {
+                        cpuSame.add(compare("supernet step", supernetStep(cpuLow), search));
+                        cpuSame.add(compare("train step", trainStep(cpuLow), train));
+                    }
+                }
             }
-            return new Result(placement, placement.precision().tolerance(), checks);
+            return new Result(placement, placement.precision().tolerance(), checks, cpuSame);
         }
     }
 
@@ -117,7 +150,7 @@ public final class SelfTest {
         void apply(Map<String, Tensor> grads);
     }
 
-    private static Outputs supernetStep(ClipModel clip) {
+    static Outputs supernetStep(ClipModel clip) {
         try (Scope s = Scope.open();
                 Supernet net = Supernet.init(clip, CANDIDATES, SEED);
                 Adam adam = new Adam(0.5f, 0.999f, 1e-8f, 0f, false);
@@ -135,9 +168,9 @@ public final class SelfTest {
         }
     }
 
-    private static Outputs trainStep(ClipModel clip) {
+    static Outputs trainStep(ClipModel clip) {
         try (Scope s = Scope.open();
-                DeepPrompts prompts = DeepPrompts.init(LAYOUT, clip, 0.02f, SEED);
+                DeepPrompts prompts = DeepPrompts.init(layout(clip.config()), clip, 0.02f, SEED);
                 Sgd sgd = new Sgd(0.9f, 5e-4f)) {
             ClassTexts texts = prompts.texts(clip, CLASSES, List.of(TEMPLATE));
             return timedSteps(clip, prompts.parameters(), images -> prompts.logits(clip, images, texts),

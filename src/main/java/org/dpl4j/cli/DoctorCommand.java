@@ -68,6 +68,10 @@ final class DoctorCommand implements Callable<Integer> {
             out.printf("  %-14s %-18s %-18s %-26s %-9.3f %.3f%n", s.step(), within(s.logitError(), t.logits()),
                     within(s.lossError(), t.loss()), within(s.gradError(), t.gradRel()), s.seconds(), s.cpuFp32Seconds());
         }
+        for (SelfTest.StepCheck s : r.cpuSamePrecision()) {
+            out.printf("  %-14s %-18s %-18s %-26s (the CPU's own %s, for comparison)%n", s.step(), String.format("%.2g", s.logitError()),
+                    String.format("%.2g", s.lossError()), String.format("%.2g", s.gradError()), p.precision().label());
+        }
         out.printf("  tolerances: %s's (%s)%n", p.precision().label(),
                 p.precision() == Precision.BF16 ? "Bf16GradientTest" : "the golden parity tests");
         out.flush();
@@ -90,7 +94,7 @@ final class DoctorCommand implements Callable<Integer> {
     /** libtorch's version and build, and the native files really mapped, grouped by folder. */
     private static void engine(PrintWriter out) {
         boolean cuda = CudaDevices.nativesHaveCuda();
-        out.printf("%-10s libtorch %s through org.bytedeco:pytorch %s, %s natives; kernels %s, BLAS %s, %d threads%n", "engine",
+        out.printf("%-10s libtorch %s through org.bytedeco:pytorch %s, %s natives; kernels %s, BLAS %s, intra-op threads %d%n", "engine",
                 Torch.version(), Torch.bindingVersion(), cuda ? "CUDA" : "CPU-only", Torch.cpuCapability(),
                 Torch.buildSetting("BLAS_INFO", "?"), Torch.threads());
         Map<Path, List<String>> byFolder = new LinkedHashMap<>();
