@@ -104,7 +104,7 @@ public final class Bundle implements AutoCloseable {
                     run.dataset(), recorded.path("method").asText(""), run.classNames(), prompts.config(), clip.scale(),
                     preprocessing(clip.config()),
                     new BundleInfo.Model(modelPath.toAbsolutePath().toString(), sha, clip.config(), false, null),
-                    Instant.now().toString(), Version.get());
+                    clip.placement().precision().label(), Instant.now().toString(), Version.get());
             return new Bundle(info, clip, prompts, features);
         } catch (IOException | RuntimeException e) {
             if (learned != null) {
@@ -183,9 +183,9 @@ public final class Bundle implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": bundle metadata is not valid: " + e.getOriginalMessage(), e);
         }
-        if (!BundleInfo.FORMAT.equals(info.format()) || info.version() != BundleInfo.VERSION) {
+        if (!BundleInfo.FORMAT.equals(info.format()) || info.version() < 1 || info.version() > BundleInfo.VERSION) {
             throw new IOException(file + ": bundle format " + info.format() + " v" + info.version() + ", this dpl4j reads "
-                    + BundleInfo.FORMAT + " v" + BundleInfo.VERSION);
+                    + BundleInfo.FORMAT + " v1 to v" + BundleInfo.VERSION);
         }
         if (!SampleTransforms.PROMPT_LEARNING.name().equals(info.preprocessing().decodeOrder())) {
             throw new IOException(file + ": preprocessing.decodeOrder " + info.preprocessing().decodeOrder()
@@ -222,7 +222,7 @@ public final class Bundle implements AutoCloseable {
         }
         BundleInfo info = new BundleInfo(BundleInfo.FORMAT, BundleInfo.VERSION, "random weights (seed " + seed + ")", "none",
                 "random", names, layout, scale, preprocessing(cfg), new BundleInfo.Model("random", "", cfg, true, ""),
-                Instant.now().toString(), Version.get());
+                "fp32", Instant.now().toString(), Version.get());
         return info;
     }
 
@@ -250,7 +250,7 @@ public final class Bundle implements AutoCloseable {
 
     private static BundleInfo withModel(BundleInfo i, BundleInfo.Model model) {
         return new BundleInfo(i.format(), i.version(), i.sourceRun(), i.dataset(), i.method(), i.classNames(), i.layout(),
-                i.logitScale(), i.preprocessing(), model, i.created(), i.dpl4jVersion());
+                i.logitScale(), i.preprocessing(), model, i.precision(), i.created(), i.dpl4jVersion());
     }
 
     public BundleInfo info() {

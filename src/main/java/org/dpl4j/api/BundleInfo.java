@@ -12,6 +12,8 @@ import org.dpl4j.prompts.PromptConfig;
  * @param layout the run's prompt layout; the text prompts are folded into the class features, so
  *     the bundle holds only the image prompts as tensors
  * @param logitScale CLIP's {@code exp(logit_scale)}, the temperature of the class scores
+ * @param precision the precision of the CLIP that computed the class features ({@code fp32}, {@code bf16});
+ *     null in a version-1 bundle, which did not record it
  */
 public record BundleInfo(
         String format,
@@ -24,12 +26,14 @@ public record BundleInfo(
         float logitScale,
         Preprocessing preprocessing,
         Model model,
+        String precision,
         String created,
         String dpl4jVersion) {
     /** The safetensors metadata key holding this record as JSON. */
     public static final String KEY = "dpl4j.bundle";
     public static final String FORMAT = "dpl4j-bundle";
-    public static final int VERSION = 1;
+    /** 2 records {@link #precision()}; version 1 is still read (its precision: not recorded). */
+    public static final int VERSION = 2;
 
     public BundleInfo {
         classNames = List.copyOf(classNames);
