@@ -59,7 +59,12 @@ class ImageCacheTest {
         assertThat(got).hasSameSizeAs(want);
         for (int i = 0; i < want.size(); i++) {
             assertThat(got.get(i).labels()).as("batch " + i).containsExactly(want.get(i).labels());
-            assertThat(got.get(i).pixels()).as("batch " + i).containsExactly(want.get(i).pixels());
+            float[] g = got.get(i).pixels();
+            float[] w = want.get(i).pixels();
+            int diff = java.util.Arrays.mismatch(g, w);
+            assertThat(diff).as("batch %d: first differing pixel value (of %d)%s", i, w.length,
+                    diff < 0 ? "" : String.format(": %s, expected %s", diff < g.length ? g[diff] : "none", diff < w.length ? w[diff] : "none"))
+                    .isEqualTo(-1);
         }
     }
 
