@@ -92,7 +92,15 @@ class MetaDeviceStepsTest {
 
     /** A layout as a search derives it: uneven lengths, some blocks without prompts. */
     static PromptConfig searched(ClipConfig c) {
-        return new PromptConfig(List.of(2, 0, 1), List.of(1, 2, 0));
+        List<Integer> text = new ArrayList<>();
+        List<Integer> image = new ArrayList<>();
+        for (int l = 0; l < c.textLayers(); l++) {
+            text.add(List.of(2, 0, 1).get(l % 3));
+        }
+        for (int l = 0; l < c.visionLayers(); l++) {
+            image.add(List.of(1, 2, 0).get(l % 3));
+        }
+        return new PromptConfig(text, image);
     }
 
     static List<Method> methods() {
@@ -115,12 +123,43 @@ class MetaDeviceStepsTest {
     @ParameterizedTest(name = "{0} in {1}")
     @MethodSource("rows")
     void stepRunsOnTheMetaDevice(Method method, Precision precision) {
+        try (Scope s = Scope.open()) {
+            run(new ClipWeights(TINY, RandomWeights.create(TINY, 1), null, null), method, precision, 2);
+        }
+    }
+
+    /**
+     * The same steps at ViT-B/16's dimensions, which cost nothing on meta: there the alpha step takes
+     * its val batch of 16 in chunks of {@link AlphaChunks#size} (4), each back-propagated through the
+     * class text features kept in the graph.
+     */
+    @ParameterizedTest(name = "{0} at ViT-B/16 dimensions")
+    @MethodSource("methods")
+    void stepRunsOnTheMetaDeviceAtVitB16Dimensions(Method method) {
+        ClipConfig b16 = ClipConfig.vitB16();
+        assertThat(AlphaChunks.size(b16, 16)).isLessThan(16);
+        try (Scope s = Scope.open()) {
+            run(new ClipWeights(b16, metaWeights(b16), null, null), method, Precision.FP32, 16);
+        }
+    }
+
+    /** Weights of {@code c}'s shapes on meta (no data, no memory), the logit scale a CPU value as a file would give it. */
+    static Map<String, Tensor> metaWeights(ClipConfig c) {
+        Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        org.bytedeco.pytorch.TensorOptions meta = org.dpl4j.tensor.Tensors.fp32(DeviceSpec.META.device());
+        org.dpl4j.model.io.WeightSchema.expected(c).forEach((name, shape) -> out.put(name, name.equals("logit_scale")
+                ? org.dpl4j.tensor.Tensors.floats(new float[] {(float) Math.log(100)})
+                : org.bytedeco.pytorch.global.torch.empty(shape.dims(), meta, new org.bytedeco.pytorch.MemoryFormatOptional())));
+        return out;
+    }
+
+    private static void run(ClipWeights weights, Method method, Precision precision, int valBatch) {
         Placement meta = new Placement(DeviceSpec.META, precision);
-        try (Scope s = Scope.open(); ClipModel clip = ClipModel.of(new ClipWeights(TINY, RandomWeights.create(TINY, 1), null, null), meta)) {
+        try (ClipModel clip = ClipModel.of(weights, meta)) {
             assertThat(DeviceSpec.of(clip.weights().get("visual.proj").device())).isEqualTo(DeviceSpec.META);
             List<Map<String, Tensor>> state;
             try {
-                state = method.stage() == Stage.SEARCH ? searchStep(clip, method) : trainStep(clip, method);
+                state = method.stage() == Stage.SEARCH ? searchStep(clip, method, valBatch) : trainStep(clip, method);
             } catch (RuntimeException e) { // libtorch's error, its first line prefixed with the row
                 throw new AssertionError(method + " in " + precision.label() + ": " + e.getMessage().strip().split("\n")[0], e);
             }
@@ -138,14 +177,14 @@ class MetaDeviceStepsTest {
     }
 
     /** One bilevel step (alpha step on a val batch, prompt step on a train batch); the parameters and both optimisers' state after it. */
-    private static List<Map<String, Tensor>> searchStep(ClipModel clip, Method m) {
+    private static List<Map<String, Tensor>> searchStep(ClipModel clip, Method m, int valBatch) {
         SearchSettings settings = SearchSettings.defaults().toBuilder().candidates(List.of(0, 1, 2)).build();
         BilevelSearch search = new BilevelSearch(clip, settings, m.name(), Progress.NONE, line -> {});
         try (SearchSpace net = SearchSpaces.init(m.name(), clip, settings.candidates(), 1);
                 Adam adam = new Adam(settings.alphaBeta1(), settings.alphaBeta2(), 1e-8f, 0f, false);
                 Sgd sgd = new Sgd(settings.momentum(), settings.weightDecay())) {
             ClassTexts texts = net.texts(clip, CLASSES, settings.template());
-            search.bilevelStep(net, texts, batch(2), batch(3), adam, sgd, 0.01f);
+            search.bilevelStep(net, texts, batch(clip, valBatch), batch(clip, 3), adam, sgd, 0.01f);
             return List.of(net.alphaParameters(), net.promptParameters(), adam.state(), sgd.state());
         }
     }
@@ -158,14 +197,14 @@ class MetaDeviceStepsTest {
                 Sgd sgd = new Sgd(settings.momentum(), settings.weightDecay())) {
             ClassTexts texts = prompts.texts(clip, CLASSES, List.of("a photo of a {}."));
             Tensor teacher = m.distill() ? TrainJob.teacherText(clip, CLASSES, 8, Progress.NONE) : null;
-            trainer.step(prompts, texts, teacher, batch(2), sgd, 0.01f);
+            trainer.step(prompts, texts, teacher, batch(clip, 2), sgd, 0.01f);
             return List.of(prompts.parameters(), sgd.state());
         }
     }
 
     /** {@code n} images of zeros, labels 0, 1, 2, ... (their values never matter on meta). */
-    private static Batch batch(int n) {
-        int r = TINY.imageResolution();
+    private static Batch batch(ClipModel clip, int n) {
+        int r = clip.config().imageResolution();
         List<Sample> samples = new ArrayList<>();
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
