@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.data.image.ClipTransforms;
@@ -25,19 +24,24 @@ import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.ClipWeights;
 import org.dpl4j.model.RandomWeights;
-import org.dpl4j.model.io.Safetensors;
-import org.dpl4j.model.io.WeightSchema;
+import org.dpl4j.model.WeightSchema;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.prompts.PromptLearner.FrozenText;
 import org.dpl4j.prompts.PromptLearner;
+import org.dpl4j.prompts.StreamPrompts;
+import org.dpl4j.prompts.StreamMethod;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.run.Checksums;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
+import org.dpl4j.tensor.io.Safetensors;
 import org.dpl4j.training.TrainedRun;
 import org.dpl4j.util.Version;
 
@@ -58,22 +62,29 @@ public final class Bundle implements AutoCloseable {
     public static final String FEATURES = "class_text_features";
     public static final String MODEL_PREFIX = "clip.";
     private static final String IMAGE_PROMPT_PREFIX = "prompt." + Branch.IMAGE.key() + ".";
+    /** Every prompt tensor of a token-replacement method ({@link BundleInfo#VERSION_STREAM}). */
+    private static final String STREAM_PROMPT_PREFIX = "prompts.";
 
     private final BundleInfo info;
     private final Owned owned;
     private final ClipModel clip;
-    private final DeepPrompts prompts;
+    private final PromptLearner prompts;
+    private final FrozenText frozen;
     private final Tensor features;
 
-    /** Takes over {@code clip} and {@code prompts}, and a reference to {@code features}. */
-    private Bundle(BundleInfo info, ClipModel clip, DeepPrompts prompts, Tensor features) {
+    /**
+     * Takes over {@code clip} and {@code prompts} (whose {@link PromptLearner#frozenText frozen text
+     * side} the caller checked), and a reference to {@code features}.
+     */
+    private Bundle(BundleInfo info, ClipModel clip, PromptLearner prompts, Tensor features) {
         this.info = info;
         this.owned = new Owned();
         this.clip = clip;
         this.prompts = prompts;
+        this.frozen = prompts.frozenText().orElseThrow();
         this.features = owned.own(features.detach());
         // inference only: no autograd graph through the prompts on the serving threads
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             prompts.parameters().values().forEach(p -> p.set_requires_grad(false));
         }
     }
@@ -93,15 +104,16 @@ public final class Bundle implements AutoCloseable {
         PromptLearner learned = null;
         try (Scope s = Scope.open()) {
             learned = run.loadPrompts(clip);
-            if (!(learned instanceof DeepPrompts prompts)) {
-                String method = recorded.path("method").asText("");
-                throw new IllegalArgumentException("run " + runDir + ": " + method + " cannot be exported yet; bundles hold"
-                        + " deep-prompt layouts (dpl, coop, vpt, ivlp, uniform) whose class text features are constants");
-            }
+            PromptLearner prompts = learned;
+            FrozenText frozen = learned.frozenText().orElseThrow(() -> new IllegalArgumentException("run " + runDir + ": "
+                    + recorded.path("method").asText("") + " cannot be exported; bundles hold methods whose class text"
+                    + " features are constants (every one but cocoop, whose text features depend on the image)"));
+            String method = recorded.path("method").asText("");
             // read from the run's class-features.safetensors when it matches, else computed
             Tensor features = run.classFeatures(clip, prompts, run.classNames(), run.dataset(), sha, m -> {});
-            BundleInfo info = new BundleInfo(BundleInfo.FORMAT, BundleInfo.VERSION, runDir.toAbsolutePath().toString(),
-                    run.dataset(), recorded.path("method").asText(""), run.classNames(), prompts.config(), clip.scale(),
+            BundleInfo info = new BundleInfo(BundleInfo.FORMAT,
+                    StreamMethod.named(method).isPresent() ? BundleInfo.VERSION_STREAM : BundleInfo.VERSION,
+                    runDir.toAbsolutePath().toString(), run.dataset(), method, run.classNames(), frozen.config(), clip.scale(),
                     preprocessing(clip.config()),
                     new BundleInfo.Model(modelPath.toAbsolutePath().toString(), sha, clip.config(), false, null),
                     clip.placement().precision().label(), Instant.now().toString(), Version.get());
@@ -134,7 +146,7 @@ public final class Bundle implements AutoCloseable {
             } else {
                 Path p = model != null ? model : Path.of(info.model().path());
                 checkModel(p, info.model().sha256(), "bundle " + file + " was exported with", Path.of(info.model().path()));
-                clip = ClipModel.load(p, cfg, placement);
+                clip = ClipLoader.load(p, cfg, placement);
             }
             Tensor features = tensors.get(FEATURES);
             Shape expected = new Shape(info.classNames().size(), cfg.embedDim());
@@ -142,15 +154,9 @@ public final class Bundle implements AutoCloseable {
                 throw new IOException("bundle " + file + ": tensor " + FEATURES + " is "
                         + (features == null ? "missing" : Shape.of(features).toString()) + ", expected " + expected);
             }
-            Map<String, Tensor> imagePrompts = new LinkedHashMap<>();
-            tensors.forEach((name, t) -> {
-                if (name.startsWith(IMAGE_PROMPT_PREFIX)) {
-                    imagePrompts.put(name, t);
-                }
-            });
-            DeepPrompts prompts;
+            PromptLearner prompts;
             try {
-                prompts = DeepPrompts.of(imagePrompts, clip);
+                prompts = promptsOf(info, tensors, clip);
             } catch (IllegalArgumentException e) {
                 throw new IOException("bundle " + file + ": " + e.getMessage(), e);
             }
@@ -161,6 +167,24 @@ public final class Bundle implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The bundle's prompts: a token-replacement method's by its name, else the key/value image prompts. */
+    private static PromptLearner promptsOf(BundleInfo info, Map<String, Tensor> tensors, ClipModel clip) {
+        boolean stream = info.version() == BundleInfo.VERSION_STREAM;
+        String prefix = stream ? STREAM_PROMPT_PREFIX : IMAGE_PROMPT_PREFIX;
+        Map<String, Tensor> prompts = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> {
+            if (name.startsWith(prefix)) {
+                prompts.put(stream ? name.substring(prefix.length()) : name, t);
+            }
+        });
+        if (!stream) {
+            return DeepPrompts.of(prompts, clip);
+        }
+        StreamMethod m = StreamMethod.named(info.method()).orElseThrow(() -> new IllegalArgumentException("method '"
+                + info.method() + "' is not one whose prompts this dpl4j rebuilds"));
+        return StreamPrompts.of(m.id(), m.coupled(), prompts, clip);
     }
 
     /** The bundle metadata of {@code file}, without reading its tensors. */
@@ -183,9 +207,11 @@ public final class Bundle implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": bundle metadata is not valid: " + e.getOriginalMessage(), e);
         }
-        if (!BundleInfo.FORMAT.equals(info.format()) || info.version() < 1 || info.version() > BundleInfo.VERSION) {
+        if (!BundleInfo.FORMAT.equals(info.format()) || (info.version() != BundleInfo.VERSION_WITHOUT_PRECISION
+                && info.version() != BundleInfo.VERSION && info.version() != BundleInfo.VERSION_STREAM)) {
             throw new IOException(file + ": bundle format " + info.format() + " v" + info.version() + ", this dpl4j reads "
-                    + BundleInfo.FORMAT + " v1 to v" + BundleInfo.VERSION);
+                    + BundleInfo.FORMAT + " v" + BundleInfo.VERSION_WITHOUT_PRECISION + ", v" + BundleInfo.VERSION + " and v"
+                    + BundleInfo.VERSION_STREAM);
         }
         if (!SampleTransforms.PROMPT_LEARNING.name().equals(info.preprocessing().decodeOrder())) {
             throw new IOException(file + ": preprocessing.decodeOrder " + info.preprocessing().decodeOrder()
@@ -233,8 +259,11 @@ public final class Bundle implements AutoCloseable {
         }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         tensors.put(FEATURES, features);
+        boolean stream = info.version() == BundleInfo.VERSION_STREAM;
         prompts.parameters().forEach((name, t) -> {
-            if (name.startsWith(IMAGE_PROMPT_PREFIX)) {
+            if (stream) {
+                tensors.put(STREAM_PROMPT_PREFIX + name, t);
+            } else if (name.startsWith(IMAGE_PROMPT_PREFIX)) {
                 tensors.put(name, t);
             }
         });
@@ -261,8 +290,9 @@ public final class Bundle implements AutoCloseable {
         return clip;
     }
 
-    DeepPrompts prompts() {
-        return prompts;
+    /** The prompts' frozen text side: the image encoder the class features go with. */
+    FrozenText frozen() {
+        return frozen;
     }
 
     /** The class text features (C, E), owned by this bundle. */

@@ -32,8 +32,20 @@ public record BundleInfo(
     /** The safetensors metadata key holding this record as JSON. */
     public static final String KEY = "dpl4j.bundle";
     public static final String FORMAT = "dpl4j-bundle";
-    /** 2 records {@link #precision()}; version 1 is still read (its precision: not recorded). */
+    /**
+     * Bundles of DPL's key/value layouts: the image prompts {@code prompt.image.<layer>}. Version 2 records
+     * {@link #precision()}; version 1, which did not, is still read (its precision: not recorded).
+     */
     public static final int VERSION = 2;
+    /** Key/value bundles written before the precision was recorded. */
+    public static final int VERSION_WITHOUT_PRECISION = 1;
+    /**
+     * Bundles of the token-replacement methods (maple, ivlp, vpt-deep, promptsrc): every prompt tensor of the
+     * method under {@code prompts.}, rebuilt by its {@code method}. A reader of version 1 only would rebuild
+     * nothing of them, so they carry a version of their own, which such a reader refuses. They record the
+     * precision too (those written before it was recorded read with it unrecorded).
+     */
+    public static final int VERSION_STREAM = 3;
 
     public BundleInfo {
         classNames = List.copyOf(classNames);

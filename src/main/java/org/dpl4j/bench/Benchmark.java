@@ -12,9 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.Branch;
@@ -27,6 +25,7 @@ import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.search.AttentionMode;
 import org.dpl4j.search.Supernet;
 import org.dpl4j.tensor.CpuFeatures;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Precision;
 import org.dpl4j.tensor.Scope;
@@ -36,6 +35,7 @@ import org.dpl4j.training.Losses;
 import org.dpl4j.training.StepRunner;
 import org.dpl4j.training.optim.Adam;
 import org.dpl4j.training.optim.Sgd;
+import org.dpl4j.util.ProcessStats;
 
 /**
  * Seconds per search and train step of DPL at given CLIP dimensions with random weights, on one
@@ -129,33 +129,70 @@ public final class Benchmark {
     /**
      * Throughput (GFLOP/s) of {@code 512×768 · 768×768} products in {@code precision} on
      * {@code device}: this machine's practical peak for the products a CLIP step is made of.
-     * Rounds of 1, 2, 4... products until at least half a second has been timed, so a fast GPU is
-     * not timed on a few launches and a CPU that emulates bf16 is not kept busy for long.
      */
     public static double matmulPeak(Device device, Precision precision) {
-        try (Scope s = Scope.open(); NoGradGuard g = new NoGradGuard()) {
-            TensorOptions o = Tensors.fp32(device);
-            Tensor a = torch.randn(new long[] {PEAK_M, PEAK_K}, o).to(precision.type());
-            Tensor b = torch.randn(new long[] {PEAK_K, PEAK_N}, o).to(precision.type());
-            for (int i = 0; i < 2; i++) {
+        try (Scope s = Scope.open(); NoGrad g = NoGrad.open()) {
+            return gflops(Tensors.to(Tensors.randn(device, PEAK_M, PEAK_K), precision),
+                    Tensors.to(Tensors.randn(device, PEAK_K, PEAK_N), precision), device);
+        }
+    }
+
+    /**
+     * Throughput (GFLOP/s) of the products a ViT-B/16 block is made of, at batch 8 (12 heads, 197
+     * tokens, head dimension 64) in {@code precision} on {@code device}: the batched {@code Q·Kᵀ}
+     * and {@code S·V} of attention (96 small products each) and one large {@code (1576×768)·(768×2304)}
+     * GEMM, the in-projection. On a libtorch built with OpenBLAS instead of MKL the batched ones
+     * run far below the large GEMM (docs/results.md, "Engine probes"); this is the probe that
+     * shows it on a given machine and thread count.
+     */
+    public static Map<String, Double> attentionProducts(Device device, Precision precision) {
+        long b = 8;
+        long h = 12;
+        long l = 197;
+        long d = 64;
+        Map<String, Double> out = new LinkedHashMap<>();
+        try (Scope s = Scope.open(); NoGrad g = NoGrad.open()) {
+            Tensor q = Tensors.to(Tensors.randn(device, b, h, l, d), precision);
+            Tensor kT = Tensors.to(Tensors.randn(device, b, h, d, l), precision);
+            Tensor scores = Tensors.to(Tensors.randn(device, b, h, l, l), precision);
+            Tensor v = Tensors.to(Tensors.randn(device, b, h, l, d), precision);
+            out.put("q_kT", gflops(q, kT, device));
+            out.put("s_v", gflops(scores, v, device));
+            out.put("gemm_1576x768x2304", gflops(Tensors.to(Tensors.randn(device, b * l, 768), precision),
+                    Tensors.to(Tensors.randn(device, 768, 3 * 768), precision), device));
+        }
+        return out;
+    }
+
+    /**
+     * GFLOP/s of {@code a @ b} (2·m·k·n per product, batched over the leading dimensions), in
+     * rounds of 1, 2, 4... products until at least half a second has been timed, so a fast GPU is
+     * not timed on a few launches and a CPU that emulates bf16 is not kept busy for long.
+     */
+    private static double gflops(Tensor a, Tensor b, Device device) {
+        long[] sa = Tensors.shape(a);
+        double flops = 2.0 * Tensors.shape(b)[sa.length - 1];
+        for (long x : sa) {
+            flops *= x;
+        }
+        for (int i = 0; i < 2; i++) {
+            product(a, b);
+        }
+        sync(device);
+        long n = 0;
+        long t0 = System.nanoTime();
+        double secs;
+        int round = 1;
+        do {
+            for (int i = 0; i < round; i++) {
                 product(a, b);
             }
+            n += round;
+            round *= 2;
             sync(device);
-            long n = 0;
-            long t0 = System.nanoTime();
-            double secs;
-            int round = 1;
-            do {
-                for (int i = 0; i < round; i++) {
-                    product(a, b);
-                }
-                n += round;
-                round *= 2;
-                sync(device);
-                secs = (System.nanoTime() - t0) / 1e9;
-            } while (secs < 0.5);
-            return n * 2.0 * PEAK_M * PEAK_K * PEAK_N / secs / 1e9;
-        }
+            secs = (System.nanoTime() - t0) / 1e9;
+        } while (secs < 0.5);
+        return n * flops / secs / 1e9;
     }
 
     private static void product(Tensor a, Tensor b) {
@@ -173,7 +210,7 @@ public final class Benchmark {
 
     /** Seconds per image of a plain image-encoder forward (no autograd) at batch {@code batch}. */
     public double imageForwardSeconds(int batch) {
-        try (ClipModel clip = model(config, placement); NoGradGuard g = new NoGradGuard()) {
+        try (ClipModel clip = model(config, placement); NoGrad g = NoGrad.open()) {
             double s = time("image forward, batch " + batch, clip.device(), () -> {
                 try (Scope scope = Scope.open()) {
                     Tensors.toFloats(clip.image().encode(images(clip, batch), BlockAttention.PLAIN));
@@ -193,10 +230,10 @@ public final class Benchmark {
         try (ClipModel clip = model(config, placement)) {
             for (int classes : classCounts) {
                 long[][] tokens = tokens(classes);
-                resetPeakRss();
+                ProcessStats.resetPeakRss();
                 rows.add(trainStep(clip, tokens, batch));
                 for (AttentionMode mode : modes) {
-                    resetPeakRss();
+                    ProcessStats.resetPeakRss();
                     rows.add(searchStep(clip, tokens, batch, valBatch, valChunk, candidates, mode));
                 }
             }
@@ -206,11 +243,11 @@ public final class Benchmark {
 
     /**
      * A random-weight CLIP on {@code placement}: in bf16 every matrix and embedding is bf16, the
-     * LayerNorm parameters and the logit scale fp32 (as {@link ClipModel#load} places real weights).
+     * LayerNorm parameters and the logit scale fp32 (as {@link org.dpl4j.model.io.ClipLoader#load} places real weights).
      */
     static ClipModel model(ClipConfig config, Placement placement) {
         try (Scope s = Scope.open()) {
-            return ClipModel.of(new ClipWeights(config, RandomWeights.create(config, 1), null, null), placement);
+            return ClipModel.placed(new ClipWeights(config, RandomWeights.create(config, 1), null, null), placement);
         }
     }
 
@@ -249,12 +286,12 @@ public final class Benchmark {
 
     private Row searchStep(ClipModel clip, long[][] tokens, int batch, int valBatch, int valChunk, List<Integer> candidates,
             AttentionMode mode) {
-        try (Supernet net = Supernet.init(clip, candidates, 1); Adam adam = new Adam(0.5f, 0.999f, 1e-8f, 0, false);
+        try (Supernet net = Supernet.init(clip.config(), candidates, clip.device(), 1, mode); Adam adam = new Adam(0.5f, 0.999f, 1e-8f, 0, false);
                 Sgd sgd = new Sgd(0.9f, 5e-4f)) {
             Map<String, Tensor> alphas = net.alphaParameters();
             Map<String, Tensor> prompts = net.promptParameters();
-            BlockAttention ti = net.attention(Branch.IMAGE, mode);
-            BlockAttention tt = net.attention(Branch.TEXT, mode);
+            BlockAttention ti = net.attention(Branch.IMAGE);
+            BlockAttention tt = net.attention(Branch.TEXT);
             int[] valLabels = labels(valBatch, tokens.length);
             double s = time("search " + mode.name().toLowerCase(Locale.ROOT) + " " + tokens.length + " classes", clip.device(),
                     () -> {
@@ -282,13 +319,12 @@ public final class Benchmark {
     private static Row row(ClipModel clip, String stage, String attention, int classes, int batch, double s, double gflop) {
         Placement p = clip.placement();
         return new Row(stage, attention, classes, batch, p.precision().label(), p.device().toString(), s, gflop, gflop / s,
-                peakRssGb());
+                ProcessStats.peakRssGb());
     }
 
     /** Random fp32 images (B, 3, R, R) on the model's device. */
     private Tensor images(ClipModel clip, int batch) {
-        return torch.randn(new long[] {batch, 3, config.imageResolution(), config.imageResolution()},
-                Tensors.fp32(clip.device()));
+        return Tensors.randn(clip.device(), batch, 3, config.imageResolution(), config.imageResolution());
     }
 
     private static int[] labels(int batch, int classes) {
@@ -322,40 +358,5 @@ public final class Benchmark {
         } catch (IOException | RuntimeException e) {
             return List.of();
         }
-    }
-
-    /**
-     * Restarts the peak-RSS count (Linux: {@code clear_refs} 5 resets VmHWM), so each row reports
-     * its own peak; where that is not possible the peak stays process-wide.
-     */
-    public static void resetPeakRss() {
-        try {
-            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-        } catch (IOException | UnsupportedOperationException e) {
-            // not Linux, or not allowed: peaks accumulate over the rows
-        }
-    }
-
-    /** Peak resident set (VmHWM) of this process in GB, or NaN where /proc is unavailable. */
-    public static double peakRssGb() {
-        return procStatusKb("VmHWM:") / 1024.0 / 1024.0;
-    }
-
-    /** Current resident set (VmRSS) in MB, or NaN where /proc is unavailable. */
-    public static double currentRssMb() {
-        return procStatusKb("VmRSS:") / 1024.0;
-    }
-
-    private static double procStatusKb(String key) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith(key)) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return Double.NaN;
-        }
-        return Double.NaN;
     }
 }

@@ -15,7 +15,6 @@ import org.dpl4j.model.RandomWeights;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
-import org.dpl4j.search.AttentionMode;
 import org.dpl4j.search.Supernet;
 import org.dpl4j.tensor.DeviceSpec;
 import org.dpl4j.tensor.Grads;
@@ -117,14 +116,14 @@ public final class SelfTest {
             Map<String, Tensor> weights = RandomWeights.create(config, seed);
             List<StepCheck> checks = new ArrayList<>();
             List<StepCheck> cpuSame = new ArrayList<>();
-            try (ClipModel cpu = ClipModel.of(new ClipWeights(config, weights, null, null), Placement.CPU_FP32);
-                    ClipModel dev = ClipModel.of(new ClipWeights(config, onDevice.apply(weights), null, null), placement)) {
+            try (ClipModel cpu = ClipModel.placed(new ClipWeights(config, weights, null, null), Placement.CPU_FP32);
+                    ClipModel dev = ClipModel.placed(new ClipWeights(config, onDevice.apply(weights), null, null), placement)) {
                 Outputs search = supernetStep(cpu);
                 Outputs train = trainStep(cpu);
                 checks.add(compare("supernet step", supernetStep(dev), search));
                 checks.add(compare("train step", trainStep(dev), train));
                 if (placement.precision() != Precision.FP32 && !placement.device().equals(DeviceSpec.CPU)) {
-                    try (ClipModel cpuLow = ClipModel.of(new ClipWeights(config, weights, null, null),
+                    try (ClipModel cpuLow = ClipModel.placed(new ClipWeights(config, weights, null, null),
                             new Placement(DeviceSpec.CPU, placement.precision()))) {
                         cpuSame.add(compare("supernet step", supernetStep(cpuLow), search));
                         cpuSame.add(compare("train step", trainStep(cpuLow), train));
@@ -159,8 +158,8 @@ public final class SelfTest {
             Map<String, Tensor> params = new LinkedHashMap<>(net.alphaParameters());
             params.putAll(net.promptParameters());
             return timedSteps(clip, params,
-                    images -> clip.logits(net.imageFeatures(clip, images, AttentionMode.FUSED),
-                            net.textFeatures(clip, texts, AttentionMode.FUSED)),
+                    images -> clip.logits(net.imageFeatures(clip, images),
+                            net.textFeatures(clip, texts)),
                     grads -> {
                         adam.step(net.alphaParameters(), grads, 3.5e-3f);
                         sgd.step(net.promptParameters(), grads, 3.5e-3f);

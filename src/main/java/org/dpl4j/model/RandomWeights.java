@@ -3,7 +3,6 @@ package org.dpl4j.model;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
-import org.dpl4j.model.io.WeightSchema;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
 

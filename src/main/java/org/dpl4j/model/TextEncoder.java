@@ -104,7 +104,7 @@ public final class TextEncoder {
             rows[i] = (long) i * len + eot[i] + shift;
         }
         Tensor picked = Tensors.rows(x.reshape(n * (long) len, -1), Tensors.longs(rows, x.device(), n));
-        return Ops.matmul(picked, projection);
+        return Tensors.matmul(picked, projection);
     }
 
     /** Additive causal mask (t, t) with {@code like}'s dtype and device: 0 on and below the diagonal, -inf above. */

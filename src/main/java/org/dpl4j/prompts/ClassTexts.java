@@ -42,7 +42,7 @@ public record ClassTexts(List<String> classNames, Tensor embeddings, int[] eot) 
             sum = sum == null ? e : sum.add(e);
             last = tokens;
         }
-        Tensor mean = templates.size() == 1 ? sum : sum.div(new org.bytedeco.pytorch.Scalar((double) templates.size()));
+        Tensor mean = templates.size() == 1 ? sum : Tensors.div(sum, templates.size());
         return new ClassTexts(List.copyOf(classNames), mean, TextEncoder.eotIndices(last));
     }
 

@@ -6,14 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.Ops;
 import org.dpl4j.model.text.ClipTokenizer;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
@@ -36,10 +35,10 @@ public final class CoCoOp implements PromptLearner {
     /** Text sequences per encoder pass. */
     static final int MAX_SEQUENCES = 1024;
 
-    private final LearnedTensors tensors;
+    private final ParameterStore tensors;
     private final int nCtx;
 
-    private CoCoOp(LearnedTensors tensors, int nCtx) {
+    private CoCoOp(ParameterStore tensors, int nCtx) {
         this.tensors = tensors;
         this.nCtx = nCtx;
     }
@@ -48,7 +47,7 @@ public final class CoCoOp implements PromptLearner {
     public static CoCoOp init(ClipModel clip, long seed) {
         ClipConfig c = clip.config();
         int n = CTX_INIT.split(" ").length;
-        LearnedTensors t = new LearnedTensors(clip.device());
+        ParameterStore t = new ParameterStore(clip.device());
         try {
             t.add("ctx", contextInit(clip, n));
             Random rng = new Random(seed);
@@ -69,13 +68,13 @@ public final class CoCoOp implements PromptLearner {
             throw new IllegalArgumentException("cocoop prompts: tensor 'ctx' is missing or not (n, " + c.textWidth() + ")");
         }
         int n = (int) ctx.size(0);
-        LearnedTensors t = new LearnedTensors(clip.device());
+        ParameterStore t = new ParameterStore(clip.device());
         try {
-            t.copy(source, "ctx", new Shape(n, c.textWidth()), METHOD);
-            t.copy(source, "meta_net.linear1.weight", new Shape(hidden(c), c.embedDim()), METHOD);
-            t.copy(source, "meta_net.linear1.bias", new Shape(hidden(c)), METHOD);
-            t.copy(source, "meta_net.linear2.weight", new Shape(c.textWidth(), hidden(c)), METHOD);
-            t.copy(source, "meta_net.linear2.bias", new Shape(c.textWidth()), METHOD);
+            t.copy(source, "ctx", new Shape(n, c.textWidth()), METHOD + " prompts");
+            t.copy(source, "meta_net.linear1.weight", new Shape(hidden(c), c.embedDim()), METHOD + " prompts");
+            t.copy(source, "meta_net.linear1.bias", new Shape(hidden(c)), METHOD + " prompts");
+            t.copy(source, "meta_net.linear2.weight", new Shape(c.textWidth(), hidden(c)), METHOD + " prompts");
+            t.copy(source, "meta_net.linear2.bias", new Shape(c.textWidth()), METHOD + " prompts");
             return new CoCoOp(t, n);
         } catch (RuntimeException e) {
             t.close();
@@ -95,8 +94,8 @@ public final class CoCoOp implements PromptLearner {
      */
     public static Tensor contextInit(ClipModel clip, int n) {
         long[][] tokens = ClipTokenizer.load().tokenize(List.of(CTX_INIT), clip.config().contextLength());
-        try (NoGradGuard g = new NoGradGuard()) {
-            return Ops.fp32(clip.text().embed(tokens).select(0, 0).narrow(0, 1, n)).clone();
+        try (NoGrad g = NoGrad.open()) {
+            return Tensors.fp32(clip.text().embed(tokens).select(0, 0).narrow(0, 1, n)).clone();
         }
     }
 
@@ -118,18 +117,18 @@ public final class CoCoOp implements PromptLearner {
 
     @Override
     public Tensor logits(ClipModel clip, Tensor images, ClassTexts texts) {
-        Tensor imageN = ClipModel.normalize(clip.image().encode(images, BlockAttention.PLAIN).to(ScalarType.Float));
+        Tensor imageN = ClipModel.normalize(Tensors.fp32(clip.image().encode(images, BlockAttention.PLAIN)));
         Tensor contexts = tensors.get("ctx").unsqueeze(0).add(metaNet(imageN).unsqueeze(1)); // (B, n, W)
         long b = imageN.size(0);
         int perPass = Math.max(1, MAX_SEQUENCES / texts.size());
         List<Tensor> parts = new ArrayList<>();
         for (long from = 0; from < b; from += perPass) {
             long k = Math.min(b, from + perPass) - from;
-            Tensor txt = ClipModel.normalize(textFeatures(clip, contexts.narrow(0, from, k), texts).to(ScalarType.Float));
+            Tensor txt = ClipModel.normalize(Tensors.fp32(textFeatures(clip, contexts.narrow(0, from, k), texts)));
             Tensor img = imageN.narrow(0, from, k).unsqueeze(2); // (k, E, 1)
             parts.add(txt.matmul(img).squeeze(2));
         }
-        return Ops.mul(parts.size() == 1 ? parts.get(0) : Tensors.cat(parts, 0), clip.scale());
+        return Tensors.mul(parts.size() == 1 ? parts.get(0) : Tensors.cat(parts, 0), clip.scale());
     }
 
     /** Text features (k, C, E) of every class under each of k images' contexts (k, n, W): one pass of k·C sequences. */

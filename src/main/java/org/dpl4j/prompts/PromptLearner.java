@@ -4,16 +4,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.Ops;
+import org.dpl4j.tensor.Tensors;
 
 /**
  * A prompt-learning method on a frozen CLIP: its learnable tensors and how they turn images and
  * class texts into logits. DPL's layouts and the key/value presets are {@link DeepPrompts}; the
  * methods whose prompts cannot be written as per-block keys/values have classes of their own:
- * {@link CoCoOp} (prompts conditioned on each image) and {@link MaPLe} (prompts replacing tokens
- * of the residual stream, vision prompts coupled to text prompts). Training, checkpoints and
+ * {@link CoCoOp} (prompts conditioned on each image) and {@link StreamPrompts} (prompts replacing
+ * tokens of the residual stream block by block: MaPLe, IVLP, deep VPT, PromptSRC). Training, checkpoints and
  * evaluation only see this interface.
  *
  * <p>Tensors a method returns are made in the caller's current {@link org.dpl4j.tensor.Scope};
@@ -37,7 +39,49 @@ public interface PromptLearner extends AutoCloseable {
      */
     Scorer freeze(ClipModel clip, ClassTexts texts);
 
+    /**
+     * Image features (B, E) and class text features (C, E), before normalisation, recorded by autograd: what
+     * objectives that regularise the features (PromptSRC's) need besides the logits. Methods whose text
+     * features depend on the image (CoCoOp) have none.
+     */
+    default Features features(ClipModel clip, Tensor images, ClassTexts texts) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no image-independent class text features");
+    }
+
+    /** Unnormalised image features (B, E) and class text features (C, E) of one forward. */
+    record Features(Tensor image, Tensor text) {}
+
     void save(Path file) throws IOException;
+
+    /**
+     * This learner's frozen text side, when its class text features do not depend on the image:
+     * then a finished run computes them once and stores them beside the prompts, eval, predict and
+     * the API read them back instead of encoding the texts, and the run can be exported as a
+     * bundle. Empty for learners whose text side reads the image (CoCoOp) and for those that do
+     * not offer it (the stream methods, whose runs simply encode their texts when evaluated).
+     */
+    default Optional<FrozenText> frozenText() {
+        return Optional.empty();
+    }
+
+    /**
+     * A learner whose class text features are constants once it is trained. Its prompts are a
+     * key/value layout ({@link #config}) whose image prompts are its parameters named
+     * {@code prompt.image.<layer>}: that is what a bundle stores and rebuilds as {@link DeepPrompts}.
+     */
+    interface FrozenText {
+        /** The layout of its prompts. */
+        PromptConfig config();
+
+        /**
+         * The L2-normalised class text features (C, E) of the prompted text encoder with the
+         * current values, outside autograd, in the caller's scope.
+         */
+        Tensor textFeatures(ClipModel clip, ClassTexts texts);
+
+        /** The prompted image encoder (images (B, 3, R, R) → features (B, E)), set up once for many batches. */
+        UnaryOperator<Tensor> imageEncoder(ClipModel clip);
+    }
 
     /** Learned scalars: the total size of {@link #parameters()}. */
     default long trainableParameters() {
@@ -47,7 +91,7 @@ public interface PromptLearner extends AutoCloseable {
     @Override
     void close();
 
-    /** Logits (B, C) of a batch of images, in the caller's scope. Callers run it under a {@code NoGradGuard}. */
+    /** Logits (B, C) of a batch of images, in the caller's scope. Callers run it under a {@code NoGrad}. */
     @FunctionalInterface
     interface Scorer {
         Tensor logits(Tensor images);
@@ -56,10 +100,10 @@ public interface PromptLearner extends AutoCloseable {
          * Scores against class text features computed once: {@code exp(logit_scale)·cos} of the
          * image features {@code image} gives and {@code textFeatures} (C, E), kept out of autograd.
          */
-        static Scorer fixedText(ClipModel clip, Tensor textFeatures, java.util.function.UnaryOperator<Tensor> image) {
-            Tensor textT = Ops.mul(ClipModel.normalize(textFeatures.to(org.bytedeco.pytorch.global.torch.ScalarType.Float)).t(),
+        static Scorer fixedText(ClipModel clip, Tensor textFeatures, UnaryOperator<Tensor> image) {
+            Tensor textT = Tensors.mul(ClipModel.normalize(Tensors.fp32(textFeatures)).t(),
                     clip.scale()).detach();
-            return images -> ClipModel.normalize(image.apply(images).to(org.bytedeco.pytorch.global.torch.ScalarType.Float)).matmul(textT);
+            return images -> ClipModel.normalize(Tensors.fp32(image.apply(images))).matmul(textT);
         }
     }
 }

@@ -59,9 +59,9 @@ public final class BilevelSearch {
         }
         int res = clip.config().imageResolution();
         try (Scope scope = Scope.open();
-                SearchSpace net = SearchSpaces.init(method, clip, s.candidates(), s.seed());
+                SearchSpace net = SearchSpaces.init(method, clip, s.candidates(), s.seed(), s.attention());
                 Adam adam = new Adam(s.alphaBeta1(), s.alphaBeta2(), 1e-8f, 0f, false);
-                Sgd sgd = new Sgd(s.momentum(), s.weightDecay());
+                Sgd sgd = s.sgd().optimizer();
                 BatchLoader train = BatchLoader.builder(data.train(), SampleTransforms.train(res)).batchSize(s.batchSize())
                         .training(s.seed()).workers(s.workers()).onBadSample(s.badImages()).build();
                 BatchLoader val = BatchLoader.builder(data.val(), SampleTransforms.test(res)).batchSize(s.valBatch())
@@ -170,7 +170,7 @@ public final class BilevelSearch {
     StepOutcome alphaStep(SearchSpace net, ClassTexts texts, Batch vb, Adam adam) {
         int[] vl = vb.labels();
         int[] hits = new int[1];
-        float loss = StepRunner.chunkedStep(() -> net.textFeatures(clip, texts, s.attention()), (txt, from, to) -> {
+        float loss = StepRunner.chunkedStep(() -> net.textFeatures(clip, texts), (txt, from, to) -> {
             int[] part = Arrays.copyOfRange(vl, from, to);
             Tensor logits = logits(net, vb, from, to, txt);
             hits[0] += Losses.correct(logits, part);
@@ -183,7 +183,7 @@ public final class BilevelSearch {
     StepOutcome promptStep(SearchSpace net, ClassTexts texts, Batch tb, Sgd sgd, float lr) {
         int[] hits = new int[1];
         float loss = StepRunner.step(() -> {
-            Tensor logits = logits(net, tb, 0, tb.labels().length, net.textFeatures(clip, texts, s.attention()));
+            Tensor logits = logits(net, tb, 0, tb.labels().length, net.textFeatures(clip, texts));
             hits[0] = Losses.correct(logits, tb.labels());
             return Losses.crossEntropy(logits, tb.labels());
         }, net.promptParameters(), sgd, lr);
@@ -196,7 +196,7 @@ public final class BilevelSearch {
         int per = 3 * res * res;
         float[] pixels = from == 0 && to == b.labels().length ? b.pixels() : Arrays.copyOfRange(b.pixels(), from * per, to * per);
         Tensor images = Tensors.floats(pixels, clip.device(), to - from, 3, res, res);
-        return clip.logits(net.imageFeatures(clip, images, s.attention()), textFeatures);
+        return clip.logits(net.imageFeatures(clip, images), textFeatures);
     }
 
     /** Endless val batches: pass after pass over the val split, or always the first batch. */

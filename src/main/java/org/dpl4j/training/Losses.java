@@ -1,7 +1,6 @@
 package org.dpl4j.training;
 
 import org.bytedeco.pytorch.Tensor;
-import org.dpl4j.model.Ops;
 import org.dpl4j.tensor.Tensors;
 
 /** Losses on CLIP logits. */
@@ -19,7 +18,7 @@ public final class Losses {
             onehot[i * (int) c + labels[i]] = 1f;
         }
         Tensor y = Tensors.floats(onehot, logits.device(), labels.length, c);
-        return Ops.div(logits.log_softmax(1).mul(y).sum().neg(), labels.length);
+        return Tensors.div(logits.log_softmax(1).mul(y).sum().neg(), labels.length);
     }
 
     /**
@@ -29,7 +28,7 @@ public final class Losses {
     public static Tensor distillation(Tensor studentLogits, Tensor teacherLogits) {
         Tensor logPs = studentLogits.log_softmax(1);
         Tensor logPt = teacherLogits.log_softmax(1).detach();
-        return Ops.div(logPt.exp().mul(logPt.sub(logPs)).sum(), studentLogits.numel());
+        return Tensors.div(logPt.exp().mul(logPt.sub(logPs)).sum(), studentLogits.numel());
     }
 
     /** How many rows of {@code logits} have their largest value at the row's label (the batch's correct predictions). */

@@ -1,7 +1,6 @@
 package org.dpl4j.training;
 
 import java.util.Collection;
-import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.tensor.Tensors;
 
@@ -39,7 +38,7 @@ public final class StepReads {
         if (!hasData(logits)) {
             return 0;
         }
-        long[] pred = Tensors.toLongs(logits.argmax(new LongOptional(1), false));
+        long[] pred = Tensors.toLongs(Tensors.argmax(logits, 1));
         int c = 0;
         for (int i = 0; i < pred.length; i++) {
             if (pred[i] == labels[i]) {

@@ -5,12 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
-import org.dpl4j.model.Ops;
 import org.dpl4j.tensor.Grads;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.optim.Optimizer;
 
 /**
@@ -75,14 +74,14 @@ public final class StepRunner {
             List<Tensor> wrt = new ArrayList<>(params.values());
             List<Tensor> sum = new ArrayList<>();
             for (Tensor p : wrt) {
-                sum.add(torch.zeros_like(p));
+                sum.add(Tensors.zerosLike(p));
             }
             float value = 0;
             Tensor common = shared.get();
             for (int from = 0; from < size; from += chunk) {
                 int to = Math.min(size, from + chunk);
                 try (Scope cs = Scope.open()) {
-                    Tensor l = Ops.mul(loss.apply(common, from, to), (float) (to - from) / size);
+                    Tensor l = Tensors.mul(loss.apply(common, from, to), (float) (to - from) / size);
                     float v = StepReads.loss(l);
                     if (!Float.isFinite(v)) {
                         throw new NonFiniteLossException(v);
@@ -91,7 +90,7 @@ public final class StepRunner {
                     // the shared part's graph must survive until the last chunk's backward; each
                     // chunk's own part dies with its scope
                     List<Tensor> g = Grads.of(l, wrt, to < size);
-                    try (NoGradGuard ng = new NoGradGuard()) {
+                    try (NoGrad ng = NoGrad.open()) {
                         for (int i = 0; i < g.size(); i++) {
                             sum.get(i).add_(g.get(i));
                         }

@@ -8,20 +8,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
-import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.model.io.ClipLoader;
+import org.dpl4j.prompts.PromptLearner.FrozenText;
 import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.prompts.PromptLearners;
 import org.dpl4j.run.Checksums;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.run.RunIdentity;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Placement;
+import org.dpl4j.tensor.Tensors;
 
 /** A finished train run read back from its directory, for {@code eval} and {@code predict}. */
 public record TrainedRun(RunDirectory dir, Path modelPath, ClipConfig modelConfig, String dataset, Path root,
@@ -52,7 +52,7 @@ public record TrainedRun(RunDirectory dir, Path modelPath, ClipConfig modelConfi
         if (!Files.exists(p)) {
             throw new IOException("the run's model " + p + " no longer exists; pass --model");
         }
-        return ClipModel.load(p, modelConfig, placement);
+        return ClipLoader.load(p, modelConfig, placement);
     }
 
     /** The learned prompts, on {@code clip}'s device. */
@@ -86,32 +86,35 @@ public record TrainedRun(RunDirectory dir, Path modelPath, ClipConfig modelConfi
      */
     public PromptedClassifier classifier(ClipModel clip, PromptLearner prompts, List<String> classNames, String dataset,
             String modelSha256, Consumer<String> log) throws IOException {
-        if (prompts instanceof DeepPrompts deep) {
-            return new PromptedClassifier(clip, deep.attention(Branch.IMAGE),
-                    classFeatures(clip, deep, classNames, dataset, modelSha256, log));
+        Optional<FrozenText> frozen = prompts.frozenText();
+        if (frozen.isPresent()) {
+            return new PromptedClassifier(clip, frozen.get(), classFeatures(clip, prompts, classNames, dataset, modelSha256, log));
         }
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             return new PromptedClassifier(clip, prompts, prompts.texts(clip, classNames, templates(dataset)));
         }
     }
 
     /**
-     * The class text features (C, E) of deep prompts over {@code classNames} of {@code dataset}, on
+     * The class text features (C, E) of prompts with a {@link PromptLearner#frozenText frozen text side}
+     * over {@code classNames} of {@code dataset}, on
      * {@code clip}'s device, in the caller's scope: read from {@value RunDirectory#CLASS_FEATURES} when
      * it was made for exactly these classes, templates, prompts and model in this precision on this
      * device ({@link ClassFeatures}), else computed (a run from before the file, other classes, a
      * stale file); {@code log} is told which.
      */
-    public Tensor classFeatures(ClipModel clip, DeepPrompts prompts, List<String> classNames, String dataset,
+    public Tensor classFeatures(ClipModel clip, PromptLearner prompts, List<String> classNames, String dataset,
             String modelSha256, Consumer<String> log) throws IOException {
+        FrozenText frozen = prompts.frozenText().orElseThrow(() -> new IllegalArgumentException(
+                "run " + dir.dir() + ": its prompts' class text features depend on the image; they are not constants"));
         List<String> templates = templates(dataset);
         ClassFeatures.Key key = ClassFeatures.key(dir.file(RunDirectory.PROMPTS), clip, modelSha256, classNames, templates);
         Optional<Tensor> stored = ClassFeatures.read(dir, key, log);
         if (stored.isPresent()) {
-            return stored.get().to(clip.device(), ScalarType.Float);
+            return Tensors.fp32(stored.get(), clip.device());
         }
-        try (NoGradGuard g = new NoGradGuard()) {
-            return ClassFeatures.compute(clip, prompts, prompts.texts(clip, classNames, templates));
+        try (NoGrad g = NoGrad.open()) {
+            return ClassFeatures.compute(clip, frozen, prompts.texts(clip, classNames, templates));
         }
     }
 }

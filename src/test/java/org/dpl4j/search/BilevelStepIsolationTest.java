@@ -11,6 +11,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.Batch;
 import org.dpl4j.data.Sample;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
@@ -41,7 +42,7 @@ class BilevelStepIsolationTest {
     @BeforeEach
     void setUp() throws Exception {
         m = Scope.open();
-        clip = ClipModel.load(Shared.require("golden/tiny-clip"), null);
+        clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null);
         SearchSettings s = SearchSettings.defaults();
         net = Supernet.init(clip, s.candidates(), 5);
         search = new BilevelSearch(clip, s, Progress.NONE, line -> {});

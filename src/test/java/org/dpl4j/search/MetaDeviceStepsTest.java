@@ -25,6 +25,8 @@ import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Precision;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.training.PromptTrainer;
+import org.dpl4j.training.FrozenBranch;
+import org.dpl4j.training.MethodDefaults;
 import org.dpl4j.training.TrainJob;
 import org.dpl4j.training.TrainSettings;
 import org.dpl4j.training.optim.Adam;
@@ -53,8 +55,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link SearchSpaces} method, {@code train(name)} for a {@link PromptLearners} method or preset.
  */
 class MetaDeviceStepsTest {
-    /** A small random CLIP: 3 blocks per tower, 32-pixel images, the real tokenizer's vocabulary. */
-    static final ClipConfig TINY = new ClipConfig(32, 32, 3, 64, 2, 16, 77, 49408, 64, 2, 3);
+    /** A small random CLIP: 3 blocks per tower, 32-pixel images in 16 patches, the real tokenizer's vocabulary. */
+    static final ClipConfig TINY = new ClipConfig(32, 32, 3, 64, 2, 8, 77, 49408, 64, 2, 3);
     static final List<String> CLASSES = List.of("cat", "dog", "tabby cat");
 
     enum Stage { SEARCH, TRAIN }
@@ -107,13 +109,16 @@ class MetaDeviceStepsTest {
         return List.of(
                 Method.search("dpl"), // DPL's supernet
                 Method.search("maple"), // the MaPLe supernet (DPL-MaPLe)
+                Method.search("promptsrc"), // the PromptSRC supernet (DPL-PromptSRC)
                 Method.train("dpl", MetaDeviceStepsTest::searched), // DPL's subnet: DeepPrompts of a searched layout
                 Method.train("dpl", MetaDeviceStepsTest::searched).distilled(),
                 Method.train("coop"),
                 Method.train("cocoop"),
                 Method.train("maple"),
                 Method.train("ivlp"),
-                Method.train("vpt-deep"));
+                Method.train("vpt-deep"),
+                Method.train("promptsrc"), // its loss terms against the frozen branch
+                Method.train("uniform-2")); // a key/value preset
     }
 
     static Stream<Arguments> rows() {
@@ -147,7 +152,7 @@ class MetaDeviceStepsTest {
     static Map<String, Tensor> metaWeights(ClipConfig c) {
         Map<String, Tensor> out = new java.util.LinkedHashMap<>();
         org.bytedeco.pytorch.TensorOptions meta = org.dpl4j.tensor.Tensors.fp32(DeviceSpec.META.device());
-        org.dpl4j.model.io.WeightSchema.expected(c).forEach((name, shape) -> out.put(name, name.equals("logit_scale")
+        org.dpl4j.model.WeightSchema.expected(c).forEach((name, shape) -> out.put(name, name.equals("logit_scale")
                 ? org.dpl4j.tensor.Tensors.floats(new float[] {(float) Math.log(100)})
                 : org.bytedeco.pytorch.global.torch.empty(shape.dims(), meta, new org.bytedeco.pytorch.MemoryFormatOptional())));
         return out;
@@ -155,7 +160,7 @@ class MetaDeviceStepsTest {
 
     private static void run(ClipWeights weights, Method method, Precision precision, int valBatch) {
         Placement meta = new Placement(DeviceSpec.META, precision);
-        try (ClipModel clip = ClipModel.of(weights, meta)) {
+        try (ClipModel clip = ClipModel.placed(weights, meta)) {
             assertThat(DeviceSpec.of(clip.weights().get("visual.proj").device())).isEqualTo(DeviceSpec.META);
             List<Map<String, Tensor>> state;
             try {
@@ -180,24 +185,28 @@ class MetaDeviceStepsTest {
     private static List<Map<String, Tensor>> searchStep(ClipModel clip, Method m, int valBatch) {
         SearchSettings settings = SearchSettings.defaults().toBuilder().candidates(List.of(0, 1, 2)).build();
         BilevelSearch search = new BilevelSearch(clip, settings, m.name(), Progress.NONE, line -> {});
-        try (SearchSpace net = SearchSpaces.init(m.name(), clip, settings.candidates(), 1);
+        try (SearchSpace net = SearchSpaces.init(m.name(), clip, settings.candidates(), 1, settings.attention());
                 Adam adam = new Adam(settings.alphaBeta1(), settings.alphaBeta2(), 1e-8f, 0f, false);
-                Sgd sgd = new Sgd(settings.momentum(), settings.weightDecay())) {
+                Sgd sgd = settings.sgd().optimizer()) {
             ClassTexts texts = net.texts(clip, CLASSES, settings.template());
             search.bilevelStep(net, texts, batch(clip, valBatch), batch(clip, 3), adam, sgd, 0.01f);
             return List.of(net.alphaParameters(), net.promptParameters(), adam.state(), sgd.state());
         }
     }
 
-    /** One train step; the learner's parameters and the optimiser's state after it. */
+    /**
+     * One train step with the method's own settings ({@link MethodDefaults}: PromptSRC's loss terms against its
+     * frozen branch); the learner's parameters and the optimiser's state after it.
+     */
     private static List<Map<String, Tensor>> trainStep(ClipModel clip, Method m) {
-        TrainSettings settings = TrainSettings.defaults().toBuilder().distillWeight(m.distill() ? 1f : 0f).build();
+        TrainSettings settings = MethodDefaults.of(m.name()).toBuilder().distillWeight(m.distill() ? 1f : 0f).build();
         PromptTrainer trainer = new PromptTrainer(clip, settings, Progress.NONE, line -> {});
         try (PromptLearner prompts = PromptLearners.init(m.name(), m.config(clip.config()), clip, 0.02f, 1);
-                Sgd sgd = new Sgd(settings.momentum(), settings.weightDecay())) {
+                Sgd sgd = settings.sgd().optimizer();
+                FrozenBranch frozen = settings.selfRegulation() == null ? null : FrozenBranch.build(clip, CLASSES, 8, Progress.NONE)) {
             ClassTexts texts = prompts.texts(clip, CLASSES, List.of("a photo of a {}."));
             Tensor teacher = m.distill() ? TrainJob.teacherText(clip, CLASSES, 8, Progress.NONE) : null;
-            trainer.step(prompts, texts, teacher, batch(clip, 2), sgd, 0.01f);
+            trainer.step(prompts, texts, teacher, frozen, batch(clip, 2), sgd, 0.01f);
             return List.of(prompts.parameters(), sgd.state());
         }
     }
