@@ -220,6 +220,7 @@ class ExportTest {
         Path b = tmp.resolve(method + ".dpl4j");
         assertThat(Main.run("export", "-q", "--run", stream.toString(), "--out", b.toString())).isZero();
         assertThat(Bundle.readInfo(b).version()).isEqualTo(BundleInfo.VERSION_STREAM);
+        assertThat(Bundle.readInfo(b).precision()).isEqualTo("fp32");
         assertThat(Bundle.readInfo(b).method()).isEqualTo(method);
         try (Classifier fromRun = Classifier.load(stream); Classifier fromBundle = Classifier.load(b)) {
             assertThat(probabilities(fromBundle)).isDeepEqualTo(probabilities(fromRun));
