@@ -120,7 +120,7 @@ public final class Bundle implements AutoCloseable {
                     runDir.toAbsolutePath().toString(), run.dataset(), method, run.classNames(), frozen.config(), clip.scale(),
                     preprocessing(clip.config()),
                     new BundleInfo.Model(modelPath.toAbsolutePath().toString(), sha, clip.config(), false, null),
-                    Instant.now().toString(), Version.get());
+                    clip.placement().precision().label(), Instant.now().toString(), Version.get());
             return new Bundle(info, clip, prompts, features);
         } catch (IOException | RuntimeException e) {
             if (learned != null) {
@@ -211,10 +211,11 @@ public final class Bundle implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": bundle metadata is not valid: " + e.getOriginalMessage(), e);
         }
-        if (!BundleInfo.FORMAT.equals(info.format())
-                || (info.version() != BundleInfo.VERSION && info.version() != BundleInfo.VERSION_STREAM)) {
+        if (!BundleInfo.FORMAT.equals(info.format()) || (info.version() != BundleInfo.VERSION_WITHOUT_PRECISION
+                && info.version() != BundleInfo.VERSION && info.version() != BundleInfo.VERSION_STREAM)) {
             throw new IOException(file + ": bundle format " + info.format() + " v" + info.version() + ", this dpl4j reads "
-                    + BundleInfo.FORMAT + " v" + BundleInfo.VERSION + " and v" + BundleInfo.VERSION_STREAM);
+                    + BundleInfo.FORMAT + " v" + BundleInfo.VERSION_WITHOUT_PRECISION + ", v" + BundleInfo.VERSION + " and v"
+                    + BundleInfo.VERSION_STREAM);
         }
         if (info.layout() == null || info.preprocessing() == null || info.model() == null || info.model().config() == null) {
             throw new IOException(file + ": bundle metadata without " + (info.layout() == null ? "layout"
@@ -259,7 +260,7 @@ public final class Bundle implements AutoCloseable {
         }
         BundleInfo info = new BundleInfo(BundleInfo.FORMAT, BundleInfo.VERSION, "random weights (seed " + seed + ")", "none",
                 "random", names, layout, scale, preprocessing(cfg), new BundleInfo.Model("random", "", cfg, true, ""),
-                Instant.now().toString(), Version.get());
+                "fp32", Instant.now().toString(), Version.get());
         return info;
     }
 
@@ -290,7 +291,7 @@ public final class Bundle implements AutoCloseable {
 
     private static BundleInfo withModel(BundleInfo i, BundleInfo.Model model) {
         return new BundleInfo(i.format(), i.version(), i.sourceRun(), i.dataset(), i.method(), i.classNames(), i.layout(),
-                i.logitScale(), i.preprocessing(), model, i.created(), i.dpl4jVersion());
+                i.logitScale(), i.preprocessing(), model, i.precision(), i.created(), i.dpl4jVersion());
     }
 
     public BundleInfo info() {

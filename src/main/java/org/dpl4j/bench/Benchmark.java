@@ -26,7 +26,6 @@ import org.dpl4j.search.AttentionMode;
 import org.dpl4j.search.Supernet;
 import org.dpl4j.tensor.CpuFeatures;
 import org.dpl4j.tensor.NoGrad;
-import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Precision;
 import org.dpl4j.tensor.Scope;
@@ -247,9 +246,8 @@ public final class Benchmark {
      * LayerNorm parameters and the logit scale fp32 (as {@link org.dpl4j.model.io.ClipLoader#load} places real weights).
      */
     static ClipModel model(ClipConfig config, Placement placement) {
-        try (Scope s = Scope.open(); Owned placed = new Owned()) {
-            ClipWeights raw = new ClipWeights(config, RandomWeights.create(config, 1), null, null);
-            return ClipModel.of(ClipModel.place(raw, placement, placed));
+        try (Scope s = Scope.open()) {
+            return ClipModel.placed(new ClipWeights(config, RandomWeights.create(config, 1), null, null), placement);
         }
     }
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code dpl4j bench}: seconds per search/train step at ViT-B/16 dimensions, random weights. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = LoaderBenchCommand.class,
         description = "Time search and train steps at ViT-B/16 dimensions with random weights (docs/design.md §10).")
 final class BenchCommand implements Callable<Integer> {
     @Mixin

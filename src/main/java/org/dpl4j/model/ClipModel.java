@@ -22,25 +22,27 @@ public final class ClipModel implements AutoCloseable {
     private final ImageEncoder image;
     private final float scale;
 
-    private ClipModel(Owned owned, ClipWeights weights, Placement placement) {
+    /** @param scale {@code exp(logit_scale)}, read before the weights were placed (a meta tensor has no value to read) */
+    private ClipModel(Owned owned, ClipWeights weights, Placement placement, float scale) {
         this.owned = owned;
         this.weights = weights;
         this.placement = placement;
         this.device = owned.own(placement.torchDevice());
         this.text = new TextEncoder(weights, owned);
         this.image = new ImageEncoder(weights, owned);
-        this.scale = (float) Math.exp(Tensors.item(weights.get("logit_scale")));
+        this.scale = scale;
     }
 
     /**
      * A model over {@code weights} moved to {@code placement} (see {@link #place}). The model owns
-     * the placed tensors; {@code weights} stay the caller's. Loading from files is
+     * the placed tensors; {@code weights} stay the caller's. The logit scale is read from
+     * {@code weights} before they are placed (a meta tensor has no value to read). Loading from files is
      * {@link org.dpl4j.model.io.ClipLoader#load}.
      */
     public static ClipModel placed(ClipWeights weights, Placement placement) {
         Owned owned = new Owned();
         try {
-            return new ClipModel(owned, place(weights, placement, owned), placement);
+            return new ClipModel(owned, place(weights, placement, owned), placement, scaleOf(weights));
         } catch (RuntimeException e) {
             owned.close();
             throw e;
@@ -53,7 +55,11 @@ public final class ClipModel implements AutoCloseable {
         weights.tensors().values().forEach(owned::own);
         Tensor any = weights.get("logit_scale");
         Precision p = Tensors.is(weights.get("visual.proj"), Precision.BF16) ? Precision.BF16 : Precision.FP32;
-        return new ClipModel(owned, weights, new Placement(org.dpl4j.tensor.DeviceSpec.of(any.device()), p));
+        return new ClipModel(owned, weights, new Placement(org.dpl4j.tensor.DeviceSpec.of(any.device()), p), scaleOf(weights));
+    }
+
+    private static float scaleOf(ClipWeights w) {
+        return (float) Math.exp(Tensors.item(w.get("logit_scale")));
     }
 
     /**

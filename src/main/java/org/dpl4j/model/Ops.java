@@ -23,6 +23,9 @@ public final class Ops {
      * result is returned in {@code x}'s dtype.
      */
     public static Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta) {
+        if (x.device().is_meta()) {
+            return metaLayerNorm(x, gamma, beta);
+        }
         long[] normalized = {gamma.size(0)};
         if (Tensors.is(x, Precision.FP32)) {
             return torch.layer_norm(x, normalized, new TensorOptional(gamma), new TensorOptional(beta), LN_EPS, false);
@@ -30,6 +33,31 @@ public final class Ops {
         Tensor y = torch.layer_norm(Tensors.fp32(x), normalized, new TensorOptional(Tensors.fp32(gamma)),
                 new TensorOptional(Tensors.fp32(beta)), LN_EPS, false);
         return y.to(Tensors.dtype(x));
+    }
+
+    /**
+     * LayerNorm spelled out in element-wise operations, for the meta device only: libtorch's C++ build
+     * has no meta kernel for {@code native_layer_norm} (PyTorch registers it in Python), and these
+     * operations still refuse an operand on another device. The same shapes and dtypes as
+     * {@link #layerNorm}; on data it would differ from the fused kernel in rounding, so it runs on
+     * nothing else (docs/design.md §11).
+     */
+    private static Tensor metaLayerNorm(Tensor x, Tensor gamma, Tensor beta) {
+        Tensor x32 = Tensors.fp32(x);
+        Tensor mean = Tensors.mean(x32, -1, true);
+        Tensor centred = x32.sub(mean);
+        Tensor var = Tensors.mean(centred.mul(centred), -1, true);
+        Tensor y = centred.mul(Tensors.add(var, LN_EPS).rsqrt()).mul(Tensors.fp32(gamma)).add(Tensors.fp32(beta));
+        return y.to(Tensors.dtype(x));
+    }
+
+    /**
+     * max(x, 0). libtorch's C++ build has no meta kernel for {@code relu} (nor for the {@code where}
+     * that {@code clamp_min}'s gradient uses); on meta it is spelled {@code x · (x > 0)}, whose
+     * operations have meta kernels and check devices.
+     */
+    public static Tensor relu(Tensor x) {
+        return x.device().is_meta() ? x.mul(x.gt(new org.bytedeco.pytorch.Scalar(0f))) : x.relu();
     }
 
     /** x · sigmoid(1.702 x), the activation OpenAI CLIP was trained with. */

@@ -22,11 +22,11 @@ public final class RandomWeights {
             Shape s = e.getValue();
             Tensor a;
             if (name.equals("logit_scale")) {
-                a = Tensors.floats(new float[] {(float) Math.log(1 / 0.07)});
+                a = Tensors.floats(new float[] {(float) Math.log(1 / 0.07)}); // CPU: the caller places the weights
             } else if (name.contains("ln_") && name.endsWith(".weight")) {
-                a = Tensors.ones(null, s.dims());
+                a = Tensors.ones(null, s.dims()); // CPU: the caller places the weights
             } else if (name.endsWith(".bias")) {
-                a = Tensors.zeros(null, s.dims());
+                a = Tensors.zeros(null, s.dims()); // CPU: the caller places the weights
             } else {
                 long fanIn = s.dimension() >= 2 ? s.size() / s.get(0) : s.get(0);
                 double std = name.contains("embedding") && !name.contains("positional") ? 0.02
@@ -35,7 +35,7 @@ public final class RandomWeights {
                 for (int i = 0; i < v.length; i++) {
                     v[i] = (float) (rng.nextGaussian() * std);
                 }
-                a = Tensors.floats(v, s.dims());
+                a = Tensors.floats(v, s.dims()); // CPU: the caller places the weights
             }
             out.put(name, a);
         }

@@ -10,7 +10,9 @@ import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.Ops;
 import org.dpl4j.model.text.ClipTokenizer;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
@@ -47,7 +49,7 @@ public final class CoCoOp implements PromptLearner {
         int n = CTX_INIT.split(" ").length;
         ParameterStore t = new ParameterStore(clip.device());
         try {
-            t.add("ctx", contextInit(clip, n), new Shape(n, c.textWidth()));
+            t.add("ctx", contextInit(clip, n));
             Random rng = new Random(seed);
             t.linear("meta_net.linear1", c.embedDim(), hidden(c), rng);
             t.linear("meta_net.linear2", hidden(c), c.textWidth(), rng);
@@ -85,11 +87,15 @@ public final class CoCoOp implements PromptLearner {
         return Math.max(1, c.embedDim() / 16);
     }
 
-    /** Embeddings of the words of {@link #CTX_INIT} (positions 1..n after SOS), flattened. */
-    public static float[] contextInit(ClipModel clip, int n) {
+    /**
+     * Embeddings (n, W) of the words of {@link #CTX_INIT} (positions 1..n after SOS): an fp32 copy on
+     * {@code clip}'s device, out of autograd, in the caller's scope (it never passes through the JVM,
+     * so a GPU needs no round trip and the meta-device test can run it).
+     */
+    public static Tensor contextInit(ClipModel clip, int n) {
         long[][] tokens = ClipTokenizer.load().tokenize(List.of(CTX_INIT), clip.config().contextLength());
-        try (Scope s = Scope.open()) {
-            return Tensors.toFloats(clip.text().embed(tokens).select(0, 0).narrow(0, 1, n));
+        try (NoGrad g = NoGrad.open()) {
+            return Tensors.fp32(clip.text().embed(tokens).select(0, 0).narrow(0, 1, n)).clone();
         }
     }
 
@@ -105,7 +111,7 @@ public final class CoCoOp implements PromptLearner {
 
     /** π (B, W): the meta-net's bias for normalised image features (B, E). */
     Tensor metaNet(Tensor imageFeaturesNormalised) {
-        Tensor h = tensors.linear("meta_net.linear1", imageFeaturesNormalised).relu();
+        Tensor h = Ops.relu(tensors.linear("meta_net.linear1", imageFeaturesNormalised));
         return tensors.linear("meta_net.linear2", h);
     }
 

@@ -44,6 +44,21 @@ public final class ParameterStore implements AutoCloseable {
     }
 
     /**
+     * A new leaf {@code name}: an fp32 copy of {@code values} on this store's device, made on the device
+     * where they already are (never through the JVM: no round trip on a GPU, and the meta-device test
+     * can run it).
+     */
+    public Tensor add(String name, Tensor values) {
+        if (tensors.containsKey(name)) {
+            throw new IllegalArgumentException("parameter '" + name + "' added twice");
+        }
+        Tensor v = device == null ? Tensors.fp32(values.detach()) : Tensors.fp32(values.detach(), device);
+        Tensor a = owned.own(v.clone().set_requires_grad(true));
+        tensors.put(name, a);
+        return a;
+    }
+
+    /**
      * A copy of {@code source}[name], which must have {@code shape}; fails naming the tensor otherwise.
      *
      * @param owner how messages name what is being read ("maple prompts", "supernet")
@@ -57,14 +72,14 @@ public final class ParameterStore implements AutoCloseable {
             throw new IllegalArgumentException(owner + ": tensor '" + name + "' has shape " + Shape.of(t)
                     + ", expected " + shape);
         }
-        return add(name, Tensors.toFloats(t), shape);
+        return add(name, t);
     }
 
     /** A new Linear {@code name} ({@code .weight}, {@code .bias}) starting equal to the Linear {@code from} (MaPLe deep-copies one). */
     public void linearLike(String name, String from) {
         for (String part : java.util.List.of(".weight", ".bias")) {
             Tensor first = get(from + part);
-            add(name + part, Tensors.toFloats(first), Shape.of(first));
+            add(name + part, first);
         }
     }
 

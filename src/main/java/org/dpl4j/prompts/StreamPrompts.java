@@ -88,7 +88,7 @@ public final class StreamPrompts implements PromptLearner, PromptLearner.FrozenT
             List<Integer> text = layout.text();
             List<Integer> vision = layout.vision();
             if (text.get(0) > 0) {
-                t.add(CONTEXT, CoCoOp.contextInit(clip, text.get(0)), new Shape(text.get(0), c.textWidth()));
+                t.add(CONTEXT, CoCoOp.contextInit(clip, text.get(0)));
             }
             if (layout.coupled()) {
                 t.linear(PROJ, c.textWidth(), c.visionWidth(), rng);

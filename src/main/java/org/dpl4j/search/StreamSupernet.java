@@ -107,7 +107,7 @@ public final class StreamSupernet implements SearchSpace {
                 }
                 s.alphas.add(alphaName(method, b), a, new Shape(s.blocks(b) - 1, k1));
             }
-            s.prompts.add(StreamPrompts.CONTEXT, CoCoOp.contextInit(clip, s.context), new Shape(s.context, c.textWidth()));
+            s.prompts.add(StreamPrompts.CONTEXT, CoCoOp.contextInit(clip, s.context));
             if (method.coupled()) {
                 s.prompts.linear(StreamPrompts.PROJ, c.textWidth(), c.visionWidth(), rng);
             } else {

@@ -199,6 +199,16 @@ public final class Tensors {
         return t.amax(new long[] {dim}, keepDim);
     }
 
+    /**
+     * Rows {@code index} (N) of the 2-D {@code t}: {@code t.index_select(0, index)}, computed as a
+     * {@code gather}, which gives the same values (and the same gradient for distinct indices) and,
+     * unlike {@code index_select}, has a meta kernel in libtorch's C++ build, so the meta-device test
+     * can run the text encoder (docs/design.md §11).
+     */
+    public static Tensor rows(Tensor t, Tensor index) {
+        return t.gather(0, index.unsqueeze(1).expand(index.size(0), t.size(1)));
+    }
+
     /** The L2 norm over {@code dim}. */
     public static Tensor norm(Tensor t, long dim, boolean keepDim) {
         return t.norm(new ScalarOptional(new Scalar(2.0)), new long[] {dim}, keepDim);
@@ -293,6 +303,15 @@ public final class Tensors {
         try (NoGradGuard g = new NoGradGuard()) {
             target.fill_(new Scalar(value));
         }
+    }
+
+    /**
+     * |x|. libtorch's C++ build has no meta kernel for {@code abs}; on meta it is spelled
+     * {@code x · sign(x)} (the same gradient, sign(x)), whose operations have meta kernels and check
+     * devices (docs/design.md §11).
+     */
+    public static Tensor abs(Tensor x) {
+        return x.device().is_meta() ? x.mul(x.sign()) : x.abs();
     }
 
     public static Tensor cat(List<Tensor> parts, long dim) {

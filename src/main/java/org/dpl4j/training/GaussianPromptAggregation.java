@@ -151,8 +151,8 @@ public final class GaussianPromptAggregation implements EpochLoop.EpochState, Au
         try (NoGrad g = NoGrad.open()) {
             sums.forEach((k, v) -> out.put("sum." + k, v.clone()));
         }
-        out.put("epochs", Tensors.longs(new long[] {epochsAdded}, 1));
-        out.put("weights", Tensors.doubles(weights, weights.length));
+        out.put("epochs", Tensors.longs(new long[] {epochsAdded}, 1)); // CPU: a host counter, for the checkpoint
+        out.put("weights", Tensors.doubles(weights, weights.length)); // CPU: host values, for the checkpoint
         return out;
     }
 

@@ -55,7 +55,7 @@ public record PromptSrcLoss(float textWeight, float imageWeight) {
 
     /** {@code F.l1_loss(x, target, reduction='mean')} with the target a constant. */
     private static Tensor meanAbsDiff(Tensor x, Tensor target) {
-        return x.sub(target.detach()).abs().mean();
+        return Tensors.abs(x.sub(target.detach())).mean();
     }
 
     private static void requireSameShape(String what, Tensor a, Tensor b) {

@@ -116,25 +116,9 @@ public final class PromptTrainer {
                     try (BatchLoader.Epoch it = loader.epoch(epoch.index())) {
                         while (it.hasNext()) {
                             Batch b = it.next();
-                            int[] hits = new int[1];
-                            float loss = StepRunner.step(() -> {
-                                if (frozen != null) {
-                                    SelfRegulation.Batch sb = SelfRegulation.terms(srcLoss, frozen, clip, prompts, images(b),
-                                            b.labels(), texts);
-                                    hits[0] = Losses.correct(sb.logits(), b.labels());
-                                    return sb.terms().total();
-                                }
-                                Tensor logits = prompts.logits(clip, images(b), texts);
-                                hits[0] = Losses.correct(logits, b.labels());
-                                Tensor l = Losses.crossEntropy(logits, b.labels());
-                                if (teacher != null && settings.distillWeight() > 0) {
-                                    Tensor tl = teacherLogits(clip, images(b), teacher);
-                                    l = l.add(Tensors.mul(Losses.distillation(logits, tl), settings.distillWeight()));
-                                }
-                                return l;
-                            }, params, sgd, lr);
-                            lossSum += loss;
-                            correct += hits[0];
+                            StepOutcome o = step(prompts, texts, teacher, frozen, b, sgd, lr);
+                            lossSum += o.loss();
+                            correct += o.correct();
                             seen += b.labels().length;
                             steps++;
                             epoch.progress().step(1, String.format("loss %.3f", lossSum / steps));
@@ -154,6 +138,39 @@ public final class PromptTrainer {
                         gpa.mean(), gpa.std()));
             }
         }
+    }
+
+    /** A step's mean loss over its batch and the batch's correct predictions. */
+    public record StepOutcome(float loss, int correct) {}
+
+    /**
+     * One train step on batch {@code b}: forward, the method's loss (PromptSRC's self-regulating terms
+     * against {@code frozen} when given; else cross-entropy, plus distillation towards {@code teacher}
+     * when set), the gradients of {@code prompts}' parameters and the SGD update at rate {@code lr}.
+     * The meta-device test runs exactly this.
+     *
+     * @param frozen PromptSRC's frozen branch ({@link FrozenBranch#build}), or null
+     */
+    public StepOutcome step(PromptLearner prompts, ClassTexts texts, Tensor teacher, FrozenBranch frozen, Batch b, Sgd sgd,
+            float lr) {
+        SelfRegulation regime = settings.selfRegulation();
+        int[] hits = new int[1];
+        float loss = StepRunner.step(() -> {
+            if (frozen != null) {
+                SelfRegulation.Batch sb = SelfRegulation.terms(regime.loss(), frozen, clip, prompts, images(b), b.labels(), texts);
+                hits[0] = Losses.correct(sb.logits(), b.labels());
+                return sb.terms().total();
+            }
+            Tensor logits = prompts.logits(clip, images(b), texts);
+            hits[0] = Losses.correct(logits, b.labels());
+            Tensor l = Losses.crossEntropy(logits, b.labels());
+            if (teacher != null && settings.distillWeight() > 0) {
+                Tensor tl = teacherLogits(clip, images(b), teacher);
+                l = l.add(Tensors.mul(Losses.distillation(logits, tl), settings.distillWeight()));
+            }
+            return l;
+        }, prompts.parameters(), sgd, lr);
+        return new StepOutcome(loss, hits[0]);
     }
 
     private Tensor images(Batch b) {

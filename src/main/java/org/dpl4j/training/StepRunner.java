@@ -29,19 +29,6 @@ public final class StepRunner {
     }
 
     /**
-     * A finite loss can still give an inf/NaN gradient (an overflow inside backward); such an
-     * update would destroy the prompts, so it is skipped and counted instead.
-     */
-    private static boolean gradientsFinite(Map<String, Tensor> grads) {
-        for (Tensor g : grads.values()) {
-            if (!Float.isFinite(Tensors.item(g.abs().max()))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
      * @param loss builds the scalar loss (in the step's scope)
      * @return the loss value
      * @throws NonFiniteLossException when the loss is NaN or infinite (parameters are left untouched)
@@ -49,7 +36,7 @@ public final class StepRunner {
     public static float step(Supplier<Tensor> loss, Map<String, Tensor> params, Optimizer optimizer, float lr) {
         try (Scope scope = Scope.open()) {
             Tensor l = loss.get();
-            float value = Tensors.item(l);
+            float value = StepReads.loss(l);
             if (!Float.isFinite(value)) {
                 throw new NonFiniteLossException(value);
             }
@@ -95,7 +82,7 @@ public final class StepRunner {
                 int to = Math.min(size, from + chunk);
                 try (Scope cs = Scope.open()) {
                     Tensor l = Tensors.mul(loss.apply(common, from, to), (float) (to - from) / size);
-                    float v = Tensors.item(l);
+                    float v = StepReads.loss(l);
                     if (!Float.isFinite(v)) {
                         throw new NonFiniteLossException(v);
                     }
@@ -125,7 +112,9 @@ public final class StepRunner {
 
     private static float update(Map<String, Tensor> params, Map<String, Tensor> grads, Optimizer optimizer, float lr,
             float value) {
-        if (!gradientsFinite(grads)) {
+        // a finite loss can still give an inf/NaN gradient (an overflow inside backward); such an
+        // update would destroy the prompts, so it is skipped and counted instead
+        if (!StepReads.finite(grads.values())) {
             SKIPPED.incrementAndGet();
             LOG.warn("skipped an update: non-finite gradient at loss {}", value);
             return value;

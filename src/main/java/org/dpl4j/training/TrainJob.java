@@ -180,7 +180,7 @@ public final class TrainJob {
      * ({@link ZeroShotClassifier#ensembleFeatures}: all 60 ensemble templates, where the reference code
      * only used the last one), transposed (E, C), fp32, in the caller's scope and out of autograd.
      */
-    static Tensor teacherText(ClipModel clip, List<String> classNames, int textBatch, Progress.Factory progress) {
+    public static Tensor teacherText(ClipModel clip, List<String> classNames, int textBatch, Progress.Factory progress) {
         return ZeroShotClassifier.ensembleFeatures(clip, classNames, Templates.ENSEMBLE, textBatch, progress).t();
     }
 }

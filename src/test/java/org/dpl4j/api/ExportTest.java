@@ -121,6 +121,33 @@ class ExportTest {
         assertThat(info.preprocessing().decodeOrder()).isEqualTo("DASSL");
         assertThat(info.logitScale()).isGreaterThan(1f);
         assertThat(Files.size(bundleWithModel)).isGreaterThan(Files.size(bundle));
+        assertThat(info.version()).isEqualTo(BundleInfo.VERSION);
+        assertThat(info.precision()).as("the tests' --precision (fp32)").isEqualTo("fp32");
+    }
+
+    /** A version-1 bundle (before the precision was recorded) is still read, its precision unrecorded, and answers the same. */
+    @Test
+    void aVersion1BundleIsReadWithItsPrecisionUnrecorded() throws IOException {
+        Path v1 = tmp.resolve("v1.dpl4j");
+        com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode) org.dpl4j.run.Json.LINE
+                .readTree(org.dpl4j.tensor.io.Safetensors.metadata(bundle).get(BundleInfo.KEY));
+        json.put("version", 1);
+        json.remove("precision");
+        try (Scope s = Scope.open()) {
+            org.dpl4j.tensor.io.Safetensors.write(v1, org.dpl4j.tensor.io.Safetensors.read(bundle),
+                    java.util.Map.of(BundleInfo.KEY, org.dpl4j.run.Json.LINE.writeValueAsString(json)));
+        }
+        assertThat(Bundle.readInfo(v1).precision()).isNull();
+        try (Classifier a = Classifier.load(v1); Classifier b = Classifier.load(bundle)) {
+            assertThat(probabilities(a)).isDeepEqualTo(probabilities(b));
+        }
+        json.put("version", 4);
+        Path v3 = tmp.resolve("v4.dpl4j");
+        try (Scope s = Scope.open()) {
+            org.dpl4j.tensor.io.Safetensors.write(v3, org.dpl4j.tensor.io.Safetensors.read(bundle),
+                    java.util.Map.of(BundleInfo.KEY, org.dpl4j.run.Json.LINE.writeValueAsString(json)));
+        }
+        assertThatThrownBy(() -> Bundle.readInfo(v3)).hasMessage(v3 + ": bundle format dpl4j-bundle v4, this dpl4j reads dpl4j-bundle v1, v2 and v3");
     }
 
     @Test
@@ -193,6 +220,7 @@ class ExportTest {
         Path b = tmp.resolve(method + ".dpl4j");
         assertThat(Main.run("export", "-q", "--run", stream.toString(), "--out", b.toString())).isZero();
         assertThat(Bundle.readInfo(b).version()).isEqualTo(BundleInfo.VERSION_STREAM);
+        assertThat(Bundle.readInfo(b).precision()).isEqualTo("fp32");
         assertThat(Bundle.readInfo(b).method()).isEqualTo(method);
         try (Classifier fromRun = Classifier.load(stream); Classifier fromBundle = Classifier.load(b)) {
             assertThat(probabilities(fromBundle)).isDeepEqualTo(probabilities(fromRun));

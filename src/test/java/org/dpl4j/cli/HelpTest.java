@@ -17,6 +17,8 @@ class HelpTest {
         "bench,    --classes --attention --tiny --device --products",
         "zeroshot, --model --model-config --data --dataset --root --templates --batch --json --skip-bad-images --device",
         "embed,    --model --model-config --text --image --out --batch --device",
+        "doctor,   --device --precision --threads",
+        "train,    --image-cache --workers",
     })
     void helpListsTheOptions(String command, String options) {
         Cli.Result r = Cli.run(command, "--help");
@@ -30,7 +32,8 @@ class HelpTest {
 
     /** Every command's help renders cleanly: picocli warns on stderr about an unescaped % and the like. */
     @ParameterizedTest
-    @CsvSource({"zeroshot", "embed", "search", "train", "eval", "predict", "export", "serve", "loadtest", "run", "bench", "report", "demo"})
+    @CsvSource({"zeroshot", "embed", "search", "train", "eval", "predict", "export", "serve", "loadtest", "run", "bench", "report", "demo",
+        "doctor"})
     void everyHelpRendersWithoutWarnings(String command) {
         Cli.Result r = Cli.run(command, "--help");
         assertThat(r.exitCode()).isZero();
@@ -39,7 +42,7 @@ class HelpTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"zeroshot", "embed"})
+    @CsvSource({"zeroshot", "embed", "doctor"})
     void mainHelpListsTheCommand(String command) {
         Cli.Result r = Cli.run("--help");
         assertThat(r.exitCode()).isZero();

@@ -28,14 +28,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * bundled small CLIP, with the same alphas, prompts, images and labels: the frozen weights lose
  * mantissa bits, the learnable tensors and the loss stay fp32. Tolerances: loss within 0.02,
  * logits within 0.3, gradients of the alphas and of the prompts within 0.1 relative
- * (max |g16 − g32| / max |g32|, worst tensor). Measured on 2026-12-03 (AVX2, emulated bf16):
+ * (max |g16 − g32| / max |g32|, worst tensor): {@link Precision#BF16}'s tolerance, which {@code dpl4j doctor}
+ * also applies. Measured on 2026-12-03 (AVX2, emulated bf16):
  * tiny logits 0.111, loss 0.0094, alpha grads 0.055, prompt grads 0.067; small 0.025, 0.0034,
  * 0.010, 0.019.
  */
 class Bf16GradientTest {
-    static final float MAX_LOSS_ERROR = 0.02f;
-    static final float MAX_LOGIT_ERROR = 0.3f;
-    static final float MAX_GRAD_REL = 0.1f;
+    static final float MAX_LOSS_ERROR = Precision.BF16.tolerance().loss();
+    static final float MAX_LOGIT_ERROR = Precision.BF16.tolerance().logits();
+    static final float MAX_GRAD_REL = Precision.BF16.tolerance().gradRel();
 
     record Step(Tensor logits, Tensor loss, List<Tensor> alphaGrads, List<Tensor> promptGrads) {}
 

@@ -54,6 +54,34 @@ class DevicePlumbingTest {
         assertThat(hits).as("devices come from the model's placement, never from a constant").isEmpty();
     }
 
+    /**
+     * A tensor made without a device lands on the CPU. The meta-device test catches it where it meets
+     * a device tensor in an element-wise operation, a reduction or indexing, but libtorch's meta
+     * kernels of matmul and cat do not compare devices: this scan covers those. A line that means the
+     * CPU (weights the caller then places, a host counter) says so with a {@code // CPU:} comment;
+     * {@code model.io} reads files into CPU memory by design.
+     */
+    @Test
+    void computeCodeMakesNoTensorWithoutADevice() throws IOException {
+        java.util.regex.Pattern deviceless = java.util.regex.Pattern.compile(
+                "Tensors\\.(floats|longs|doubles)\\(|Tensors\\.(zeros|ones)\\(null|fp32\\(null|torch\\.(randn|rand|zeros|ones|full|empty|arange|eye)\\(");
+        List<String> hits = new ArrayList<>();
+        for (String pkg : COMPUTE) {
+            try (Stream<Path> files = Files.walk(Path.of("src/main/java/org/dpl4j", pkg))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java") && !p.toString().contains("/model/io/")).toList()) {
+                    List<String> lines = Files.readAllLines(f);
+                    for (int i = 0; i < lines.size(); i++) {
+                        String l = lines.get(i);
+                        if (deviceless.matcher(l).find() && !l.contains("device") && !l.contains("// CPU:")) {
+                            hits.add(f + ":" + (i + 1) + ": " + l.trim());
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(hits).as("tensors made without a device (pass the model's, or mark a deliberate host tensor '// CPU: why')").isEmpty();
+    }
+
     @Test
     void trainAndSearchStepsKeepEveryTensorOnTheRequestedDevice() throws Exception {
         DeviceSpec requested = DeviceSpec.parse("cpu");

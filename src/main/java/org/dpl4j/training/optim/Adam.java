@@ -68,7 +68,7 @@ public final class Adam implements Optimizer, AutoCloseable {
         Map<String, Tensor> out = new LinkedHashMap<>();
         m1.forEach((k, v) -> out.put("m." + k, OptimState.copy(v)));
         m2.forEach((k, v) -> out.put("v." + k, OptimState.copy(v)));
-        steps.forEach((k, v) -> out.put("t." + k, Tensors.floats(new float[] {v}, 1)));
+        steps.forEach((k, v) -> out.put("t." + k, Tensors.floats(new float[] {v}, 1))); // CPU: a host counter, for the checkpoint
         return out;
     }
 
