@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.data.image.ClipTransforms;
 import org.dpl4j.model.Branch;
@@ -25,19 +25,24 @@ import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.ClipWeights;
 import org.dpl4j.model.RandomWeights;
-import org.dpl4j.model.io.Safetensors;
-import org.dpl4j.model.io.WeightSchema;
+import org.dpl4j.model.WeightSchema;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.prompts.PromptLearner.FrozenText;
 import org.dpl4j.prompts.PromptLearner;
+import org.dpl4j.prompts.StreamPrompts;
+import org.dpl4j.prompts.StreamMethod;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.run.Checksums;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
+import org.dpl4j.tensor.io.Safetensors;
 import org.dpl4j.training.TrainedRun;
 import org.dpl4j.util.Version;
 
@@ -58,22 +63,32 @@ public final class Bundle implements AutoCloseable {
     public static final String FEATURES = "class_text_features";
     public static final String MODEL_PREFIX = "clip.";
     private static final String IMAGE_PROMPT_PREFIX = "prompt." + Branch.IMAGE.key() + ".";
+    /** Every prompt tensor of a token-replacement method ({@link BundleInfo#VERSION_STREAM}). */
+    private static final String STREAM_PROMPT_PREFIX = "prompts.";
+    /** The dtypes a bundle's weights and features may have: fp32, or the precision of a bf16 or fp16 export. */
+    private static final java.util.Set<ScalarType> FLOATING = java.util.EnumSet.of(ScalarType.Float, ScalarType.BFloat16,
+            ScalarType.Half);
 
     private final BundleInfo info;
     private final Owned owned;
     private final ClipModel clip;
-    private final DeepPrompts prompts;
+    private final PromptLearner prompts;
+    private final FrozenText frozen;
     private final Tensor features;
 
-    /** Takes over {@code clip} and {@code prompts}, and a reference to {@code features}. */
-    private Bundle(BundleInfo info, ClipModel clip, DeepPrompts prompts, Tensor features) {
+    /**
+     * Takes over {@code clip} and {@code prompts} (whose {@link PromptLearner#frozenText frozen text
+     * side} the caller checked), and a reference to {@code features}.
+     */
+    private Bundle(BundleInfo info, ClipModel clip, PromptLearner prompts, Tensor features) {
         this.info = info;
         this.owned = new Owned();
         this.clip = clip;
         this.prompts = prompts;
+        this.frozen = prompts.frozenText().orElseThrow();
         this.features = owned.own(features.detach());
         // inference only: no autograd graph through the prompts on the serving threads
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             prompts.parameters().values().forEach(p -> p.set_requires_grad(false));
         }
     }
@@ -93,18 +108,19 @@ public final class Bundle implements AutoCloseable {
         PromptLearner learned = null;
         try (Scope s = Scope.open()) {
             learned = run.loadPrompts(clip);
-            if (!(learned instanceof DeepPrompts prompts)) {
-                String method = recorded.path("method").asText("");
-                throw new IllegalArgumentException("run " + runDir + ": " + method + " cannot be exported yet; bundles hold"
-                        + " deep-prompt layouts (dpl, coop, vpt, ivlp, uniform) whose class text features are constants");
-            }
+            PromptLearner prompts = learned;
+            FrozenText frozen = learned.frozenText().orElseThrow(() -> new IllegalArgumentException("run " + runDir + ": "
+                    + recorded.path("method").asText("") + " cannot be exported; bundles hold methods whose class text"
+                    + " features are constants (every one but cocoop, whose text features depend on the image)"));
+            String method = recorded.path("method").asText("");
             // read from the run's class-features.safetensors when it matches, else computed
             Tensor features = run.classFeatures(clip, prompts, run.classNames(), run.dataset(), sha, m -> {});
-            BundleInfo info = new BundleInfo(BundleInfo.FORMAT, BundleInfo.VERSION, runDir.toAbsolutePath().toString(),
-                    run.dataset(), recorded.path("method").asText(""), run.classNames(), prompts.config(), clip.scale(),
+            BundleInfo info = new BundleInfo(BundleInfo.FORMAT,
+                    StreamMethod.named(method).isPresent() ? BundleInfo.VERSION_STREAM : BundleInfo.VERSION,
+                    runDir.toAbsolutePath().toString(), run.dataset(), method, run.classNames(), frozen.config(), clip.scale(),
                     preprocessing(clip.config()),
                     new BundleInfo.Model(modelPath.toAbsolutePath().toString(), sha, clip.config(), false, null),
-                    Instant.now().toString(), Version.get());
+                    clip.placement().precision().label(), Instant.now().toString(), Version.get());
             return new Bundle(info, clip, prompts, features);
         } catch (IOException | RuntimeException e) {
             if (learned != null) {
@@ -134,23 +150,17 @@ public final class Bundle implements AutoCloseable {
             } else {
                 Path p = model != null ? model : Path.of(info.model().path());
                 checkModel(p, info.model().sha256(), "bundle " + file + " was exported with", Path.of(info.model().path()));
-                clip = ClipModel.load(p, cfg, placement);
+                clip = ClipLoader.load(p, cfg, placement);
             }
             Tensor features = tensors.get(FEATURES);
             Shape expected = new Shape(info.classNames().size(), cfg.embedDim());
-            if (features == null || !Shape.of(features).equals(expected)) {
+            if (features == null || !Shape.of(features).equals(expected) || !FLOATING.contains(Tensors.dtype(features))) {
                 throw new IOException("bundle " + file + ": tensor " + FEATURES + " is "
                         + (features == null ? "missing" : Shape.of(features).toString()) + ", expected " + expected);
             }
-            Map<String, Tensor> imagePrompts = new LinkedHashMap<>();
-            tensors.forEach((name, t) -> {
-                if (name.startsWith(IMAGE_PROMPT_PREFIX)) {
-                    imagePrompts.put(name, t);
-                }
-            });
-            DeepPrompts prompts;
+            PromptLearner prompts;
             try {
-                prompts = DeepPrompts.of(imagePrompts, clip);
+                prompts = promptsOf(info, tensors, clip);
             } catch (IllegalArgumentException e) {
                 throw new IOException("bundle " + file + ": " + e.getMessage(), e);
             }
@@ -161,6 +171,24 @@ public final class Bundle implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** The bundle's prompts: a token-replacement method's by its name, else the key/value image prompts. */
+    private static PromptLearner promptsOf(BundleInfo info, Map<String, Tensor> tensors, ClipModel clip) {
+        boolean stream = info.version() == BundleInfo.VERSION_STREAM;
+        String prefix = stream ? STREAM_PROMPT_PREFIX : IMAGE_PROMPT_PREFIX;
+        Map<String, Tensor> prompts = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> {
+            if (name.startsWith(prefix)) {
+                prompts.put(stream ? name.substring(prefix.length()) : name, t);
+            }
+        });
+        if (!stream) {
+            return DeepPrompts.of(prompts, clip);
+        }
+        StreamMethod m = StreamMethod.named(info.method()).orElseThrow(() -> new IllegalArgumentException("method '"
+                + info.method() + "' is not one whose prompts this dpl4j rebuilds"));
+        return StreamPrompts.of(m.id(), m.coupled(), prompts, clip);
     }
 
     /** The bundle metadata of {@code file}, without reading its tensors. */
@@ -183,9 +211,19 @@ public final class Bundle implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IOException(file + ": bundle metadata is not valid: " + e.getOriginalMessage(), e);
         }
-        if (!BundleInfo.FORMAT.equals(info.format()) || info.version() != BundleInfo.VERSION) {
+        if (!BundleInfo.FORMAT.equals(info.format()) || (info.version() != BundleInfo.VERSION_WITHOUT_PRECISION
+                && info.version() != BundleInfo.VERSION && info.version() != BundleInfo.VERSION_STREAM)) {
             throw new IOException(file + ": bundle format " + info.format() + " v" + info.version() + ", this dpl4j reads "
-                    + BundleInfo.FORMAT + " v" + BundleInfo.VERSION);
+                    + BundleInfo.FORMAT + " v" + BundleInfo.VERSION_WITHOUT_PRECISION + ", v" + BundleInfo.VERSION + " and v"
+                    + BundleInfo.VERSION_STREAM);
+        }
+        if (info.layout() == null || info.preprocessing() == null || info.model() == null || info.model().config() == null) {
+            throw new IOException(file + ": bundle metadata without " + (info.layout() == null ? "layout"
+                    : info.preprocessing() == null ? "preprocessing" : info.model() == null ? "model" : "model.config"));
+        }
+        if (info.preprocessing().resolution() != info.model().config().imageResolution()) {
+            throw new IOException(file + ": preprocessing.resolution " + info.preprocessing().resolution()
+                    + " is not the model's image_resolution " + info.model().config().imageResolution());
         }
         if (!SampleTransforms.PROMPT_LEARNING.name().equals(info.preprocessing().decodeOrder())) {
             throw new IOException(file + ": preprocessing.decodeOrder " + info.preprocessing().decodeOrder()
@@ -222,7 +260,7 @@ public final class Bundle implements AutoCloseable {
         }
         BundleInfo info = new BundleInfo(BundleInfo.FORMAT, BundleInfo.VERSION, "random weights (seed " + seed + ")", "none",
                 "random", names, layout, scale, preprocessing(cfg), new BundleInfo.Model("random", "", cfg, true, ""),
-                Instant.now().toString(), Version.get());
+                "fp32", Instant.now().toString(), Version.get());
         return info;
     }
 
@@ -233,8 +271,11 @@ public final class Bundle implements AutoCloseable {
         }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         tensors.put(FEATURES, features);
+        boolean stream = info.version() == BundleInfo.VERSION_STREAM;
         prompts.parameters().forEach((name, t) -> {
-            if (name.startsWith(IMAGE_PROMPT_PREFIX)) {
+            if (stream) {
+                tensors.put(STREAM_PROMPT_PREFIX + name, t);
+            } else if (name.startsWith(IMAGE_PROMPT_PREFIX)) {
                 tensors.put(name, t);
             }
         });
@@ -250,7 +291,7 @@ public final class Bundle implements AutoCloseable {
 
     private static BundleInfo withModel(BundleInfo i, BundleInfo.Model model) {
         return new BundleInfo(i.format(), i.version(), i.sourceRun(), i.dataset(), i.method(), i.classNames(), i.layout(),
-                i.logitScale(), i.preprocessing(), model, i.created(), i.dpl4jVersion());
+                i.logitScale(), i.preprocessing(), model, i.precision(), i.created(), i.dpl4jVersion());
     }
 
     public BundleInfo info() {
@@ -261,8 +302,9 @@ public final class Bundle implements AutoCloseable {
         return clip;
     }
 
-    DeepPrompts prompts() {
-        return prompts;
+    /** The prompts' frozen text side: the image encoder the class features go with. */
+    FrozenText frozen() {
+        return frozen;
     }
 
     /** The class text features (C, E), owned by this bundle. */
@@ -309,12 +351,22 @@ public final class Bundle implements AutoCloseable {
             }
         });
         ClipConfig cfg = info.model().config();
+        WeightSchema.checkLayers(cfg, weights.size(), "bundle " + file);
+        ScalarType dtype = null;
         for (Map.Entry<String, Shape> e : WeightSchema.expected(cfg).entrySet()) {
             Tensor t = weights.get(e.getKey());
             if (t == null || !Shape.of(t).equals(e.getValue())) {
                 throw new IOException("bundle " + file + ": embedded tensor " + MODEL_PREFIX + e.getKey() + " is "
                         + (t == null ? "missing" : Shape.of(t).toString()) + ", expected " + e.getValue());
             }
+            // the checksum covers bytes, not dtypes: a weight read as integers or in another precision than the rest
+            // would only fail inside the first forward pass
+            ScalarType type = Tensors.dtype(t);
+            if (!FLOATING.contains(type) || (dtype != null && type != dtype)) {
+                throw new IOException("bundle " + file + ": embedded tensor " + MODEL_PREFIX + e.getKey() + " is " + type
+                        + (dtype == null ? ", not a floating-point type" : ", the other weights " + dtype));
+            }
+            dtype = type;
         }
         String actual = sha256(weights);
         if (!actual.equals(info.model().embeddedSha256())) {

@@ -9,15 +9,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.data.image.ClipTransforms;
 import org.dpl4j.data.image.DecodeOrder;
 import org.dpl4j.data.image.ImageDecoder;
 import org.dpl4j.data.image.InvalidImageException;
-import org.dpl4j.model.Branch;
 import org.dpl4j.tensor.CpuFeatures;
 import org.dpl4j.tensor.DeviceSpec;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Precision;
 import org.dpl4j.tensor.Scope;
@@ -59,7 +58,7 @@ public final class Classifier implements AutoCloseable {
 
     private Classifier(Bundle bundle) {
         this.bundle = bundle;
-        this.forward = new PromptedClassifier(bundle.clip(), bundle.prompts().attention(Branch.IMAGE), bundle.features());
+        this.forward = new PromptedClassifier(bundle.clip(), bundle.frozen(), bundle.features());
         this.labels = bundle.info().classNames();
         this.resolution = bundle.info().preprocessing().resolution();
     }
@@ -178,7 +177,7 @@ public final class Classifier implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("the classifier is closed");
             }
-            try (Scope s = Scope.open(); NoGradGuard g = new NoGradGuard()) {
+            try (Scope s = Scope.open(); NoGrad g = NoGrad.open()) {
                 flat = Tensors.toFloats(forward.logits(pixels, n).softmax(1));
             }
         } finally {

@@ -12,14 +12,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.ClipWeights;
 import org.dpl4j.model.RandomWeights;
 import org.dpl4j.model.TextEncoder;
 import org.dpl4j.prompts.ClassTexts;
@@ -29,6 +28,7 @@ import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.search.AttentionMode;
 import org.dpl4j.search.Supernet;
 import org.dpl4j.tensor.CpuFeatures;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Precision;
 import org.dpl4j.tensor.Scope;
@@ -40,6 +40,7 @@ import org.dpl4j.training.TextChunks;
 import org.dpl4j.training.TextPass;
 import org.dpl4j.training.optim.Adam;
 import org.dpl4j.training.optim.Sgd;
+import org.dpl4j.util.ProcessStats;
 
 /**
  * Seconds per search and train step of DPL at given CLIP dimensions with random weights, on one
@@ -135,33 +136,70 @@ public final class Benchmark {
     /**
      * Throughput (GFLOP/s) of {@code 512×768 · 768×768} products in {@code precision} on
      * {@code device}: this machine's practical peak for the products a CLIP step is made of.
-     * Rounds of 1, 2, 4... products until at least half a second has been timed, so a fast GPU is
-     * not timed on a few launches and a CPU that emulates bf16 is not kept busy for long.
      */
     public static double matmulPeak(Device device, Precision precision) {
-        try (Scope s = Scope.open(); NoGradGuard g = new NoGradGuard()) {
-            TensorOptions o = Tensors.fp32(device);
-            Tensor a = torch.randn(new long[] {PEAK_M, PEAK_K}, o).to(precision.type());
-            Tensor b = torch.randn(new long[] {PEAK_K, PEAK_N}, o).to(precision.type());
-            for (int i = 0; i < 2; i++) {
+        try (Scope s = Scope.open(); NoGrad g = NoGrad.open()) {
+            return gflops(Tensors.to(Tensors.randn(device, PEAK_M, PEAK_K), precision),
+                    Tensors.to(Tensors.randn(device, PEAK_K, PEAK_N), precision), device);
+        }
+    }
+
+    /**
+     * Throughput (GFLOP/s) of the products a ViT-B/16 block is made of, at batch 8 (12 heads, 197
+     * tokens, head dimension 64) in {@code precision} on {@code device}: the batched {@code Q·Kᵀ}
+     * and {@code S·V} of attention (96 small products each) and one large {@code (1576×768)·(768×2304)}
+     * GEMM, the in-projection. On a libtorch built with OpenBLAS instead of MKL the batched ones
+     * run far below the large GEMM (docs/results.md, "Engine probes"); this is the probe that
+     * shows it on a given machine and thread count.
+     */
+    public static Map<String, Double> attentionProducts(Device device, Precision precision) {
+        long b = 8;
+        long h = 12;
+        long l = 197;
+        long d = 64;
+        Map<String, Double> out = new LinkedHashMap<>();
+        try (Scope s = Scope.open(); NoGrad g = NoGrad.open()) {
+            Tensor q = Tensors.to(Tensors.randn(device, b, h, l, d), precision);
+            Tensor kT = Tensors.to(Tensors.randn(device, b, h, d, l), precision);
+            Tensor scores = Tensors.to(Tensors.randn(device, b, h, l, l), precision);
+            Tensor v = Tensors.to(Tensors.randn(device, b, h, l, d), precision);
+            out.put("q_kT", gflops(q, kT, device));
+            out.put("s_v", gflops(scores, v, device));
+            out.put("gemm_1576x768x2304", gflops(Tensors.to(Tensors.randn(device, b * l, 768), precision),
+                    Tensors.to(Tensors.randn(device, 768, 3 * 768), precision), device));
+        }
+        return out;
+    }
+
+    /**
+     * GFLOP/s of {@code a @ b} (2·m·k·n per product, batched over the leading dimensions), in
+     * rounds of 1, 2, 4... products until at least half a second has been timed, so a fast GPU is
+     * not timed on a few launches and a CPU that emulates bf16 is not kept busy for long.
+     */
+    private static double gflops(Tensor a, Tensor b, Device device) {
+        long[] sa = Tensors.shape(a);
+        double flops = 2.0 * Tensors.shape(b)[sa.length - 1];
+        for (long x : sa) {
+            flops *= x;
+        }
+        for (int i = 0; i < 2; i++) {
+            product(a, b);
+        }
+        sync(device);
+        long n = 0;
+        long t0 = System.nanoTime();
+        double secs;
+        int round = 1;
+        do {
+            for (int i = 0; i < round; i++) {
                 product(a, b);
             }
+            n += round;
+            round *= 2;
             sync(device);
-            long n = 0;
-            long t0 = System.nanoTime();
-            double secs;
-            int round = 1;
-            do {
-                for (int i = 0; i < round; i++) {
-                    product(a, b);
-                }
-                n += round;
-                round *= 2;
-                sync(device);
-                secs = (System.nanoTime() - t0) / 1e9;
-            } while (secs < 0.5);
-            return n * 2.0 * PEAK_M * PEAK_K * PEAK_N / secs / 1e9;
-        }
+            secs = (System.nanoTime() - t0) / 1e9;
+        } while (secs < 0.5);
+        return n * flops / secs / 1e9;
     }
 
     private static void product(Tensor a, Tensor b) {
@@ -179,7 +217,7 @@ public final class Benchmark {
 
     /** Seconds per image of a plain image-encoder forward (no autograd) at batch {@code batch}. */
     public double imageForwardSeconds(int batch) {
-        try (ClipModel clip = model(config, placement); NoGradGuard g = new NoGradGuard()) {
+        try (ClipModel clip = model(config, placement); NoGrad g = NoGrad.open()) {
             double s = time("image forward, batch " + batch, clip.device(), () -> {
                 try (Scope scope = Scope.open()) {
                     Tensors.toFloats(clip.image().encode(images(clip, batch), BlockAttention.PLAIN));
@@ -207,12 +245,12 @@ public final class Benchmark {
                     ClassTexts texts = texts(clip, classes);
                     TextChunks.Plan chunk = textPlan == null ? TextChunks.plan(clip, texts)
                             : textPlan.chunk() == 0 ? new TextChunks.Plan(classes, 1) : textPlan;
-                    resetPeakRss();
+                    ProcessStats.resetPeakRss();
                     rows.add(trainStep(clip, texts, chunk, batch));
-                    resetPeakRss();
+                    ProcessStats.resetPeakRss();
                     rows.add(textStep(clip, texts, chunk, batch, candidates));
                     for (AttentionMode mode : modes) {
-                        resetPeakRss();
+                        ProcessStats.resetPeakRss();
                         rows.add(searchStep(clip, texts, chunk, batch, valBatch, valChunk, candidates, mode));
                     }
                 }
@@ -221,9 +259,14 @@ public final class Benchmark {
         return rows;
     }
 
-    /** The benchmark's random-weight CLIP on {@code placement} ({@link RandomWeights#model(ClipConfig, long, Placement)}). */
+    /**
+     * A random-weight CLIP on {@code placement}: in bf16 every matrix and embedding is bf16, the
+     * LayerNorm parameters and the logit scale fp32 (as {@link org.dpl4j.model.io.ClipLoader#load} places real weights).
+     */
     static ClipModel model(ClipConfig config, Placement placement) {
-        return RandomWeights.model(config, 1, placement);
+        try (Scope s = Scope.open()) {
+            return ClipModel.placed(new ClipWeights(config, RandomWeights.create(config, 1), null, null), placement);
+        }
     }
 
     /** "a photo of a {class}."-length texts (SOT, 6 words, EOT: 8 positions) of {@code classes} classes. */
@@ -246,12 +289,12 @@ public final class Benchmark {
         PromptConfig cfg = PromptConfig.uniform(2, 2, layers, config.textLayers(), layers); // the paper's train-stage setting
         try (DeepPrompts prompts = DeepPrompts.init(cfg, clip, 0.02f, 1); Sgd sgd = new Sgd(0.9f, 5e-4f)) {
             int[] labels = labels(batch, texts.size());
-            PromptLearner.Towers towers = prompts.towers(clip);
-            TextPass text = new TextPass(texts, towers::text, textChunk);
+            PromptLearner.Towers towers = prompts.towers(clip).orElseThrow();
+            TextPass text = new TextPass(texts, towers.text(), textChunk);
             double s = time("train " + texts.size() + " classes", clip.device(), () -> {
                 try (Scope scope = Scope.open()) {
                     Tensor images = images(clip, batch);
-                    StepRunner.step(text, txt -> Losses.crossEntropy(clip.logits(towers.image(images), txt), labels),
+                    StepRunner.step(text, txt -> Losses.crossEntropy(clip.logits(towers.image().apply(images), txt), labels),
                             prompts.parameters(), sgd, 1e-3f);
                 }
             });
@@ -267,7 +310,8 @@ public final class Benchmark {
      * prompts; a search step runs this twice (alpha step, prompt step) next to its image side.
      */
     private Row textStep(ClipModel clip, ClassTexts texts, TextChunks.Plan textChunk, int batch, List<Integer> candidates) {
-        try (Scope scope = Scope.open(); Supernet net = Supernet.init(clip, candidates, 1); Sgd sgd = new Sgd(0.9f, 5e-4f)) {
+        try (Scope scope = Scope.open(); Supernet net = Supernet.init(clip.config(), candidates, clip.device(), 1, AttentionMode.FUSED);
+                Sgd sgd = new Sgd(0.9f, 5e-4f)) {
             Map<String, Tensor> params = new LinkedHashMap<>();
             params.put(Supernet.alphaName(Branch.TEXT), net.alphas(Branch.TEXT));
             for (int l = 0; l < config.textLayers(); l++) {
@@ -275,9 +319,9 @@ public final class Benchmark {
                     params.put(Supernet.candidateName(Branch.TEXT, l, k), net.candidatePrompts(Branch.TEXT, l).get(k - 1));
                 }
             }
-            Tensor imageFeatures = torch.randn(new long[] {batch, config.embedDim()}, Tensors.fp32(clip.device()));
+            Tensor imageFeatures = Tensors.randn(clip.device(), batch, config.embedDim());
             int[] labels = labels(batch, texts.size());
-            TextPass text = new TextPass(texts, t -> net.textFeatures(clip, t, AttentionMode.FUSED), textChunk);
+            TextPass text = new TextPass(texts, t -> net.textFeatures(clip, t), textChunk);
             double s = time("text " + texts.size() + " classes", clip.device(), () -> StepRunner.step(text,
                     txt -> Losses.crossEntropy(clip.logits(imageFeatures, txt), labels), params, sgd, 1e-3f));
             return row(clip, "text", "fused", texts.size(), batch, s, 2 * FlopCount.textForward(config, texts.size(), 8) / 1e9,
@@ -287,24 +331,24 @@ public final class Benchmark {
 
     private Row searchStep(ClipModel clip, ClassTexts texts, TextChunks.Plan textChunk, int batch, int valBatch, int valChunk,
             List<Integer> candidates, AttentionMode mode) {
-        try (Supernet net = Supernet.init(clip, candidates, 1); Adam adam = new Adam(0.5f, 0.999f, 1e-8f, 0, false);
+        try (Supernet net = Supernet.init(clip.config(), candidates, clip.device(), 1, mode); Adam adam = new Adam(0.5f, 0.999f, 1e-8f, 0, false);
                 Sgd sgd = new Sgd(0.9f, 5e-4f)) {
             Map<String, Tensor> alphas = net.alphaParameters();
             Map<String, Tensor> prompts = net.promptParameters();
             int[] valLabels = labels(valBatch, texts.size());
             int[] trainLabels = labels(batch, texts.size());
             // as BilevelSearch's alpha and prompt steps
-            TextPass text = new TextPass(texts, t -> net.textFeatures(clip, t, mode), textChunk);
+            TextPass text = new TextPass(texts, t -> net.textFeatures(clip, t), textChunk);
             double s = time("search " + mode.name().toLowerCase(Locale.ROOT) + " " + texts.size() + " classes", clip.device(),
                     () -> {
                         try (Scope scope = Scope.open()) {
                             StepRunner.chunkedStep(text, (txt, from, to) -> {
-                                Tensor img = net.imageFeatures(clip, images(clip, to - from), mode);
+                                Tensor img = net.imageFeatures(clip, images(clip, to - from));
                                 return Losses.crossEntropy(clip.logits(img, txt), Arrays.copyOfRange(valLabels, from, to));
                             }, valBatch, valChunk, alphas, adam, 3.5e-3f);
                             // the prompt step takes its own gradients: none of the alpha step's reach it
                             Tensor images = images(clip, batch);
-                            StepRunner.step(text, txt -> Losses.crossEntropy(clip.logits(net.imageFeatures(clip, images, mode), txt),
+                            StepRunner.step(text, txt -> Losses.crossEntropy(clip.logits(net.imageFeatures(clip, images), txt),
                                     trainLabels), prompts, sgd, 3.5e-3f);
                         }
                     });
@@ -319,13 +363,12 @@ public final class Benchmark {
             TextChunks.Plan text) {
         Placement p = clip.placement();
         return new Row(stage, attention, classes, batch, p.precision().label(), p.device().toString(), s, gflop, gflop / s,
-                peakRssGb(), Math.min(classes, text.chunk()), text.keep());
+                ProcessStats.peakRssGb(), Math.min(classes, text.chunk()), text.keep());
     }
 
     /** Random fp32 images (B, 3, R, R) on the model's device. */
     private Tensor images(ClipModel clip, int batch) {
-        return torch.randn(new long[] {batch, 3, config.imageResolution(), config.imageResolution()},
-                Tensors.fp32(clip.device()));
+        return Tensors.randn(clip.device(), batch, 3, config.imageResolution(), config.imageResolution());
     }
 
     private static int[] labels(int batch, int classes) {
@@ -359,40 +402,5 @@ public final class Benchmark {
         } catch (IOException | RuntimeException e) {
             return List.of();
         }
-    }
-
-    /**
-     * Restarts the peak-RSS count (Linux: {@code clear_refs} 5 resets VmHWM), so each row reports
-     * its own peak; where that is not possible the peak stays process-wide.
-     */
-    public static void resetPeakRss() {
-        try {
-            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-        } catch (IOException | UnsupportedOperationException e) {
-            // not Linux, or not allowed: peaks accumulate over the rows
-        }
-    }
-
-    /** Peak resident set (VmHWM) of this process in GB, or NaN where /proc is unavailable. */
-    public static double peakRssGb() {
-        return procStatusKb("VmHWM:") / 1024.0 / 1024.0;
-    }
-
-    /** Current resident set (VmRSS) in MB, or NaN where /proc is unavailable. */
-    public static double currentRssMb() {
-        return procStatusKb("VmRSS:") / 1024.0;
-    }
-
-    private static double procStatusKb(String key) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith(key)) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return Double.NaN;
-        }
-        return Double.NaN;
     }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ClassTexts;
@@ -17,11 +16,15 @@ import org.dpl4j.prompts.Presets;
 import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
+import org.dpl4j.training.FrozenBranch;
 import org.dpl4j.training.Losses;
+import org.dpl4j.training.SelfRegulation;
+import org.dpl4j.util.Progress;
 import org.dpl4j.training.MethodDefaults;
 import org.dpl4j.training.StepRunner;
 import org.dpl4j.training.TrainSettings;
 import org.dpl4j.training.optim.Sgd;
+import org.dpl4j.util.ProcessStats;
 
 /**
  * Trainable parameters and seconds per train step of each prompt-learning method at given CLIP
@@ -61,18 +64,25 @@ public final class MethodBench {
     private Row step(ClipModel clip, String method, List<String> names) {
         PromptConfig cfg = Presets.resolve(method, config);
         TrainSettings s = MethodDefaults.of(method);
+        SelfRegulation regime = s.selfRegulation();
         try (Scope m = Scope.open(); PromptLearner learner = PromptLearners.init(method, cfg, clip, s.initStd(), 1);
-                Sgd sgd = new Sgd(s.momentum(), s.weightDecay())) {
+                Sgd sgd = s.sgd().optimizer();
+                // PromptSRC's step also runs the frozen image encoder and its loss terms (built once, as a run does)
+                FrozenBranch frozen = regime == null ? null : FrozenBranch.build(clip, names, 64, Progress.NONE)) {
             ClassTexts texts = learner.texts(clip, names, List.of(CoCoOp.TEMPLATE));
             int batch = s.batchSize();
             int[] labels = IntStream.range(0, batch).map(i -> i % names.size()).toArray();
             int res = config.imageResolution();
-            Benchmark.resetPeakRss();
+            ProcessStats.resetPeakRss();
+            PromptLearner.Towers towers = frozen == null ? null : learner.towers(clip).orElseThrow();
             Runnable one = () -> {
                 try (Scope scope = Scope.open()) {
-                    Tensor images = torch.randn(new long[] {batch, 3, res, res}, Tensors.fp32(clip.device()));
-                    StepRunner.step(() -> Losses.crossEntropy(learner.logits(clip, images, texts), labels),
-                            learner.parameters(), sgd, s.lr());
+                    Tensor images = Tensors.randn(clip.device(), batch, 3, res, res);
+                    StepRunner.step(() -> frozen != null
+                            ? SelfRegulation.terms(regime.loss(), frozen, clip, images, towers.image().apply(images),
+                                    towers.text().apply(texts), labels).terms().total()
+                            : Losses.crossEntropy(learner.logits(clip, images, texts), labels), learner.parameters(), sgd,
+                            s.sgd().lr());
                 }
             };
             for (int i = 0; i < warmup; i++) {
@@ -86,7 +96,7 @@ public final class MethodBench {
             Benchmark.sync(clip.device());
             double secs = (System.nanoTime() - t0) / 1e9 / steps;
             log.accept(String.format("%-10s %.2f s/step", method, secs));
-            return new Row(method, learner.trainableParameters(), batch, names.size(), secs, Benchmark.peakRssGb());
+            return new Row(method, learner.trainableParameters(), batch, names.size(), secs, ProcessStats.peakRssGb());
         }
     }
 }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code dpl4j bench}: seconds per search/train step at ViT-B/16 dimensions, random weights. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = LoaderBenchCommand.class,
         description = "Time search and train steps at ViT-B/16 dimensions with random weights (docs/design.md §10).")
 final class BenchCommand implements Callable<Integer> {
     @Mixin
@@ -68,6 +68,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--forward-only", description = "only time the image encoder's forward pass (seconds per image)")
     boolean forwardOnly;
 
+    @Option(names = "--products", description = "only the GFLOP/s of a ViT-B/16 block's products at batch 8: attention's "
+            + "batched Q·K^T and S·V against one large GEMM (where a BLAS without batched GEMM falls behind)")
+    boolean products;
+
     @Option(names = "--json", description = "print the results as one JSON object instead of a table")
     boolean json;
 
@@ -93,6 +97,22 @@ final class BenchCommand implements Callable<Integer> {
             for (MethodBench.Row r : rows) {
                 System.out.printf("%-10s %,12d %5d %7d %9.2f %6.2f GB%n", r.method(), r.parameters(), r.batch(), r.classes(),
                         r.secondsPerStep(), r.peakRssGb());
+            }
+            return 0;
+        }
+        if (products) {
+            Map<String, Double> gflops = Benchmark.attentionProducts(placement.torchDevice(), placement.precision());
+            if (json) {
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("machine", Benchmark.Machine.detect());
+                result.put("device", placement.device().toString());
+                result.put("precision", placement.precision().label());
+                result.put("gflops", gflops);
+                System.out.println(Json.PRETTY.writeValueAsString(result));
+            } else {
+                System.out.printf("%s, %s, %d threads%n", placement.device(), placement.precision().label(),
+                        Benchmark.Machine.detect().threads());
+                gflops.forEach((product, g) -> System.out.printf("%-20s %7.1f GFLOP/s%n", product, g));
             }
             return 0;
         }

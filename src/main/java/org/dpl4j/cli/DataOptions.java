@@ -12,7 +12,7 @@ final class DataOptions {
     @Option(names = "--root", required = true, paramLabel = "DIR", description = "folder holding the dataset folders (CoOp layout)")
     Path root;
 
-    @Option(names = "--shots", defaultValue = "16", description = "images per class for training (default: ${DEFAULT-VALUE})")
+    @Option(names = "--shots", defaultValue = "16", description = DataSpec.SHOTS_HELP + " (default: ${DEFAULT-VALUE})")
     int shots;
 
     @Option(names = "--seed", defaultValue = "1", description = "seed of the few-shot draw and training (default: ${DEFAULT-VALUE})")

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.dpl4j.data.DataSpec;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.Presets;
 import org.dpl4j.protocol.ResultsTable;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code dpl4j demo}: the whole method in a few minutes on the bundled small CLIP and demo data:
- * zero-shot, a hand-designed deep-prompt layout, and DPL's searched layout, side by side.
+ * zero-shot, a hand-set layout in DPL's key/value mechanism, and DPL's searched layout, side by side.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Zero-shot → search → train → evaluate on the bundled small CLIP and demo data (a few minutes on 2 cores).")
@@ -46,13 +47,15 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "12", description = "train epochs (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--shots", defaultValue = "16", description = "shots per class (default: ${DEFAULT-VALUE})")
+    @Option(names = "--shots", defaultValue = "16", description = DataSpec.SHOTS_HELP + " (default: ${DEFAULT-VALUE})")
     int shots;
 
     @Option(names = "--seed", defaultValue = "1", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--preset", defaultValue = "ivlp", description = "hand-designed layout to compare with (default: ${DEFAULT-VALUE})")
+    @Option(names = "--preset", defaultValue = "uniform-2", description = "hand-set layout in DPL's key/value mechanism to "
+            + "compare the searched one with, like with like (uniform-N[-D], kv-ivlp, kv-vpt-deep, coop; default: ${DEFAULT-VALUE}); "
+            + "published methods are compared by dpl4j run --baselines")
     String preset;
 
     @Override
@@ -66,6 +69,11 @@ final class DemoCommand implements Callable<Integer> {
         if (fresh) {
             deleteTree(out);
         }
+        if (!org.dpl4j.run.RunInfo.KEY_VALUE.equals(org.dpl4j.training.MethodDefaults.mechanism(preset))) {
+            throw new IllegalArgumentException("--preset " + preset + ": the demo compares the searched layout with a hand-set "
+                    + "one in the same (key/value) mechanism; use uniform-N[-D], kv-ivlp, kv-vpt-deep or coop, or compare "
+                    + "published methods with dpl4j run --baselines");
+        }
         long t0 = System.nanoTime();
         var log = Logs.stderr(engine.quiet);
         List<DataSpec> specs = List.of(
@@ -73,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
                 new DataSpec("imagefolder", dataDir.resolve("fashion_mnist"), shots, seed, "all"));
         ResultsTable table = new ResultsTable();
         StringBuilder configs = new StringBuilder();
-        try (ClipModel clip = ClipModel.load(modelPath, null, engine.placement())) {
+        try (ClipModel clip = ClipLoader.load(modelPath, null, engine.placement())) {
             TrainSettings ts = TrainSettings.defaults().toBuilder().epochs(epochs).seed(seed).textInput("default").build();
             SearchSettings ss = SearchSettings.defaults().withEpochs(searchEpochs).withSeed(seed);
             for (DataSpec spec : specs) {
@@ -96,6 +104,8 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("Test top-1 accuracy (%), " + shots + " shots, seed " + seed + ":");
         System.out.print(table.format());
+        System.out.println("(" + preset + ": hand-set prompt lengths in DPL's key/value mechanism, the searched layout's own; "
+                + "dpl: the searched lengths)");
         System.out.println();
         System.out.println("Searched prompt lengths per block (block 1 first):");
         System.out.print(configs);

@@ -14,9 +14,10 @@ import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.BadSampleException;
 import org.dpl4j.data.image.DecodeOrder;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.io.Safetensors;
 import org.dpl4j.run.Json;
+import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.io.Safetensors;
 import org.dpl4j.training.FeatureExtractor;
 import org.dpl4j.util.Progress;
 import picocli.CommandLine.Command;
@@ -33,11 +34,14 @@ import picocli.CommandLine.Spec;
  * <p>The file holds {@code text_features} (T, E) and {@code image_features} (I, E), unnormalised,
  * rows in the order the inputs were given; a tensor is absent when there are no inputs of its kind.
  * The metadata keys {@code texts} and {@code images} hold JSON arrays of the texts and of the image
- * paths as given, {@code model} the model path.
+ * paths as given, {@code model} the model path, {@code precision} the precision the CLIP computed them in
+ * ({@code fp32} unless {@code --precision bf16} was asked for: {@code auto} means fp32 here, since other
+ * tools expect CLIP's own features) and {@code device} where.
  */
 @Command(name = "embed", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write CLIP text and image features (unnormalised, in input order) to a safetensors file.",
-            "Tensors: text_features (T, E), image_features (I, E); metadata: texts, images (JSON arrays), model."})
+            "Tensors: text_features (T, E), image_features (I, E); metadata: texts, images (JSON arrays), model, precision, device.",
+            "--precision auto means fp32 here: CLIP's own features, as other tools expect them."})
 final class EmbedCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
@@ -80,7 +84,8 @@ final class EmbedCommand implements Callable<Integer> {
         model.check();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         int dim;
-        try (Scope s = Scope.open(); ClipModel clip = model.load(engine.placement())) {
+        Placement placement = engine.exactPlacement();
+        try (Scope s = Scope.open(); ClipModel clip = model.load(placement)) {
             dim = clip.config().embedDim();
             if (!texts.isEmpty()) {
                 try (Progress p = engine.progress().start("text features", texts.size())) {
@@ -95,7 +100,7 @@ final class EmbedCommand implements Callable<Integer> {
                     throw new IOException(e.getCause().getMessage(), e);
                 }
             }
-            Safetensors.write(out, tensors, metadata());
+            Safetensors.write(out, tensors, metadata(clip.placement()));
         }
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.printf("wrote %d text and %d image features (dim %d) to %s%n", texts.size(), images.size(), dim, out);
@@ -103,11 +108,13 @@ final class EmbedCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Map<String, String> metadata() throws JsonProcessingException {
+    private Map<String, String> metadata(Placement placement) throws JsonProcessingException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("texts", Json.LINE.writeValueAsString(texts));
         meta.put("images", Json.LINE.writeValueAsString(images.stream().map(Path::toString).toList()));
         meta.put("model", model.model.toString());
+        meta.put("precision", placement.precision().label());
+        meta.put("device", placement.device().toString());
         return meta;
     }
 }

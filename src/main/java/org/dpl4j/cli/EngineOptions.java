@@ -15,7 +15,8 @@ final class EngineOptions {
 
     @Option(names = "--precision", defaultValue = "${sys:dpl4j.precision:-auto}", paramLabel = "P",
             description = "fp32, bf16 or auto: the frozen CLIP weights' dtype (prompts, optimiser state, softmax and loss stay fp32);"
-                    + " auto is bf16 on a CUDA device or a CPU with AMX-BF16/AVX512-BF16, else fp32. Default: ${DEFAULT-VALUE}.")
+                    + " auto is bf16 on a CUDA device of compute capability 8.0 or more (Ampere and later) or a CPU with AMX-BF16/AVX512-BF16, else fp32"
+                    + " (embed: fp32, its features leave the program; README, \"What auto means\"). Default: ${DEFAULT-VALUE}.")
     String precision;
 
     @Option(names = "--threads", description = "intra-op threads (default: all cores)")
@@ -29,6 +30,18 @@ final class EngineOptions {
      * there fails here, naming --device). Applies {@code --threads} first.
      */
     Placement placement() {
+        return placement(precision);
+    }
+
+    /**
+     * As {@link #placement()}, with {@code auto} meaning fp32: for features that leave the program
+     * ({@code embed}), whose users expect CLIP's own features, not bf16-computed ones.
+     */
+    Placement exactPlacement() {
+        return placement(precision == null || precision.trim().equalsIgnoreCase("auto") ? "fp32" : precision);
+    }
+
+    private Placement placement(String precision) {
         if (threads != null) {
             if (threads < 1) {
                 throw new IllegalArgumentException("--threads must be >= 1, got " + threads);

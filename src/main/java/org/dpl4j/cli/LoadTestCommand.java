@@ -10,12 +10,12 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.dpl4j.api.Bundle;
 import org.dpl4j.api.Classifier;
-import org.dpl4j.bench.Benchmark;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.serve.ClassifyServer;
 import org.dpl4j.serve.LoadTest;
 import org.dpl4j.util.EngineSetup;
+import org.dpl4j.util.ProcessStats;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -106,7 +106,7 @@ final class LoadTestCommand implements Callable<Integer> {
     /** The library, one image per call on one thread (what {@code predict} does per image, model already loaded). */
     private static void perImage(Classifier classifier, List<byte[]> sample, int n) throws Exception {
         classifier.classify(sample.get(0), 1);
-        Benchmark.resetPeakRss();
+        ProcessStats.resetPeakRss();
         long[] t = new long[n];
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
@@ -117,7 +117,7 @@ final class LoadTestCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         Arrays.sort(t);
         System.out.printf("library, one image per call, %d images: %.1f images/s, p50 %.1f ms, p99 %.1f ms, peak RSS %.2f GB%n",
-                n, n / seconds, t[(int) Math.ceil(0.5 * n) - 1] / 1e6, t[(int) Math.ceil(0.99 * n) - 1] / 1e6, Benchmark.peakRssGb());
+                n, n / seconds, t[(int) Math.ceil(0.5 * n) - 1] / 1e6, t[(int) Math.ceil(0.99 * n) - 1] / 1e6, ProcessStats.peakRssGb());
     }
 
     private List<byte[]> readImages() throws Exception {

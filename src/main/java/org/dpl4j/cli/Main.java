@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             LoadTestCommand.class,
             RunCommand.class,
             BenchCommand.class,
+            DoctorCommand.class,
             ZeroShotCommand.class,
             EmbedCommand.class,
             ReportCommand.class,

@@ -39,7 +39,7 @@ final class ModelOptions {
 
     /** Loads the model onto {@code placement} (from {@link EngineOptions#placement()}). */
     ClipModel load(Placement placement) throws IOException {
-        return ClipModel.load(model, override(), placement);
+        return ClipLoader.load(model, override(), placement);
     }
 
     /** The --model-config override, or null. */

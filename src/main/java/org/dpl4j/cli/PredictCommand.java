@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.data.image.ClipTransforms;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.PromptLearner;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.PromptedClassifier;
@@ -72,7 +72,7 @@ final class PredictCommand implements Callable<Integer> {
         phase("read-run", model != null ? "with the SHA-256 of --model" : null);
         try (ClipModel clip = r.loadModel(model, engine.placement())) {
             phase("model-load", clip.placement().precision().label() + " on " + clip.placement().device());
-            try (PromptLearner prompts = r.loadPrompts(clip); Scope scope = Scope.open(); NoGradGuard g = new NoGradGuard()) {
+            try (PromptLearner prompts = r.loadPrompts(clip); Scope scope = Scope.open(); NoGrad g = NoGrad.open()) {
                 phase("prompts-load", null);
                 int res = clip.config().imageResolution();
                 try (PromptedClassifier c = r.classifier(clip, prompts, r.classNames(), r.dataset(), sha, featureLog)) {

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.dpl4j.data.DataSpec;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.MaPLe;
 import org.dpl4j.protocol.Pipeline;
@@ -34,7 +35,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--root", required = true, paramLabel = "DIR", description = "folder holding the dataset folders")
     Path root;
 
-    @Option(names = "--shots", defaultValue = "16", description = "shots per class (default: ${DEFAULT-VALUE})")
+    @Option(names = "--shots", defaultValue = "16", description = DataSpec.SHOTS_HELP + " (default: ${DEFAULT-VALUE})")
     int shots;
 
     @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "seeds (default: ${DEFAULT-VALUE})")
@@ -44,9 +45,10 @@ final class RunCommand implements Callable<Integer> {
     String subsample;
 
     @Option(names = "--baselines", split = ",", defaultValue = "zeroshot,ivlp",
-            description = "presets trained alongside (cocoop and maple with their published settings), dpl-maple (a maple "
-                    + "search, then maple trained on its layout), and the zero-shot CLIP baselines zeroshot (the dataset's "
-                    + "hand-crafted template) and zeroshot-ensemble (60 templates' features) (default: ${DEFAULT-VALUE})")
+            description = "presets trained alongside (cocoop, maple, ivlp, vpt-deep, promptsrc with their published settings; "
+                    + "kv-ivlp, kv-vpt-deep, uniform-N in DPL's key/value mechanism), dpl-maple / dpl-promptsrc (a maple or "
+                    + "promptsrc search, then that method trained on its layout), and the zero-shot CLIP baselines zeroshot "
+                    + "(the dataset's hand-crafted template) and zeroshot-ensemble (60 templates' features) (default: ${DEFAULT-VALUE})")
     List<String> baselines;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder (resumed if it exists)")
@@ -61,8 +63,9 @@ final class RunCommand implements Callable<Integer> {
             if (MethodDefaults.fixedTextInput(b)) {
                 out.put(b, train.settings(1, b, loader));
             }
-            if (Pipeline.DPL_MAPLE.equals(b)) { // MaPLe trained on the searched layout, with MaPLe's settings
-                out.put(MaPLe.METHOD, train.settings(1, MaPLe.METHOD, loader));
+            if (Pipeline.DPL_ON.containsKey(b)) { // the method trained on the searched layout, with its settings
+                String m = Pipeline.DPL_ON.get(b);
+                out.put(m, train.settings(1, m, loader));
             }
         }
         return out;

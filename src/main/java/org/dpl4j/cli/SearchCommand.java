@@ -24,8 +24,9 @@ final class SearchCommand implements Callable<Integer> {
     @Mixin LoaderOptions loader;
 
     @Option(names = "--method", defaultValue = "dpl",
-            description = "dpl (DPL's key/value prompts, default) or maple (MaPLe's compound prompts: train the result with "
-                    + "train --preset maple --config DIR/prompt-config.json)")
+            description = "dpl (DPL's key/value prompts, default), maple (MaPLe's compound prompts) or promptsrc "
+                    + "(PromptSRC's text and vision prompts, each tower's lengths on its own); train the result of the "
+                    + "last two with train --preset maple|promptsrc --config DIR/prompt-config.json")
     String method;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "run directory (resumed if it exists)")

@@ -7,33 +7,38 @@ import org.dpl4j.search.SearchSettings;
 import org.dpl4j.search.SettlingRule;
 import picocli.CommandLine.Option;
 
-/** Search-stage settings; defaults are DPL's (docs/design.md §7). */
+/**
+ * Search-stage settings; defaults are DPL's (docs/design.md §7), and the help shows them from
+ * {@link SearchSettings}'s constants. The options stay null when not given.
+ */
 final class SearchOptions {
-    @Option(names = "--candidates", split = ",", description = "candidate prompt lengths, starting with 0 (default: 0,1,2,3)")
+    @Option(names = "--candidates", split = ",", description = "candidate prompt lengths, starting with 0 (default: "
+            + SearchSettings.CANDIDATES + ")")
     List<Integer> candidates;
 
-    @Option(names = "--search-epochs", description = "search epochs (default: 60)")
+    @Option(names = "--search-epochs", description = "search epochs (default: " + SearchSettings.EPOCHS + ")")
     Integer epochs;
 
-    @Option(names = "--attention", description = "fused (default) or naive (the reference's per-candidate attention)")
+    @Option(names = "--attention", description = "fused or naive (the reference's per-candidate attention; default: "
+            + SearchSettings.ATTENTION + ")")
     String attention;
 
     @Option(names = "--fixed-val-batch", description = "reproduce the reference code: every alpha step uses the first val batch")
     boolean fixedValBatch;
 
-    @Option(names = "--search-batch", description = "prompt-step batch (default: 4)")
+    @Option(names = "--search-batch", description = "prompt-step batch (default: " + SearchSettings.BATCH_SIZE + ")")
     Integer batch;
 
-    @Option(names = "--val-batch", description = "alpha-step batch (default: 16)")
+    @Option(names = "--val-batch", description = "alpha-step batch (default: " + SearchSettings.VAL_BATCH + ")")
     Integer valBatch;
 
     @Option(names = "--stop-when-settled", paramLabel = "P",
             description = "end the search once the layout has not changed for P epochs and every block's top-two "
-                    + "margin is at least --settled-margin (default: 0, search all epochs)")
+                    + "margin is at least --settled-margin (default: off, search all epochs)")
     Integer stopWhenSettled;
 
     @Option(names = "--settled-margin", paramLabel = "M",
-            description = "smallest top-two softmax margin for --stop-when-settled (default: 0.01)")
+            description = "smallest top-two softmax margin for --stop-when-settled (default: " + SettlingRule.MARGIN + ")")
     Double settledMargin;
 
     SearchSettings settings(long seed, LoaderOptions loader) {

@@ -49,7 +49,10 @@ public final class SparkMain {
         SparkConf conf = new SparkConf().setAppName("dpl4j run").setIfMissing("spark.master", "local[*]")
                 // the launcher's thread settings (see dpl4j): OpenMP and OpenBLAS workers must not spin
                 .setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE")
-                .setIfMissing("spark.executorEnv.OPENBLAS_THREAD_TIMEOUT", "10");
+                .setIfMissing("spark.executorEnv.OPENBLAS_THREAD_TIMEOUT", "10")
+                // Spark's warnings and the units' lines, not its INFO log: a distribution logs through log4j2, where
+                // quietLogs' slf4j-simple settings do nothing (--conf spark.log.level=INFO brings them back)
+                .setIfMissing("spark.log.level", "WARN");
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             return new SparkPipeline(sc, Logs.stderr(o.engine.quiet)).run(w, SharedFolder.FILES).table();
         }

@@ -7,6 +7,8 @@ import java.util.concurrent.Callable;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.MaPLe;
+import org.dpl4j.prompts.StreamLayout;
+import org.dpl4j.prompts.StreamMethod;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.Presets;
 import org.dpl4j.run.Json;
@@ -35,14 +37,16 @@ final class TrainCommand implements Callable<Integer> {
 
     static final class Layout {
         @Option(names = "--config", paramLabel = "FILE", description = "prompt-config.json (e.g. from dpl4j search); "
-                + "with --preset maple, a MaPLe layout (from dpl4j search --method maple)")
+                + "with --preset maple or promptsrc, that method's per-block lengths (from dpl4j search --method maple|promptsrc)")
         Path config;
 
-        @Option(names = "--preset", description = "zeroshot | zeroshot-ensemble (zero-shot CLIP: nothing trained) | coop | cocoop | maple | vpt-deep | ivlp | uniform-N | uniform-N-D")
+        @Option(names = "--preset", description = "zeroshot | zeroshot-ensemble (zero-shot CLIP: nothing trained) | coop | cocoop "
+                + "| maple | ivlp | vpt-deep | promptsrc (the published methods) | uniform-N | uniform-N-D | kv-ivlp | kv-vpt-deep "
+                + "(layouts in DPL's key/value mechanism)")
         String preset;
 
         String method() {
-            return preset == null ? "dpl" : preset;
+            return preset == null ? "dpl" : StreamMethod.named(preset).map(StreamMethod::id).orElse(preset);
         }
 
         /** The layout for this model; a --config file made for another model fails naming the file. */
@@ -50,15 +54,19 @@ final class TrainCommand implements Callable<Integer> {
             if (config == null) {
                 return Presets.resolve(preset, model);
             }
-            if (preset != null && !MaPLe.METHOD.equalsIgnoreCase(preset)) {
-                throw new IllegalArgumentException("--config with --preset: only maple takes a layout file (per-block lengths "
-                        + "from dpl4j search --method maple); preset " + preset + " has a fixed layout");
+            java.util.Optional<StreamMethod> stream = preset == null ? java.util.Optional.empty() : StreamMethod.named(preset);
+            if (preset != null && stream.isEmpty()) {
+                throw new IllegalArgumentException("--config with --preset: only the token-replacement methods (maple, ivlp, "
+                        + "vpt-deep, promptsrc) take a layout file (per-block lengths, e.g. from dpl4j search --method maple); "
+                        + "preset " + preset + " has a fixed layout");
             }
             PromptConfig cfg = PromptConfig.read(config);
             try {
                 cfg.checkFits(model);
-                if (preset != null) {
+                if (stream.filter(m -> m == StreamMethod.MAPLE).isPresent()) {
                     MaPLe.lengthsOf(cfg, model);
+                } else if (stream.isPresent()) {
+                    StreamLayout.of(cfg, false).checkFits(model);
                 }
             } catch (IllegalArgumentException e) {
                 throw new IOException(config + ": " + e.getMessage(), e);

@@ -8,6 +8,9 @@ import java.nio.file.Path;
  * {@code seed}, and the class subset (all, base or new) of the base-to-new protocol.
  */
 public record DataSpec(String dataset, Path root, int shots, long seed, String subsample) {
+    /** What {@code --shots} means, for every command that takes it: 0 is Dassl's "all images". */
+    public static final String SHOTS_HELP = "images per class for training; 0 trains on all images, as Dassl's NUM_SHOTS 0";
+
 
     public DataSpec {
         if (!java.util.List.of("all", "base", "new").contains(subsample)) {

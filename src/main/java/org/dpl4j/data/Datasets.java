@@ -3,6 +3,7 @@ package org.dpl4j.data;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.dpl4j.util.JsonProblem;
 
 /**
  * The datasets dpl4j knows by name: the eleven of the CoOp benchmark plus {@code imagefolder}.
@@ -140,9 +142,9 @@ public final class Datasets {
         Map<String, String> catToName;
         try {
             catToName = JSON.readValue(file.toFile(), new TypeReference<Map<String, String>>() {});
-        } catch (JacksonException e) {
+        } catch (JacksonException | CharConversionException e) {
             throw new DatasetException("OxfordFlowers: " + file + " is not a JSON object of \"label+1\": \"name\": "
-                    + e.getOriginalMessage().replace('\n', ' '), e);
+                    + JsonProblem.of(e), e);
         }
         return e -> {
             String name = catToName.get(Integer.toString(e.label() + 1));

@@ -1,7 +1,6 @@
 package org.dpl4j.data;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +37,7 @@ final class FgvcAircraftDataset implements DatasetLoader {
                     + "fgvc_aircraft/data/{images, variants.txt, images_variant_{train,val,test}.txt} under " + root + ")");
         }
         Map<String, Integer> labelOf = new HashMap<>();
-        for (String line : Files.readAllLines(variantsFile, StandardCharsets.UTF_8)) {
+        for (String line : TextLines.read(variantsFile, NAME)) {
             String variant = line.strip();
             if (!variant.isEmpty() && labelOf.putIfAbsent(variant, labelOf.size()) != null) {
                 throw new DatasetException(NAME + ": " + variantsFile + " lists variant '" + variant + "' twice");
@@ -58,7 +57,7 @@ final class FgvcAircraftDataset implements DatasetLoader {
         if (!Files.isRegularFile(file)) {
             throw new DatasetException(NAME + ": split file " + file + " not found");
         }
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = TextLines.read(file, NAME);
         List<SplitFile.Entry> entries = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();

@@ -1,7 +1,6 @@
 package org.dpl4j.data;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,7 +64,7 @@ final class ImageNetDataset implements DatasetLoader {
             throw new DatasetException(NAME + ": " + file + " not found (lines '<wnid> <class name>')");
         }
         Map<String, String> names = new HashMap<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = TextLines.read(file, NAME);
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty()) {

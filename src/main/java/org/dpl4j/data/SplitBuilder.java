@@ -1,6 +1,7 @@
 package org.dpl4j.data;
 
 import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,7 +52,7 @@ final class SplitBuilder {
                 String previous = nameOfLabel.putIfAbsent(e.label(), e.className());
                 if (previous != null && !previous.equals(e.className())) {
                     throw new DatasetException(name + ": " + sources.get(split) + " gives label " + e.label()
-                            + " two class names, '" + previous + "' and '" + e.className() + "' (" + split + "[" + i
+                            + " two class names, '" + shown(previous) + "' and '" + shown(e.className()) + "' (" + split + "[" + i
                             + "])");
                 }
             }
@@ -65,7 +66,7 @@ final class SplitBuilder {
             String prompt = CoopNames.forPrompt(e.getValue());
             Integer clash = labelOfName.putIfAbsent(prompt, e.getKey());
             if (clash != null) {
-                throw new DatasetException(name + ": " + sources.get("train") + " uses class name '" + prompt
+                throw new DatasetException(name + ": " + sources.get("train") + " uses class name '" + shown(prompt)
                         + "' for labels " + clash + " and " + e.getKey());
             }
             relabel.put(e.getKey(), classNames.size());
@@ -84,9 +85,15 @@ final class SplitBuilder {
             List<SplitFile.Entry> entries = splits.get(split);
             List<Sample> samples = new ArrayList<>(entries.size());
             for (SplitFile.Entry e : entries) {
-                Path file = imageDir.resolve(e.relativePath()).normalize();
+                Path file;
+                try {
+                    file = imageDir.resolve(e.relativePath()).normalize();
+                } catch (InvalidPathException bad) {
+                    throw new DatasetException(name + ": " + sources.get(split) + " (" + split + ") lists '" + shown(e.relativePath())
+                            + "', which is not a file path (" + bad.getReason() + ")", bad);
+                }
                 if (!check.exists(file)) {
-                    String what = "image " + e.relativePath() + " listed in " + sources.get(split) + " (" + split
+                    String what = "image " + shown(e.relativePath()) + " listed in " + sources.get(split) + " (" + split
                             + ") not found under " + imageDir;
                     if (policy == MissingFilePolicy.FAIL) {
                         throw new DatasetException(name + ": " + what);
@@ -106,5 +113,12 @@ final class SplitBuilder {
             LOG.warn("{}: skipped {} missing images; first: {}", name, missing, firstMissing);
         }
         return new DatasetSplits(name, classNames, out.get("train"), out.get("val"), out.get("test"));
+    }
+
+    /** A name from a split file as messages show it: on one line, control characters escaped as in JSON. */
+    static String shown(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        s.chars().forEach(c -> out.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+        return out.toString();
     }
 }

@@ -3,11 +3,13 @@ package org.dpl4j.data;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.dpl4j.util.JsonProblem;
 
 /**
  * Reads CoOp's split files ({@code split_zhou_*.json}):
@@ -54,9 +56,8 @@ final class SplitFile {
         JsonNode root;
         try {
             root = JSON.readTree(file.toFile());
-        } catch (JacksonException e) {
-            throw new DatasetException("split file " + file + " is not valid JSON: "
-                    + e.getOriginalMessage().replace('\n', ' '), e);
+        } catch (JacksonException | CharConversionException e) {
+            throw new DatasetException("split file " + file + " is not valid JSON: " + JsonProblem.of(e), e);
         }
         if (root == null || !root.isObject()) {
             throw new DatasetException("split file " + file + " is not a JSON object with train/val/test");

@@ -5,7 +5,8 @@ import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.tensor.Tensors;
 
 /**
- * The attention arithmetic of docs/design.md §4–5, written once for all three uses.
+ * The attention arithmetic of docs/design.md §4–5, written once for every use: plain CLIP, DPL's
+ * train-stage block, DPL's search mixture and the MaPLe search's prompt groups.
  *
  * <p>Token scores {@code S_x = Q K_xᵀ/√d (+mask)} are shared by every candidate; a prompt of n
  * tokens only adds n key columns, combined with the token part through running maxima (the
@@ -26,10 +27,10 @@ public final class AttentionMath {
     public record Qkv(Tensor q, Tensor k, Tensor v) {}
 
     public static Qkv qkv(Tensor h, BlockWeights w) {
-        List<Tensor> parts = Tensors.list(Ops.affine(h, w.inProjT(), w.inProjBias()).chunk(3, 2));
+        List<Tensor> parts = Tensors.list(Tensors.affine(h, w.inProjT(), w.inProjBias()).chunk(3, 2));
         float scale = (float) (1.0 / Math.sqrt(w.headDim()));
         return new Qkv(
-                Ops.mul(Ops.splitHeads(parts.get(0), w.heads()), scale),
+                Tensors.mul(Ops.splitHeads(parts.get(0), w.heads()), scale),
                 Ops.splitHeads(parts.get(1), w.heads()),
                 Ops.splitHeads(parts.get(2), w.heads()));
     }
@@ -40,7 +41,7 @@ public final class AttentionMath {
      */
     public static PromptKV promptKV(Tensor prompt, BlockWeights w) {
         Tensor p = Ops.layerNorm(prompt, w.ln1Gamma(), w.ln1Beta());
-        Tensor kv = Ops.affine(p, w.kvProjT(), w.kvProjBias()).unsqueeze(0); // (1, n, 2W)
+        Tensor kv = Tensors.affine(p, w.kvProjT(), w.kvProjBias()).unsqueeze(0); // (1, n, 2W)
         List<Tensor> parts = Tensors.list(kv.chunk(2, 2));
         return new PromptKV(Ops.splitHeads(parts.get(0), w.heads()), Ops.splitHeads(parts.get(1), w.heads()));
     }
@@ -49,57 +50,80 @@ public final class AttentionMath {
     public static Tensor plain(Tensor h, BlockWeights w, Tensor mask) {
         Qkv t = qkv(h, w);
         Tensor s = scores(t, mask);
-        return outProj(Ops.matmul(s.softmax(-1), t.v()), w);
+        return outProj(Tensors.matmul(s.softmax(-1), t.v()), w);
     }
 
     /**
-     * Attention over the sequence's own keys plus, for each candidate, its prompt keys; the
-     * candidate outputs are mixed with {@code weights} (index 0 = no prompt). With a single
-     * candidate and {@code weights == null} this is the train-stage block: one prompt, no mixing.
+     * One term of a prompt mixture: a prompt's projected keys/values ({@code kv}; null for the term
+     * without prompt, which attends to the sequence's own keys only), an optional additive mask on its
+     * key columns ({@code columnMask}, (L, n) or broadcastable, null for none) and its mixture weight
+     * ({@code weight}, a scalar tensor, null for 1).
      */
-    public static Tensor withPrompts(Tensor h, BlockWeights w, Tensor mask, List<PromptKV> candidates, Tensor weights) {
-        Qkv t = qkv(h, w);
+    public record Candidate(PromptKV kv, Tensor columnMask, Tensor weight) {
+        /** The sequence's own attention, weighted. */
+        public static Candidate none(Tensor weight) {
+            return new Candidate(null, null, weight);
+        }
+
+        /** A single prompt, unweighted (the train stage's block). */
+        public static Candidate of(PromptKV kv) {
+            return new Candidate(kv, null, null);
+        }
+    }
+
+    /**
+     * The output-projected mixture {@code OutProj(Σ_k w_k O_k)} over {@code candidates} of attention
+     * to the sequence's own keys plus each candidate's prompt keys. DPL's search passes the weighted
+     * candidates of a block (the first without prompt), its train stage one unweighted prompt.
+     */
+    public static Tensor mixture(Tensor h, BlockWeights w, Tensor mask, List<Candidate> candidates) {
+        return outProj(mixHeads(qkv(h, w), mask, candidates), w);
+    }
+
+    /**
+     * The mixed heads {@code Σ_k w_k O_k} (B, H, L, d), before the output projection, for callers
+     * that also need the sequence's projections {@code t}. The token scores, their running maximum,
+     * exponentials, normaliser and value product are computed once and shared by every candidate;
+     * a candidate adds only its key columns ({@code O_k = (f·A_x + E_k V_k) / (f·Z_x + rowsum E_k)}).
+     */
+    public static Tensor mixHeads(Qkv t, Tensor mask, List<Candidate> candidates) {
+        if (candidates.isEmpty()) {
+            throw new IllegalArgumentException("a prompt mixture needs at least one candidate");
+        }
         Tensor s = scores(t, mask);
         Tensor mx = Tensors.max(s, -1, true).detach();
         Tensor e = s.sub(mx).exp();
         Tensor z = Tensors.sum(e, -1, true);
-        Tensor a = Ops.matmul(e, t.v());
-        Tensor mixed;
-        if (weights == null) {
-            if (candidates.size() != 1) {
-                throw new IllegalArgumentException("unweighted attention takes exactly one prompt");
-            }
-            mixed = candidateOutput(t.q(), mx, z, a, candidates.get(0));
-        } else {
-            if (weights.size(0) != candidates.size() + 1) {
-                throw new IllegalArgumentException("expected " + (candidates.size() + 1) + " mixture weights, got "
-                        + Tensors.shapeString(weights));
-            }
-            mixed = a.div(z).mul(weights.select(0, 0));
-            for (int k = 0; k < candidates.size(); k++) {
-                mixed = mixed.add(candidateOutput(t.q(), mx, z, a, candidates.get(k)).mul(weights.select(0, k + 1)));
-            }
+        Tensor a = Tensors.matmul(e, t.v());
+        Tensor mixed = null;
+        for (Candidate c : candidates) {
+            Tensor o = c.kv() == null ? a.div(z) : candidateOutput(t.q(), mx, z, a, c.kv(), c.columnMask());
+            Tensor part = c.weight() == null ? o : o.mul(c.weight());
+            mixed = mixed == null ? part : mixed.add(part);
         }
-        return outProj(mixed, w);
+        return mixed;
     }
 
     /** {@code O_k = (f·A_x + E_k V_k) / (f·Z_x + rowsum E_k)} with the shared running maximum. */
-    private static Tensor candidateOutput(Tensor q, Tensor mx, Tensor z, Tensor a, PromptKV p) {
-        Tensor sk = Ops.fp32(Ops.matmul(q, p.keys().transpose(2, 3))); // (B, H, L, n)
-        Tensor mk = org.bytedeco.pytorch.global.torch.maximum(mx, Tensors.max(sk, -1, true).detach());
+    private static Tensor candidateOutput(Tensor q, Tensor mx, Tensor z, Tensor a, PromptKV p, Tensor columnMask) {
+        Tensor sk = Tensors.fp32(Tensors.matmul(q, p.keys().transpose(2, 3))); // (B, H, L, n)
+        if (columnMask != null) {
+            sk = sk.add(columnMask);
+        }
+        Tensor mk = Tensors.maximum(mx, Tensors.max(sk, -1, true).detach());
         Tensor f = mx.sub(mk).exp();
         Tensor ek = sk.sub(mk).exp();
-        Tensor num = a.mul(f).add(Ops.matmul(ek, p.values()));
+        Tensor num = a.mul(f).add(Tensors.matmul(ek, p.values()));
         Tensor den = z.mul(f).add(Tensors.sum(ek, -1, true));
         return num.div(den);
     }
 
     static Tensor scores(Qkv t, Tensor mask) {
-        Tensor s = Ops.fp32(t.q().matmul(t.k().transpose(2, 3)));
+        Tensor s = Tensors.fp32(t.q().matmul(t.k().transpose(2, 3)));
         return mask == null ? s : s.add(mask);
     }
 
     public static Tensor outProj(Tensor heads, BlockWeights w) {
-        return Ops.affine(Ops.mergeHeads(heads), w.outProjT(), w.outProjBias());
+        return Tensors.affine(Ops.mergeHeads(heads), w.outProjT(), w.outProjBias());
     }
 }

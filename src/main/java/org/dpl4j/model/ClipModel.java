@@ -1,17 +1,12 @@
 package org.dpl4j.model;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
-import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Precision;
-import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 
 /**
@@ -27,28 +22,28 @@ public final class ClipModel implements AutoCloseable {
     private final ImageEncoder image;
     private final float scale;
 
-    private ClipModel(Owned owned, ClipWeights weights, Placement placement) {
+    /** @param scale {@code exp(logit_scale)}, read before the weights were placed (a meta tensor has no value to read) */
+    private ClipModel(Owned owned, ClipWeights weights, Placement placement, float scale) {
         this.owned = owned;
         this.weights = weights;
         this.placement = placement;
         this.device = owned.own(placement.torchDevice());
         this.text = new TextEncoder(weights, owned);
         this.image = new ImageEncoder(weights, owned);
-        this.scale = (float) Math.exp(Tensors.item(weights.get("logit_scale")));
+        this.scale = scale;
     }
 
-    /** Loads any supported format on the CPU in fp32; {@code config} overrides the dims found in the files (may be null). */
-    public static ClipModel load(Path path, ClipConfig config) throws IOException {
-        return load(path, config, Placement.CPU_FP32);
-    }
-
-    /** Loads any supported format onto {@code placement}'s device, weights in its precision. */
-    public static ClipModel load(Path path, ClipConfig config, Placement placement) throws IOException {
+    /**
+     * A model over {@code weights} moved to {@code placement} (see {@link #place}). The model owns
+     * the placed tensors; {@code weights} stay the caller's. The logit scale is read from
+     * {@code weights} before they are placed (a meta tensor has no value to read). Loading from files is
+     * {@link org.dpl4j.model.io.ClipLoader#load}.
+     */
+    public static ClipModel placed(ClipWeights weights, Placement placement) {
         Owned owned = new Owned();
-        try (Scope s = Scope.open()) {
-            ClipWeights raw = ClipLoader.load(path, config);
-            return new ClipModel(owned, place(raw, placement, owned), placement);
-        } catch (IOException | RuntimeException e) {
+        try {
+            return new ClipModel(owned, place(weights, placement, owned), placement, scaleOf(weights));
+        } catch (RuntimeException e) {
             owned.close();
             throw e;
         }
@@ -59,8 +54,12 @@ public final class ClipModel implements AutoCloseable {
         Owned owned = new Owned();
         weights.tensors().values().forEach(owned::own);
         Tensor any = weights.get("logit_scale");
-        Precision p = Tensors.is(weights.get("visual.proj"), ScalarType.BFloat16) ? Precision.BF16 : Precision.FP32;
-        return new ClipModel(owned, weights, new Placement(org.dpl4j.tensor.DeviceSpec.of(any.device()), p));
+        Precision p = Tensors.is(weights.get("visual.proj"), Precision.BF16) ? Precision.BF16 : Precision.FP32;
+        return new ClipModel(owned, weights, new Placement(org.dpl4j.tensor.DeviceSpec.of(any.device()), p), scaleOf(weights));
+    }
+
+    private static float scaleOf(ClipWeights w) {
+        return (float) Math.exp(Tensors.item(w.get("logit_scale")));
     }
 
     /**
@@ -73,10 +72,10 @@ public final class ClipModel implements AutoCloseable {
         for (Map.Entry<String, Tensor> e : w.tensors().entrySet()) {
             String name = e.getKey();
             boolean keepFp32 = name.equals("logit_scale") || name.contains("ln_");
-            ScalarType type = keepFp32 ? ScalarType.Float : placement.precision().type();
+            Precision precision = keepFp32 ? Precision.FP32 : placement.precision();
             Tensor t = e.getValue();
-            if (!Tensors.is(t, type) || !t.device().is_cpu() || !d.is_cpu()) {
-                t = t.to(d, type);
+            if (!Tensors.is(t, precision) || !t.device().is_cpu() || !d.is_cpu()) {
+                t = t.to(d, precision.type());
             }
             out.put(name, owned.own(t));
         }
@@ -115,14 +114,14 @@ public final class ClipModel implements AutoCloseable {
 
     /** {@code exp(logit_scale) · cos(image, text)}: (B, E) × (C, E) → (B, C), in fp32. */
     public Tensor logits(Tensor imageFeatures, Tensor textFeatures) {
-        Tensor i = normalize(imageFeatures.to(ScalarType.Float));
-        Tensor t = normalize(textFeatures.to(ScalarType.Float));
-        return Ops.mul(i.matmul(t.t()), scale);
+        Tensor i = normalize(Tensors.fp32(imageFeatures));
+        Tensor t = normalize(Tensors.fp32(textFeatures));
+        return Tensors.mul(i.matmul(t.t()), scale);
     }
 
     /** Row-wise L2 normalisation. */
     public static Tensor normalize(Tensor x) {
-        return x.div(x.norm(new org.bytedeco.pytorch.ScalarOptional(new org.bytedeco.pytorch.Scalar(2.0)), new long[] {-1}, true));
+        return x.div(Tensors.norm(x, -1, true));
     }
 
     @Override

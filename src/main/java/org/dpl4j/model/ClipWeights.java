@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
-import org.dpl4j.model.io.ModelFormat;
 
 /**
  * A validated CLIP state dict under OpenAI names, with its dims and where it came from. The

@@ -56,7 +56,7 @@ public final class ImageEncoder {
                     + "), got " + Tensors.shapeString(images));
         }
         long b = images.size(0);
-        Tensor patches = Ops.matmul(images.reshape(b, 3, grid, patch, grid, patch)
+        Tensor patches = Tensors.matmul(images.reshape(b, 3, grid, patch, grid, patch)
                 .permute(0, 2, 4, 1, 3, 5)
                 .reshape(b, (long) grid * grid, 3L * patch * patch), patchT);
         Tensor cls = classEmbedding.to(Tensors.dtype(patches)).reshape(1, 1, -1).expand(b, 1, -1);
@@ -76,6 +76,6 @@ public final class ImageEncoder {
     public Tensor encodeTokens(Tensor tokens, BlockAttention attention, BlockInput input) {
         Tensor x = transformer.forward(tokens, null, attention, input);
         Tensor cls = x.select(1, 0);
-        return Ops.matmul(Ops.layerNorm(cls, lnPostGamma, lnPostBeta), projection);
+        return Tensors.matmul(Ops.layerNorm(cls, lnPostGamma, lnPostBeta), projection);
     }
 }

@@ -3,10 +3,6 @@ package org.dpl4j.model;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
-import org.dpl4j.model.io.WeightSchema;
-import org.dpl4j.tensor.Owned;
-import org.dpl4j.tensor.Placement;
-import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
 
@@ -26,11 +22,11 @@ public final class RandomWeights {
             Shape s = e.getValue();
             Tensor a;
             if (name.equals("logit_scale")) {
-                a = Tensors.floats(new float[] {(float) Math.log(1 / 0.07)});
+                a = Tensors.floats(new float[] {(float) Math.log(1 / 0.07)}); // CPU: the caller places the weights
             } else if (name.contains("ln_") && name.endsWith(".weight")) {
-                a = Tensors.ones(null, s.dims());
+                a = Tensors.ones(null, s.dims()); // CPU: the caller places the weights
             } else if (name.endsWith(".bias")) {
-                a = Tensors.zeros(null, s.dims());
+                a = Tensors.zeros(null, s.dims()); // CPU: the caller places the weights
             } else {
                 long fanIn = s.dimension() >= 2 ? s.size() / s.get(0) : s.get(0);
                 double std = name.contains("embedding") && !name.contains("positional") ? 0.02
@@ -39,7 +35,7 @@ public final class RandomWeights {
                 for (int i = 0; i < v.length; i++) {
                     v[i] = (float) (rng.nextGaussian() * std);
                 }
-                a = Tensors.floats(v, s.dims());
+                a = Tensors.floats(v, s.dims()); // CPU: the caller places the weights
             }
             out.put(name, a);
         }
@@ -48,16 +44,5 @@ public final class RandomWeights {
 
     public static ClipModel model(ClipConfig cfg, long seed) {
         return ClipModel.of(new ClipWeights(cfg, create(cfg, seed), null, null));
-    }
-
-    /**
-     * A random-weight CLIP on {@code placement}: in bf16 every matrix and embedding is bf16, the
-     * LayerNorm parameters and the logit scale fp32 (as {@link ClipModel#load} places real weights).
-     */
-    public static ClipModel model(ClipConfig cfg, long seed, Placement placement) {
-        try (Scope s = Scope.open(); Owned placed = new Owned()) {
-            ClipWeights raw = new ClipWeights(cfg, create(cfg, seed), null, null);
-            return ClipModel.of(ClipModel.place(raw, placement, placed));
-        }
     }
 }

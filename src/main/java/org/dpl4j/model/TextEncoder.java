@@ -49,7 +49,7 @@ public final class TextEncoder {
             System.arraycopy(tokens[i], 0, flat, i * contextLength, contextLength);
         }
         Tensor idx = Tensors.longs(flat, tokenEmbedding.device(), flat.length);
-        return tokenEmbedding.index_select(0, idx).reshape(tokens.length, contextLength, -1);
+        return Tensors.rows(tokenEmbedding, idx).reshape(tokens.length, contextLength, -1);
     }
 
     /** EOT position (largest id) of each row. */
@@ -103,8 +103,8 @@ public final class TextEncoder {
         for (int i = 0; i < n; i++) {
             rows[i] = (long) i * len + eot[i] + shift;
         }
-        Tensor picked = x.reshape(n * (long) len, -1).index_select(0, Tensors.longs(rows, x.device(), n));
-        return Ops.matmul(picked, projection);
+        Tensor picked = Tensors.rows(x.reshape(n * (long) len, -1), Tensors.longs(rows, x.device(), n));
+        return Tensors.matmul(picked, projection);
     }
 
     /** Additive causal mask (t, t) with {@code like}'s dtype and device: 0 on and below the diagonal, -inf above. */

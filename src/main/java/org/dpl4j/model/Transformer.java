@@ -2,6 +2,7 @@ package org.dpl4j.model;
 
 import org.bytedeco.pytorch.Tensor;
 import java.util.List;
+import org.dpl4j.tensor.Tensors;
 
 /** A stack of pre-LN residual blocks; how each block attends is left to a {@link BlockAttention}. */
 public final class Transformer {
@@ -37,11 +38,15 @@ public final class Transformer {
                 mask = TextEncoder.causalMask((int) x.size(1), x);
             }
             Tensor h = Ops.layerNorm(x, w.ln1Gamma(), w.ln1Beta());
-            x = x.add(attention.attend(i, x, h, w, mask));
-            Tensor m = Ops.layerNorm(x, w.ln2Gamma(), w.ln2Beta());
-            m = Ops.affine(Ops.quickGelu(Ops.affine(m, w.fcT(), w.fcBias())), w.projT(), w.projBias());
-            x = x.add(m);
+            x = mlp(x.add(attention.attend(i, x, h, w, mask)), w);
         }
         return x;
+    }
+
+    /** A block's MLP half, {@code x + MLP(LN2(x))}, for tokens that go through a block outside the stream. */
+    public static Tensor mlp(Tensor x, BlockWeights w) {
+        Tensor m = Ops.layerNorm(x, w.ln2Gamma(), w.ln2Beta());
+        m = Tensors.affine(Ops.quickGelu(Tensors.affine(m, w.fcT(), w.fcBias())), w.projT(), w.projBias());
+        return x.add(m);
     }
 }

@@ -1,10 +1,7 @@
 package org.dpl4j.pretrain;
 
-import org.bytedeco.pytorch.Scalar;
-import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.Ops;
 import org.dpl4j.tensor.Tensors;
 
 /**
@@ -49,14 +46,13 @@ public final class ContrastiveLoss {
         Tensor targets = Tensors.floats(targets(labels), logits.device(), b, b);
         Tensor imageToText = logits.log_softmax(1).mul(targets).sum().neg();
         Tensor textToImage = logits.log_softmax(0).mul(targets).sum().neg();
-        return Ops.div(imageToText.add(textToImage), 2f * b);
+        return Tensors.div(imageToText.add(textToImage), 2f * b);
     }
 
     /** {@code exp(min(logitScale, ln 100)) · cos}: (B, E) × (B, E) → (B, B) in fp32, rows = images. */
     public static Tensor logits(Tensor imageFeatures, Tensor textFeatures, Tensor logitScale) {
-        Tensor scale = Ops.fp32(logitScale).clamp(new ScalarOptional(new Scalar(-MAX_LOGIT_SCALE)),
-                new ScalarOptional(new Scalar(MAX_LOGIT_SCALE))).exp();
-        Tensor sims = ClipModel.normalize(Ops.fp32(imageFeatures)).matmul(ClipModel.normalize(Ops.fp32(textFeatures)).t());
+        Tensor scale = Tensors.clamp(Tensors.fp32(logitScale), -MAX_LOGIT_SCALE, MAX_LOGIT_SCALE).exp();
+        Tensor sims = ClipModel.normalize(Tensors.fp32(imageFeatures)).matmul(ClipModel.normalize(Tensors.fp32(textFeatures)).t());
         return sims.mul(scale);
     }
 

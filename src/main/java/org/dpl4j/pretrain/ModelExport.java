@@ -6,18 +6,18 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.model.ClipConfig;
-import org.dpl4j.model.io.Safetensors;
-import org.dpl4j.model.io.WeightSchema;
+import org.dpl4j.model.WeightSchema;
 import org.dpl4j.run.Json;
 import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
+import org.dpl4j.tensor.io.Safetensors;
 import org.dpl4j.util.AtomicFiles;
 
 /**
  * Writes a CLIP as the project's own OpenAI-named format: {@code model.safetensors} (fp16, the
  * precision OpenAI releases CLIP in, half the size of fp32) and {@code config.json} (the
- * {@link ClipConfig} under OpenAI's names), which {@code ClipModel.load(folder, null)}
+ * {@link ClipConfig} under OpenAI's names), which {@code ClipLoader.load(folder, null)}
  * reads back. The state dict is checked against {@link WeightSchema} first, so a bad export fails
  * here, naming the tensor, rather than when someone loads it.
  */
@@ -36,7 +36,7 @@ public final class ModelExport {
         try (Scope s = Scope.open()) {
             Map<String, Tensor> half = new LinkedHashMap<>();
             for (String name : WeightSchema.expected(config).keySet()) {
-                half.put(name, stateDict.get(name).detach().to(ScalarType.Half));
+                half.put(name, Tensors.fp16(stateDict.get(name).detach()));
             }
             Safetensors.write(weights, half, metadata);
         }

@@ -1,7 +1,6 @@
 package org.dpl4j.pretrain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -11,11 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongPredicate;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorOptions;
-import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.data.Batch;
 import org.dpl4j.data.BatchLoader;
 import org.dpl4j.data.Sample;
@@ -51,6 +46,14 @@ import org.dpl4j.util.Progress;
  * and captions are functions of (seed, epoch, index) and the rate a function of the global step, so
  * the resumed run ends with the same parameters as an uninterrupted one. The batches of the
  * interrupted epoch that were already trained on are decoded again and skipped.
+ *
+ * <p><b>Why not the train stage's {@link org.dpl4j.training.EpochLoop}.</b> That loop commits at
+ * epoch ends only: its checkpoint says "epochs 1..e done", and a resumed run restarts at an epoch
+ * boundary. An epoch of pre-training takes hours, so this loop must also commit inside an epoch
+ * (every {@code checkpointEvery} steps, and when a deadline stops it) and resume at a batch within
+ * it, with the step count and the epoch's loss sum; the rate follows the global step, not the
+ * epoch. Teaching EpochLoop positions inside an epoch would change the one loop the train and
+ * search stages' byte-identical resume rests on, for a stage that runs once per bundled model.
  */
 public final class Pretrainer {
     /** Folder inside the run directory that receives the exported model. */
@@ -126,7 +129,8 @@ public final class Pretrainer {
         }
         run.create();
         boolean resuming = run.has(RunDirectory.CHECKPOINT);
-        ObjectNode info = runInfo(bpe, schedule);
+        PretrainRun info = new PretrainRun(settings, new PretrainRun.Data(data.samples().size(), data.classNames().size(),
+                tokens.size(), data.sources()), bpe, schedule.totalSteps());
         if (resuming) {
             IDENTITY.checkSame(run, info);
         } else {
@@ -137,60 +141,84 @@ public final class Pretrainer {
                 GroupedAdamW opt = newOptimizer()) {
             List<PretrainEpoch> history = new ArrayList<>();
             Position pos = resuming ? resume(run, clip, opt, history) : new Position(0, 0, 0, 0);
-            long step = pos.step();
             try (Progress bar = progress.start("pretrain", total)) {
-                bar.step(step, null);
+                bar.step(pos.step(), null);
+                Session session = new Session(run, loader, clip, opt, schedule, stopAfter, history, bar);
                 for (int epoch = pos.epoch(); epoch < settings.epochs(); epoch++) {
-                    boolean resumedEpoch = epoch == pos.epoch();
-                    int batch = resumedEpoch ? pos.batch() : 0;
-                    double lossSum = resumedEpoch ? pos.lossSum() : 0;
-                    float lr = 0;
-                    long t0 = System.nanoTime();
-                    boolean stop = false;
-                    int skipped;
-                    try (BatchLoader.Epoch it = loader.epoch(epoch)) {
-                        for (int i = 0; i < batch && it.hasNext(); i++) {
-                            it.next();
-                        }
-                        while (it.hasNext()) {
-                            Batch b = it.next();
-                            lr = schedule.lr(step);
-                            lossSum += trainStep(clip, opt, b, epoch, lr);
-                            batch++;
-                            step++;
-                            bar.step(1, String.format("epoch %d/%d loss %.3f lr %.1e", epoch + 1, settings.epochs(),
-                                    lossSum / batch, lr));
-                            stop = stopAfter.test(step);
-                            boolean more = it.hasNext();
-                            if (more && (stop || (settings.checkpointEvery() > 0 && step % settings.checkpointEvery() == 0))) {
-                                save(run, clip, opt, new Position(epoch, batch, step, lossSum));
-                            }
-                            if (more && stop) {
-                                return stopped(run, clip, history, step, total, epoch);
-                            }
-                            if (stop) {
-                                break;
-                            }
-                        }
-                        skipped = it.skippedCount();
-                    }
-                    double secs = (System.nanoTime() - t0) / 1e9;
-                    PretrainEpoch em = new PretrainEpoch(epoch + 1, step, lr, lossSum / Math.max(1, batch),
-                            Math.exp(Tensors.item(clip.parameters().get(TrainableClip.LOGIT_SCALE))), batch, secs, skipped);
-                    history.add(em);
-                    // the log first, then the checkpoint, which is the commit point: resume drops log lines
-                    // past it, so a kill between the two writes can neither lose nor duplicate an epoch
-                    run.writeLog(RunDirectory.METRICS_LOG, history);
-                    save(run, clip, opt, new Position(epoch + 1, 0, step, 0));
-                    log.accept(String.format("epoch %d/%d  step %d  lr %.2e  loss %.4f  scale %.1f  %.0fs", em.epoch(),
-                            settings.epochs(), step, em.lr(), em.loss(), em.logitScale(), secs));
-                    if (stop && epoch + 1 < settings.epochs()) {
-                        return stopped(run, clip, history, step, total, epoch + 1);
+                    EpochEnd end = epoch(session, pos.epoch() == epoch ? pos : new Position(epoch, 0, pos.step(), 0));
+                    pos = end.at();
+                    if (end.stop() && (pos.batch() > 0 || epoch + 1 < settings.epochs())) {
+                        // inside the epoch (after a checkpoint at that position) or at the next one
+                        return stopped(run, clip, history, pos.step(), total, pos.epoch());
                     }
                 }
             }
-            return finish(run, clip, history, step, total, true);
+            return finish(run, clip, history, pos.step(), total, true);
         }
+    }
+
+    /** Where an epoch ended ({@link #epoch}), and whether {@code stopAfter} asked to stop there. */
+    private record EpochEnd(Position at, boolean stop) {}
+
+    /**
+     * What one run of {@link #run} works with: the run folder, the batches, the model, the optimiser,
+     * the rate schedule, when to stop, the epochs done so far and the progress bar.
+     */
+    private record Session(RunDirectory run, BatchLoader loader, TrainableClip clip, GroupedAdamW opt, WarmupCosine schedule,
+            LongPredicate stopAfter, List<PretrainEpoch> history, Progress bar) {}
+
+    /**
+     * Trains epoch {@code from.epoch()} from batch {@code from.batch()}, checkpointing every
+     * {@link PretrainSettings#checkpointEvery} steps. Ends at batch 0 of the next epoch once the
+     * epoch is logged and committed, or, when {@code stopAfter} asks to stop with batches left, at
+     * the position of the checkpoint just written.
+     */
+    private EpochEnd epoch(Session s, Position from) throws IOException {
+        int epoch = from.epoch();
+        int batch = from.batch();
+        long step = from.step();
+        double lossSum = from.lossSum();
+        float lr = 0;
+        long t0 = System.nanoTime();
+        int skipped;
+        boolean stop = false;
+        try (BatchLoader.Epoch it = s.loader().epoch(epoch)) {
+            for (int i = 0; i < batch && it.hasNext(); i++) {
+                it.next();
+            }
+            while (it.hasNext()) {
+                Batch b = it.next();
+                lr = s.schedule().lr(step);
+                lossSum += trainStep(s.clip(), s.opt(), b, epoch, lr);
+                batch++;
+                step++;
+                s.bar().step(1, String.format("epoch %d/%d loss %.3f lr %.1e", epoch + 1, settings.epochs(), lossSum / batch, lr));
+                stop = s.stopAfter().test(step);
+                boolean more = it.hasNext();
+                if (more && (stop || (settings.checkpointEvery() > 0 && step % settings.checkpointEvery() == 0))) {
+                    save(s.run(), s.clip(), s.opt(), new Position(epoch, batch, step, lossSum));
+                }
+                if (more && stop) {
+                    return new EpochEnd(new Position(epoch, batch, step, lossSum), true);
+                }
+                if (stop) {
+                    break;
+                }
+            }
+            skipped = it.skippedCount();
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        PretrainEpoch em = new PretrainEpoch(epoch + 1, step, lr, lossSum / Math.max(1, batch),
+                Math.exp(Tensors.item(s.clip().parameters().get(TrainableClip.LOGIT_SCALE))), batch, secs, skipped);
+        s.history().add(em);
+        // the log first, then the checkpoint, which is the commit point: resume drops log lines
+        // past it, so a kill between the two writes can neither lose nor duplicate an epoch
+        s.run().writeLog(RunDirectory.METRICS_LOG, s.history());
+        Position next = new Position(epoch + 1, 0, step, 0);
+        save(s.run(), s.clip(), s.opt(), next);
+        log.accept(String.format("epoch %d/%d  step %d  lr %.2e  loss %.4f  scale %.1f  %.0fs", em.epoch(),
+                settings.epochs(), step, em.lr(), em.loss(), em.logitScale(), secs));
+        return new EpochEnd(next, stop);
     }
 
     private PretrainResult stopped(RunDirectory run, TrainableClip clip, List<PretrainEpoch> history, long step, long total,
@@ -274,7 +302,7 @@ public final class Pretrainer {
             Map<String, Tensor> position = new LinkedHashMap<>();
             position.put("batch", Tensors.longs(new long[] {p.batch()}));
             position.put("step", Tensors.longs(new long[] {p.step()}));
-            position.put("loss_sum", torch.full(new long[0], new Scalar(p.lossSum()), new TensorOptions(ScalarType.Double)));
+            position.put("loss_sum", Tensors.doubles(new double[] {p.lossSum()}));
             Map<String, Map<String, Tensor>> groups = new LinkedHashMap<>();
             groups.put(OPTIMIZER, opt.state());
             groups.put(POSITION, position);
@@ -332,19 +360,5 @@ public final class Pretrainer {
             log.accept("model written to " + folder);
         }
         return new PretrainResult(completed, step, total, last, folder);
-    }
-
-    private ObjectNode runInfo(int bpe, WarmupCosine schedule) throws IOException {
-        ObjectNode info = Json.PRETTY.createObjectNode();
-        // through text, so numbers compare equal to the ones read back from run.json
-        info.set("settings", Json.PRETTY.readTree(Json.PRETTY.writeValueAsString(settings)));
-        ObjectNode d = info.putObject("data");
-        d.put("images", data.samples().size());
-        d.put("classes", data.classNames().size());
-        d.put("captionTokens", tokens.size());
-        d.putPOJO("sources", data.sources());
-        info.put("batchesPerEpoch", bpe);
-        info.put("totalSteps", schedule.totalSteps());
-        return (ObjectNode) Json.PRETTY.readTree(Json.PRETTY.writeValueAsString(info));
     }
 }

@@ -4,15 +4,13 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.ClipWeights;
-import org.dpl4j.model.Ops;
 import org.dpl4j.model.RandomWeights;
-import org.dpl4j.model.io.WeightSchema;
+import org.dpl4j.model.WeightSchema;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
@@ -63,7 +61,7 @@ public final class TrainableClip implements AutoCloseable {
                         ? table.index_select(0, Tensors.longs(used, used.length))
                         : e.getValue();
                 if (device != null && !device.is_cpu()) {
-                    p = p.to(device, ScalarType.Float);
+                    p = Tensors.fp32(p, device);
                 }
                 // a fresh tensor that requires grad is an autograd leaf (the call returns a non-owning
                 // handle, so the owning one is kept)
@@ -100,7 +98,7 @@ public final class TrainableClip implements AutoCloseable {
         float v = Tensors.item(s);
         float c = Math.max(0f, Math.min(ContrastiveLoss.MAX_LOGIT_SCALE, v));
         if (c != v) {
-            Ops.fill(s, c);
+            Tensors.fill(s, c);
         }
     }
 
@@ -111,7 +109,7 @@ public final class TrainableClip implements AutoCloseable {
      */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             for (String name : WeightSchema.expected(config).keySet()) {
                 Tensor p = params.get(name);
                 Tensor copy;

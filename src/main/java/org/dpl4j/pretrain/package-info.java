@@ -16,7 +16,7 @@
  *       with a per-step {@link org.dpl4j.pretrain.WarmupCosine} rate, checkpoints at epoch ends and
  *       every N steps, resumes exactly, and exports with {@link org.dpl4j.pretrain.ModelExport}
  *       (fp16 OpenAI-named safetensors + {@code config.json}, loadable by
- *       {@link org.dpl4j.model.ClipModel#load}).</li>
+ *       {@link org.dpl4j.model.io.ClipLoader#load}).</li>
  *   <li>{@link org.dpl4j.pretrain.PretrainMain} is the recipe on the shared datasets, with epochs
  *       planned to fit a time budget ({@link org.dpl4j.pretrain.EpochPlan}).</li>
  * </ul>

@@ -43,7 +43,7 @@ public record ClassTexts(List<String> classNames, Tensor embeddings, int[] eot) 
             sum = sum == null ? e : sum.add(e);
             last = tokens;
         }
-        Tensor mean = templates.size() == 1 ? sum : sum.div(new org.bytedeco.pytorch.Scalar((double) templates.size()));
+        Tensor mean = templates.size() == 1 ? sum : Tensors.div(sum, templates.size());
         return new ClassTexts(List.copyOf(classNames), mean, TextEncoder.eotIndices(last));
     }
 
@@ -69,30 +69,29 @@ public record ClassTexts(List<String> classNames, Tensor embeddings, int[] eot) 
     /**
      * The classes {@code rows} (indices into this record, in the order given) as a record of their own, in
      * the caller's scope: this record itself for all classes in order, a view for a contiguous ascending run,
-     * else a copy of those rows. Every class is encoded on its own, so a subset's features are the rows of
-     * the whole set's (the text side's class chunks, docs/design.md §6.11).
+     * else a copy of those rows (its consecutive runs concatenated: unlike {@code index_select}, {@code cat}
+     * has a meta kernel, docs/design.md §11). Every class is encoded on its own, so a subset's features are
+     * the rows of the whole set's (the text side's class chunks, docs/design.md §6.11).
      */
     public ClassTexts select(int[] rows) {
         if (rows.length == 0) {
             throw new IllegalArgumentException("no classes selected");
         }
-        boolean contiguous = true;
-        for (int i = 1; i < rows.length && contiguous; i++) {
-            contiguous = rows[i] == rows[0] + i;
-        }
-        if (contiguous && rows[0] == 0 && rows.length == size()) {
-            return this;
-        }
         List<String> names = new ArrayList<>(rows.length);
         int[] e = new int[rows.length];
-        long[] idx = new long[rows.length];
+        List<Tensor> runs = new ArrayList<>();
+        int start = 0;
         for (int i = 0; i < rows.length; i++) {
             names.add(classNames.get(rows[i]));
             e[i] = eot[rows[i]];
-            idx[i] = rows[i];
+            if (i + 1 == rows.length || rows[i + 1] != rows[i] + 1) {
+                runs.add(embeddings.narrow(0, rows[start], i + 1 - start));
+                start = i + 1;
+            }
         }
-        Tensor sub = contiguous ? embeddings.narrow(0, rows[0], rows.length)
-                : embeddings.index_select(0, Tensors.longs(idx, embeddings.device(), idx.length));
-        return new ClassTexts(List.copyOf(names), sub, e);
+        if (runs.size() == 1 && rows[0] == 0 && rows.length == size()) {
+            return this;
+        }
+        return new ClassTexts(List.copyOf(names), runs.size() == 1 ? runs.get(0) : Tensors.cat(runs, 0), e);
     }
 }

@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.Ops;
 import org.dpl4j.model.text.ClipTokenizer;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
@@ -35,10 +35,10 @@ public final class CoCoOp implements PromptLearner {
     /** Text sequences per encoder pass. */
     static final int MAX_SEQUENCES = 1024;
 
-    private final LearnedTensors tensors;
+    private final ParameterStore tensors;
     private final int nCtx;
 
-    private CoCoOp(LearnedTensors tensors, int nCtx) {
+    private CoCoOp(ParameterStore tensors, int nCtx) {
         this.tensors = tensors;
         this.nCtx = nCtx;
     }
@@ -47,9 +47,9 @@ public final class CoCoOp implements PromptLearner {
     public static CoCoOp init(ClipModel clip, long seed) {
         ClipConfig c = clip.config();
         int n = CTX_INIT.split(" ").length;
-        LearnedTensors t = new LearnedTensors(clip.device());
+        ParameterStore t = new ParameterStore(clip.device());
         try {
-            t.add("ctx", contextInit(clip, n), new Shape(n, c.textWidth()));
+            t.add("ctx", contextInit(clip, n));
             Random rng = new Random(seed);
             t.linear("meta_net.linear1", c.embedDim(), hidden(c), rng);
             t.linear("meta_net.linear2", hidden(c), c.textWidth(), rng);
@@ -68,13 +68,13 @@ public final class CoCoOp implements PromptLearner {
             throw new IllegalArgumentException("cocoop prompts: tensor 'ctx' is missing or not (n, " + c.textWidth() + ")");
         }
         int n = (int) ctx.size(0);
-        LearnedTensors t = new LearnedTensors(clip.device());
+        ParameterStore t = new ParameterStore(clip.device());
         try {
-            t.copy(source, "ctx", new Shape(n, c.textWidth()), METHOD);
-            t.copy(source, "meta_net.linear1.weight", new Shape(hidden(c), c.embedDim()), METHOD);
-            t.copy(source, "meta_net.linear1.bias", new Shape(hidden(c)), METHOD);
-            t.copy(source, "meta_net.linear2.weight", new Shape(c.textWidth(), hidden(c)), METHOD);
-            t.copy(source, "meta_net.linear2.bias", new Shape(c.textWidth()), METHOD);
+            t.copy(source, "ctx", new Shape(n, c.textWidth()), METHOD + " prompts");
+            t.copy(source, "meta_net.linear1.weight", new Shape(hidden(c), c.embedDim()), METHOD + " prompts");
+            t.copy(source, "meta_net.linear1.bias", new Shape(hidden(c)), METHOD + " prompts");
+            t.copy(source, "meta_net.linear2.weight", new Shape(c.textWidth(), hidden(c)), METHOD + " prompts");
+            t.copy(source, "meta_net.linear2.bias", new Shape(c.textWidth()), METHOD + " prompts");
             return new CoCoOp(t, n);
         } catch (RuntimeException e) {
             t.close();
@@ -87,11 +87,15 @@ public final class CoCoOp implements PromptLearner {
         return Math.max(1, c.embedDim() / 16);
     }
 
-    /** Embeddings of the words of {@link #CTX_INIT} (positions 1..n after SOS), flattened. */
-    public static float[] contextInit(ClipModel clip, int n) {
+    /**
+     * Embeddings (n, W) of the words of {@link #CTX_INIT} (positions 1..n after SOS): an fp32 copy on
+     * {@code clip}'s device, out of autograd, in the caller's scope (it never passes through the JVM,
+     * so a GPU needs no round trip and the meta-device test can run it).
+     */
+    public static Tensor contextInit(ClipModel clip, int n) {
         long[][] tokens = ClipTokenizer.load().tokenize(List.of(CTX_INIT), clip.config().contextLength());
-        try (Scope s = Scope.open()) {
-            return Tensors.toFloats(clip.text().embed(tokens).select(0, 0).narrow(0, 1, n));
+        try (NoGrad g = NoGrad.open()) {
+            return Tensors.fp32(clip.text().embed(tokens).select(0, 0).narrow(0, 1, n)).clone();
         }
     }
 
@@ -107,24 +111,24 @@ public final class CoCoOp implements PromptLearner {
 
     /** π (B, W): the meta-net's bias for normalised image features (B, E). */
     Tensor metaNet(Tensor imageFeaturesNormalised) {
-        Tensor h = tensors.linear("meta_net.linear1", imageFeaturesNormalised).relu();
+        Tensor h = Ops.relu(tensors.linear("meta_net.linear1", imageFeaturesNormalised));
         return tensors.linear("meta_net.linear2", h);
     }
 
     @Override
     public Tensor logits(ClipModel clip, Tensor images, ClassTexts texts) {
-        Tensor imageN = ClipModel.normalize(clip.image().encode(images, BlockAttention.PLAIN).to(ScalarType.Float));
+        Tensor imageN = ClipModel.normalize(Tensors.fp32(clip.image().encode(images, BlockAttention.PLAIN)));
         Tensor contexts = tensors.get("ctx").unsqueeze(0).add(metaNet(imageN).unsqueeze(1)); // (B, n, W)
         long b = imageN.size(0);
         int perPass = Math.max(1, MAX_SEQUENCES / texts.size());
         List<Tensor> parts = new ArrayList<>();
         for (long from = 0; from < b; from += perPass) {
             long k = Math.min(b, from + perPass) - from;
-            Tensor txt = ClipModel.normalize(textFeatures(clip, contexts.narrow(0, from, k), texts).to(ScalarType.Float));
+            Tensor txt = ClipModel.normalize(Tensors.fp32(textFeatures(clip, contexts.narrow(0, from, k), texts)));
             Tensor img = imageN.narrow(0, from, k).unsqueeze(2); // (k, E, 1)
             parts.add(txt.matmul(img).squeeze(2));
         }
-        return Ops.mul(parts.size() == 1 ? parts.get(0) : Tensors.cat(parts, 0), clip.scale());
+        return Tensors.mul(parts.size() == 1 ? parts.get(0) : Tensors.cat(parts, 0), clip.scale());
     }
 
     /** Text features (k, C, E) of every class under each of k images' contexts (k, n, W): one pass of k·C sequences. */

@@ -7,18 +7,20 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.io.Safetensors;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
+import org.dpl4j.tensor.io.Safetensors;
 
 /**
  * The trainable prompts of a {@link PromptConfig}: one (n_l × W) tensor per block with n_l > 0,
@@ -26,18 +28,15 @@ import org.dpl4j.tensor.Tensors;
  * model's device (the overloads taking only a {@link ClipConfig} put them on the CPU), so
  * training steps can run in short-lived scopes.
  */
-public final class DeepPrompts implements PromptLearner {
+public final class DeepPrompts implements PromptLearner, PromptLearner.FrozenText {
     private final PromptConfig config;
-    private final Device device;
-    private final Owned owned = new Owned();
-    private final Map<Branch, List<Tensor>> prompts = new LinkedHashMap<>();
-    /** CoOp's learned input context (n × text width), or null. */
-    private Tensor context;
+    /** CoOp's learned input context ({@link #CONTEXT}, n × text width) if any, then every non-empty block prompt by {@link #name}. */
+    private final ParameterStore store;
     public static final String CONTEXT = "context";
 
     private DeepPrompts(PromptConfig config, Device device) {
         this.config = config;
-        this.device = device;
+        this.store = new ParameterStore(device);
     }
 
     /** Fresh prompts on {@code clip}'s device drawn from N(0, std²) with a seeded generator (std 0.02 in DPL's train stage). */
@@ -55,24 +54,26 @@ public final class DeepPrompts implements PromptLearner {
         config.checkFits(clip);
         DeepPrompts p = new DeepPrompts(config, device);
         try {
+            // drawn block by block, text then image, then the context; stored context first (the file's order)
             java.util.Random rng = new java.util.Random(seed);
+            Map<String, float[]> drawn = new LinkedHashMap<>();
+            Map<String, Shape> shapes = new LinkedHashMap<>();
             for (Branch b : Branch.values()) {
-                List<Tensor> list = new ArrayList<>();
-                for (int n : config.lengths(b)) {
-                    float[] v = new float[n * clip.width(b)];
-                    for (int i = 0; i < v.length; i++) {
-                        v[i] = (float) (rng.nextGaussian() * std);
+                List<Integer> lengths = config.lengths(b);
+                for (int l = 0; l < lengths.size(); l++) {
+                    float[] v = ParameterStore.gaussian(lengths.get(l) * clip.width(b), std, rng);
+                    if (lengths.get(l) > 0) {
+                        drawn.put(name(b, l), v);
+                        shapes.put(name(b, l), new Shape(lengths.get(l), clip.width(b)));
                     }
-                    list.add(n == 0 ? null : p.param(v, new Shape(n, clip.width(b))));
                 }
-                p.prompts.put(b, list);
             }
             if (config.context() > 0) {
-                float[] v = new float[config.context() * clip.textWidth()];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) (rng.nextGaussian() * std);
-                }
-                p.context = p.param(v, new Shape(config.context(), clip.textWidth()));
+                p.store.add(CONTEXT, ParameterStore.gaussian(config.context() * clip.textWidth(), std, rng),
+                        new Shape(config.context(), clip.textWidth()));
+            }
+            for (Map.Entry<String, float[]> e : drawn.entrySet()) {
+                p.store.add(e.getKey(), e.getValue(), shapes.get(e.getKey()));
             }
             return p;
         } catch (RuntimeException e) {
@@ -110,15 +111,14 @@ public final class DeepPrompts implements PromptLearner {
                 ctx == null ? 0 : (int) ctx.size(0)), device);
         try {
             if (ctx != null) {
-                p.context = p.param(Tensors.toFloats(ctx), Shape.of(ctx));
+                p.store.copy(tensors, CONTEXT, Shape.of(ctx), "prompts");
             }
             for (Branch b : Branch.values()) {
-                List<Tensor> list = new ArrayList<>();
                 for (int layer = 0; layer < clip.layers(b); layer++) {
-                    Tensor t = lengths.get(b).get(layer) == 0 ? null : tensors.get(name(b, layer));
-                    list.add(t == null ? null : p.param(Tensors.toFloats(t), Shape.of(t)));
+                    if (lengths.get(b).get(layer) > 0) {
+                        p.store.copy(tensors, name(b, layer), new Shape(lengths.get(b).get(layer), clip.width(b)), "prompts");
+                    }
                 }
-                p.prompts.put(b, list);
             }
             return p;
         } catch (RuntimeException e) {
@@ -143,49 +143,38 @@ public final class DeepPrompts implements PromptLearner {
         }
     }
 
-    private Tensor param(float[] values, Shape shape) {
-        return owned.own(Tensors.floats(values, device, shape.dims()).set_requires_grad(true));
-    }
-
     public static String name(Branch b, int layer) {
         return "prompt." + b.key() + "." + layer;
     }
 
+    @Override
     public PromptConfig config() {
         return config;
     }
 
     /** The learned input context (CoOp), or null. */
     public Tensor context() {
-        return context;
+        return store.get(CONTEXT);
     }
 
     /** The prompt of a block, or null when its length is 0. */
     public Tensor get(Branch b, int layer) {
-        return prompts.get(b).get(layer);
+        return store.get(name(b, layer));
     }
 
-    /** All trainable tensors by name, in a stable order. */
+    /** All trainable tensors by name, in a stable order: the context, then text blocks, then image blocks. */
     @Override
     public Map<String, Tensor> parameters() {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        if (context != null) {
-            out.put(CONTEXT, context);
-        }
-        for (Branch b : Branch.values()) {
-            List<Tensor> list = prompts.get(b);
-            for (int l = 0; l < list.size(); l++) {
-                if (list.get(l) != null) {
-                    out.put(name(b, l), list.get(l));
-                }
-            }
-        }
-        return Collections.unmodifiableMap(out);
+        return store.all();
     }
 
     /** The block attention of one branch: prompts as extra keys/values where n_l > 0. */
     public BlockAttention attention(Branch b) {
-        return new PromptedAttention(prompts.get(b));
+        List<Tensor> perBlock = new ArrayList<>();
+        for (int l = 0; l < config.lengths(b).size(); l++) {
+            perBlock.add(get(b, l));
+        }
+        return new PromptedAttention(perBlock);
     }
 
     @Override
@@ -195,39 +184,45 @@ public final class DeepPrompts implements PromptLearner {
 
     @Override
     public Tensor logits(ClipModel clip, Tensor images, ClassTexts texts) {
-        Towers t = towers(clip);
-        return clip.logits(t.image(images), t.text(texts));
+        return clip.logits(imageEncoder(clip).apply(images), encodeText(clip, texts));
     }
 
+    /** Always: a key/value layout's class text features do not depend on the image. */
     @Override
-    public Towers towers(ClipModel clip) {
-        return new Towers() {
-            @Override
-            public Tensor image(Tensor images) {
-                return clip.image().encode(images, attention(Branch.IMAGE));
-            }
+    public Optional<Towers> towers(ClipModel clip) {
+        return Optional.of(new Towers(imageEncoder(clip), texts -> encodeText(clip, texts)));
+    }
 
-            @Override
-            public Tensor text(ClassTexts texts) {
-                return clip.text().encodeEmbeddings(texts.input(context), texts.eot(), attention(Branch.TEXT), true);
-            }
-        };
+    /** Class text features (C, E) of the prompted text encoder, before normalisation, recorded by autograd. */
+    private Tensor encodeText(ClipModel clip, ClassTexts texts) {
+        return clip.text().encodeEmbeddings(texts.input(context()), texts.eot(), attention(Branch.TEXT), true);
     }
 
     @Override
     public Scorer freeze(ClipModel clip, ClassTexts texts) {
+        return Scorer.fixedText(clip, textFeatures(clip, texts), imageEncoder(clip));
+    }
+
+    /** Always: a key/value layout's class text features do not depend on the image. */
+    @Override
+    public Optional<FrozenText> frozenText() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public UnaryOperator<Tensor> imageEncoder(ClipModel clip) {
         BlockAttention image = attention(Branch.IMAGE);
-        return Scorer.fixedText(clip, textFeatures(clip, texts), images -> clip.image().encode(images, image));
+        return images -> clip.image().encode(images, image);
     }
 
     /**
      * The L2-normalised class text features (C, E) of the prompted text encoder with the current
      * values, outside autograd, in the caller's scope: the constants an exported bundle stores.
      */
+    @Override
     public Tensor textFeatures(ClipModel clip, ClassTexts texts) {
-        try (NoGradGuard g = new NoGradGuard()) {
-            Tensor t = towers(clip).text(texts);
-            return ClipModel.normalize(t.to(org.bytedeco.pytorch.global.torch.ScalarType.Float)).detach();
+        try (NoGrad g = NoGrad.open()) {
+            return ClipModel.normalize(Tensors.fp32(encodeText(clip, texts))).detach();
         }
     }
 
@@ -237,11 +232,11 @@ public final class DeepPrompts implements PromptLearner {
         meta.put("lengths_text", config.text().toString());
         meta.put("lengths_image", config.image().toString());
         meta.put("context", Integer.toString(config.context()));
-        Safetensors.write(file, parameters(), meta);
+        Safetensors.write(file, parameters(), meta); // no learner name: the key/value layout
     }
 
     @Override
     public void close() {
-        owned.close();
+        store.close();
     }
 }

@@ -2,6 +2,7 @@ package org.dpl4j.prompts;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.util.List;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.util.AtomicFiles;
+import org.dpl4j.util.JsonProblem;
 
 /**
  * The DPL configuration: how many deep-prompt tokens enter each block of each branch (0 = none).
@@ -75,11 +77,23 @@ public record PromptConfig(@JsonProperty("text") List<Integer> text, @JsonProper
         return context == 0 && text.stream().allMatch(n -> n == 0) && image.stream().allMatch(n -> n == 0);
     }
 
-    /** Fails with a message naming the branch when the layer counts do not fit the model. */
+    /**
+     * Fails with a message naming the branch when the layer counts do not fit the model, or a block's prompts
+     * are longer than the token sequence of its branch (77 text, 197 image tokens at ViT-B/16; the context,
+     * which replaces template words, must leave room for SOT and EOT): no method uses longer ones, and a
+     * prompt-config.json of a few bytes must not make training allocate gigabytes of prompts.
+     */
     public void checkFits(ClipConfig c) {
         if (text.size() != c.textLayers() || image.size() != c.visionLayers()) {
             throw new IllegalArgumentException("prompt config has " + text.size() + " text / " + image.size()
                     + " image blocks but the model has " + c.textLayers() + " / " + c.visionLayers());
+        }
+        int longestText = text.stream().mapToInt(Integer::intValue).max().orElse(0);
+        int longestImage = image.stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (longestText > c.contextLength() || longestImage > c.imageTokens() || context > c.contextLength() - 2) {
+            throw new IllegalArgumentException("prompt config has prompts of up to " + longestText + " text / " + longestImage
+                    + " image tokens and a context of " + context + ", longer than the model's sequences (" + c.contextLength()
+                    + " text, " + c.imageTokens() + " image tokens; a context of at most " + (c.contextLength() - 2) + ")");
         }
     }
 
@@ -89,6 +103,8 @@ public record PromptConfig(@JsonProperty("text") List<Integer> text, @JsonProper
         }
         try {
             return JSON.readValue(file.toFile(), PromptConfig.class);
+        } catch (JacksonException e) {
+            throw new IOException(file + ": not a prompt config ({\"text\": [...], \"image\": [...]}): " + JsonProblem.of(e), e);
         } catch (IOException | IllegalArgumentException e) {
             throw new IOException(file + ": not a prompt config ({\"text\": [...], \"image\": [...]}): " + e.getMessage(), e);
         }

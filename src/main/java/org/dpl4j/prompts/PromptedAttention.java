@@ -24,7 +24,6 @@ final class PromptedAttention implements BlockAttention {
         if (p == null) {
             return AttentionMath.plain(h, w, mask);
         }
-        AttentionMath.PromptKV kv = AttentionMath.promptKV(p, w);
-        return AttentionMath.withPrompts(h, w, mask, List.of(kv), null);
+        return AttentionMath.mixture(h, w, mask, List.of(AttentionMath.Candidate.of(AttentionMath.promptKV(p, w))));
     }
 }

@@ -36,6 +36,10 @@ public final class Pipeline {
      * with its published settings on the searched layout ({@code dpl-maple}), like the dpl unit (docs/design.md §5).
      */
     public static final String DPL_MAPLE = "dpl-maple";
+    /** DPL on PromptSRC, as {@link #DPL_MAPLE}: {@code search-promptsrc}, then PromptSRC on the searched layout. */
+    public static final String DPL_PROMPTSRC = "dpl-promptsrc";
+    /** The baselines that are DPL searched on a method, by the method they search and train. */
+    public static final Map<String, String> DPL_ON = Map.of(DPL_MAPLE, MaPLe.METHOD, DPL_PROMPTSRC, "promptsrc");
     /**
      * What to run. {@code methodTrain} holds the settings of baselines that train with their own
      * published defaults (CoCoOp, MaPLe); every other method trains with {@code train}.
@@ -76,9 +80,9 @@ public final class Pipeline {
     public enum Stage {
         /** A named baseline preset or zero-shot CLIP, trained and evaluated like DPL. */
         BASELINE,
-        /** A search (method dpl or maple); its configuration is the matching {@link #DPL} unit's input. */
+        /** A search (method dpl, maple or promptsrc); its configuration is the matching {@link #DPL} unit's input. */
         SEARCH,
-        /** The train stage on the configuration the same dataset and seed's search found (dpl, or dpl-maple). */
+        /** The train stage on the configuration the same dataset and seed's search found (dpl, dpl-maple, dpl-promptsrc). */
         DPL
     }
 
@@ -103,12 +107,12 @@ public final class Pipeline {
 
         /** The search whose configuration a {@link Stage#DPL} unit trains. */
         public Unit searchOf() {
-            return new Unit(dataset, seed, DPL_MAPLE.equals(method) ? MaPLe.METHOD : "dpl", Stage.SEARCH);
+            return new Unit(dataset, seed, DPL_ON.getOrDefault(method, "dpl"), Stage.SEARCH);
         }
 
-        /** The method whose prompts a train unit learns: MaPLe for dpl-maple, else the unit's own. */
+        /** The method whose prompts a train unit learns: MaPLe for dpl-maple, PromptSRC for dpl-promptsrc, else the unit's own. */
         public String learner() {
-            return stage == Stage.DPL && DPL_MAPLE.equals(method) ? MaPLe.METHOD : method;
+            return stage == Stage.DPL ? DPL_ON.getOrDefault(method, method) : method;
         }
 
         @Override
@@ -123,15 +127,17 @@ public final class Pipeline {
         for (String dataset : plan.datasets()) {
             for (long seed : plan.seeds()) {
                 for (String b : new java.util.LinkedHashSet<>(plan.baselines())) { // a name given twice runs once
-                    if (!DPL_MAPLE.equals(b)) {
+                    if (!DPL_ON.containsKey(b)) {
                         units.add(new Unit(dataset, seed, b, Stage.BASELINE));
                     }
                 }
                 units.add(new Unit(dataset, seed, "dpl", Stage.SEARCH));
                 units.add(new Unit(dataset, seed, "dpl", Stage.DPL));
-                if (plan.baselines().contains(DPL_MAPLE)) {
-                    units.add(new Unit(dataset, seed, MaPLe.METHOD, Stage.SEARCH));
-                    units.add(new Unit(dataset, seed, DPL_MAPLE, Stage.DPL));
+                for (String b : new java.util.LinkedHashSet<>(plan.baselines())) {
+                    if (DPL_ON.containsKey(b)) {
+                        units.add(new Unit(dataset, seed, DPL_ON.get(b), Stage.SEARCH));
+                        units.add(new Unit(dataset, seed, b, Stage.DPL));
+                    }
                 }
             }
         }
@@ -150,7 +156,7 @@ public final class Pipeline {
     public Map<String, PromptConfig> baselines(Plan plan) {
         Map<String, PromptConfig> baselines = new LinkedHashMap<>();
         for (String b : plan.baselines()) {
-            if (!DPL_MAPLE.equals(b)) { // searched, not a preset
+            if (!DPL_ON.containsKey(b)) { // searched, not a preset
                 baselines.put(b, Presets.resolve(b, clip.config()));
             }
         }

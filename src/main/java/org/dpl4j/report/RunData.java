@@ -1,10 +1,13 @@
 package org.dpl4j.report;
 
+import org.dpl4j.run.RunInfo;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import org.dpl4j.prompts.ZeroShotBaseline;
+import java.util.Set;
 
 /**
  * Everything the report knows about one run directory, already parsed. Every part is optional
@@ -77,7 +80,15 @@ public record RunData(
     }
 
     /**
-     * {@code method}, except for a train run named as a zero-shot baseline ({@link ZeroShotBaseline}).
+     * The method names a train run of zero-shot CLIP could be given before zero-shot CLIP had runs
+     * of its own: the aliases of the old {@code zeroshot} preset. The set is history, not a copy of
+     * {@code prompts.ZeroShotBaseline}'s names: a train run can no longer be made under any of
+     * those, so no name added there can ever appear on an old train run.
+     */
+    static final Set<String> OLD_ZERO_SHOT_TRAIN_METHODS = Set.of("zeroshot", "zero-shot", "clip");
+
+    /**
+     * {@code method}, except for an old train run named as a zero-shot baseline.
      * Such a run comes from before zero-shot CLIP had runs of its own (kind {@code zeroshot}): it scored
      * CLIP without prompts on the train stage's text input (by default the 60 templates' token embeddings
      * averaged position by position), which is not zero-shot CLIP, so it keeps a label of its own, naming
@@ -86,11 +97,29 @@ public record RunData(
      * @param run the run's {@code run.json}, or null
      */
     static String methodLabel(String method, JsonNode run) {
+        method = presentName(method, run);
         if (method == null || run == null || !"train".equals(run.path("kind").asText())
-                || ZeroShotBaseline.named(method).isEmpty()) {
+                || !OLD_ZERO_SHOT_TRAIN_METHODS.contains(method.toLowerCase(Locale.ROOT))) {
             return method;
         }
         return method + " (train run, " + run.path("settings").path("textInput").asText("?") + " input)";
+    }
+
+    /**
+     * An {@code ivlp} or {@code vpt-deep} run made before run.json format 3 ran a key/value layout, which is
+     * named {@code kv-ivlp} / {@code kv-vpt-deep} today (as {@link RunInfo#upgrade} reads it); it is labelled so,
+     * never pooled with the published method.
+     */
+    private static String presentName(String method, JsonNode run) {
+        if (method == null || !(run instanceof com.fasterxml.jackson.databind.node.ObjectNode o) || !run.has("kind")
+                || !method.equals(run.path("method").asText())) {
+            return method;
+        }
+        try {
+            return RunInfo.presentName(RunInfo.upgrade(o));
+        } catch (IllegalArgumentException e) {
+            return method; // a format this version does not read keeps the name it has
+        }
     }
 
     /** Lengths of one branch in {@code prompt-config.json} (empty when absent). */

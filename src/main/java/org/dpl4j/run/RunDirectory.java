@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.dpl4j.util.AtomicFiles;
+import org.dpl4j.util.JsonProblem;
 
 /**
  * A run's folder. Every file is written atomically, so a run killed at any moment leaves either
@@ -70,7 +71,7 @@ public final class RunDirectory {
         try {
             return Json.PRETTY.readTree(f.toFile());
         } catch (IOException e) {
-            throw new IOException(f + ": not valid JSON: " + e.getMessage(), e);
+            throw new IOException(f + ": not valid JSON: " + JsonProblem.of(e), e);
         }
     }
 

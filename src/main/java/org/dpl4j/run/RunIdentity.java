@@ -123,8 +123,22 @@ public final class RunIdentity {
         JsonNode is = withoutFree(withDefaults(Json.PRETTY.readTree(Json.PRETTY.writeValueAsString(now))));
         if (!was.equals(is)) {
             throw new IllegalStateException(run.file(RunDirectory.RUN) + " records a different run ("
-                    + firstDifference(was, is) + "); " + OTHER_FOLDER + " or the same settings and data");
+                    + firstDifference(was, is) + ")" + renamedNote(was, is) + "; " + OTHER_FOLDER + " or the same settings and data");
         }
+    }
+
+    /**
+     * Why a run of the same method name has another mechanism: the names that changed meaning with run.json
+     * format 3 ({@link RunInfo#RENAMED_IN_3}); empty otherwise.
+     */
+    private static String renamedNote(JsonNode was, JsonNode is) {
+        String method = is.path("method").asText();
+        if (!RunInfo.RENAMED_IN_3.containsKey(method) || !RunInfo.RENAMED_IN_3.get(method).equals(was.path("method").asText())) {
+            return "";
+        }
+        return ": that run was made before run.json format 3, when '" + method + "' was a layout in DPL's key/value mechanism; '"
+                + method + "' now names the published method (prompts replacing tokens of the residual stream), and that layout "
+                + "is '" + RunInfo.RENAMED_IN_3.get(method) + "'";
     }
 
     /** "a train run", "a pre-training run" (no kind recorded) or "no dpl4j run" (not a JSON object). */

@@ -20,13 +20,7 @@ public record AlphaSnapshot(int epoch, List<Integer> candidates, float[][] text,
     private List<Integer> argmaxLengths(float[][] w) {
         List<Integer> out = new ArrayList<>();
         for (float[] row : w) {
-            int best = 0;
-            for (int k = 1; k < row.length; k++) {
-                if (row[k] > row[best]) {
-                    best = k;
-                }
-            }
-            out.add(candidates.get(best));
+            out.add(candidates.get(Candidates.argmax(row)));
         }
         return out;
     }

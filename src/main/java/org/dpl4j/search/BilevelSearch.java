@@ -40,8 +40,6 @@ public final class BilevelSearch {
     private final Progress.Factory progress;
     private final Consumer<String> log;
     private final String method;
-    /** How the classes go through the text encoder, planned at the first step (null: not yet). */
-    private TextChunks.Plan textPlan;
 
     /** DPL's search ({@link Supernet}). */
     public BilevelSearch(ClipModel clip, SearchSettings settings, Progress.Factory progress, Consumer<String> log) {
@@ -63,9 +61,9 @@ public final class BilevelSearch {
         }
         int res = clip.config().imageResolution();
         try (Scope scope = Scope.open();
-                SearchSpace net = SearchSpaces.init(method, clip, s.candidates(), s.seed());
+                SearchSpace net = SearchSpaces.init(method, clip, s.candidates(), s.seed(), s.attention());
                 Adam adam = new Adam(s.alphaBeta1(), s.alphaBeta2(), 1e-8f, 0f, false);
-                Sgd sgd = new Sgd(s.momentum(), s.weightDecay());
+                Sgd sgd = s.sgd().optimizer();
                 BatchLoader train = BatchLoader.builder(data.train(), SampleTransforms.train(res)).batchSize(s.batchSize())
                         .training(s.seed()).workers(s.workers()).onBadSample(s.badImages()).build();
                 BatchLoader val = BatchLoader.builder(data.val(), SampleTransforms.test(res)).batchSize(s.valBatch())
@@ -75,6 +73,8 @@ public final class BilevelSearch {
                 throw new IllegalArgumentException("train split has " + data.train().size() + " images, fewer than one batch");
             }
             ClassTexts texts = net.texts(clip, data.classNames(), s.template());
+            // planned once per search (on a GPU from the memory free now), so that every step sums its gradients alike
+            TextChunks.Plan textPlan = TextChunks.plan(clip, texts);
             Map<String, Tensor> params = new LinkedHashMap<>(net.alphaParameters());
             params.putAll(net.promptParameters());
             EpochLoop.EpochLog<SearchEpochMetrics> history = new EpochLoop.EpochLog<>(RunDirectory.METRICS_LOG,
@@ -93,7 +93,7 @@ public final class BilevelSearch {
                 loop.writeLogs();
             }
             EpochLoop.Outcome outcome = loop.run(start, train.batchesPerEpoch(),
-                    epoch -> bilevelEpoch(epoch, net, texts, train, valStream, adam, sgd, history, snapshots),
+                    epoch -> bilevelEpoch(epoch, net, texts, textPlan, train, valStream, adam, sgd, history, snapshots),
                     done -> s.settling().reasonToStop(snapshots.lines()));
             if (outcome.stopReason() != null) {
                 log.accept("search stopped after epoch " + outcome.epochsDone() + " of " + s.epochs() + ": "
@@ -112,7 +112,7 @@ public final class BilevelSearch {
      * One search epoch: DPL's {@link #bilevelStep} for every train batch. Adds the epoch's metrics
      * and alpha snapshot to the logs and returns the summary line.
      */
-    private String bilevelEpoch(EpochLoop.Epoch epoch, SearchSpace net, ClassTexts texts, BatchLoader train,
+    private String bilevelEpoch(EpochLoop.Epoch epoch, SearchSpace net, ClassTexts texts, TextChunks.Plan textPlan, BatchLoader train,
             ValStream valStream, Adam adam, Sgd sgd, EpochLoop.EpochLog<SearchEpochMetrics> history,
             EpochLoop.EpochLog<AlphaSnapshot> snapshots) {
         float lr = s.promptSchedule().lr(epoch.index());
@@ -127,7 +127,7 @@ public final class BilevelSearch {
             while (it.hasNext()) {
                 Batch tb = it.next();
                 Batch vb = valStream.next();
-                StepOutcome[] vt = bilevelStep(net, texts, vb, tb, adam, sgd, lr);
+                StepOutcome[] vt = bilevelStep(net, texts, textPlan, vb, tb, adam, sgd, lr);
                 valLoss += vt[0].loss();
                 trainLoss += vt[1].loss();
                 valHits += vt[0].correct();
@@ -151,13 +151,15 @@ public final class BilevelSearch {
     /**
      * DPL's first-order bilevel step: the {@link #alphaStep} on val batch {@code vb}, then the
      * {@link #promptStep} on train batch {@code tb}, which sees the alphas just updated, as in the
-     * reference's forward_backward.
+     * reference's forward_backward. Both take the classes through the text encoder as {@code textPlan} says
+     * ({@link TextChunks}, docs/design.md §6.11).
      *
      * @return the val (alpha) step's outcome, then the train (prompt) step's
      */
-    StepOutcome[] bilevelStep(SearchSpace net, ClassTexts texts, Batch vb, Batch tb, Adam adam, Sgd sgd, float lr) {
-        StepOutcome v = alphaStep(net, texts, vb, adam);
-        StepOutcome t = promptStep(net, texts, tb, sgd, lr);
+    StepOutcome[] bilevelStep(SearchSpace net, ClassTexts texts, TextChunks.Plan textPlan, Batch vb, Batch tb, Adam adam, Sgd sgd,
+            float lr) {
+        StepOutcome v = alphaStep(net, texts, textPlan, vb, adam);
+        StepOutcome t = promptStep(net, texts, textPlan, tb, sgd, lr);
         return new StepOutcome[] {v, t};
     }
 
@@ -170,10 +172,10 @@ public final class BilevelSearch {
      * this step reaches the prompt step. Large models take the val batch in chunks, many classes
      * the text encoder in chunks: the same gradient for a fraction of the activation memory.
      */
-    StepOutcome alphaStep(SearchSpace net, ClassTexts texts, Batch vb, Adam adam) {
+    StepOutcome alphaStep(SearchSpace net, ClassTexts texts, TextChunks.Plan textPlan, Batch vb, Adam adam) {
         int[] vl = vb.labels();
         int[] hits = new int[1];
-        float loss = StepRunner.chunkedStep(textPass(net, texts), (txt, from, to) -> {
+        float loss = StepRunner.chunkedStep(textPass(net, texts, textPlan), (txt, from, to) -> {
             int[] part = Arrays.copyOfRange(vl, from, to);
             Tensor logits = logits(net, vb, from, to, txt);
             hits[0] += Losses.correct(logits, part);
@@ -183,9 +185,9 @@ public final class BilevelSearch {
     }
 
     /** The lower-level step: one SGD step at rate {@code lr} on the candidate prompts from train batch {@code tb}. */
-    StepOutcome promptStep(SearchSpace net, ClassTexts texts, Batch tb, Sgd sgd, float lr) {
+    StepOutcome promptStep(SearchSpace net, ClassTexts texts, TextChunks.Plan textPlan, Batch tb, Sgd sgd, float lr) {
         int[] hits = new int[1];
-        float loss = StepRunner.step(textPass(net, texts), txt -> {
+        float loss = StepRunner.step(textPass(net, texts, textPlan), txt -> {
             Tensor logits = logits(net, tb, 0, tb.labels().length, txt);
             hits[0] = Losses.correct(logits, tb.labels());
             return Losses.crossEntropy(logits, tb.labels());
@@ -193,15 +195,9 @@ public final class BilevelSearch {
         return new StepOutcome(loss, hits[0]);
     }
 
-    /**
-     * The class text side of both steps, in chunks planned once per search ({@link TextChunks}: on a GPU
-     * from the memory free when the first step runs, so that every step sums its gradients alike).
-     */
-    private TextPass textPass(SearchSpace net, ClassTexts texts) {
-        if (textPlan == null) {
-            textPlan = TextChunks.plan(clip, texts);
-        }
-        return new TextPass(texts, t -> net.textFeatures(clip, t, s.attention()), textPlan);
+    /** The class text side of both steps under the current mixture weights. */
+    private TextPass textPass(SearchSpace net, ClassTexts texts, TextChunks.Plan textPlan) {
+        return new TextPass(texts, t -> net.textFeatures(clip, t), textPlan);
     }
 
     /** Logits of images {@code [from, to)} of the batch against the class text features. */
@@ -210,7 +206,7 @@ public final class BilevelSearch {
         int per = 3 * res * res;
         float[] pixels = from == 0 && to == b.labels().length ? b.pixels() : Arrays.copyOfRange(b.pixels(), from * per, to * per);
         Tensor images = Tensors.floats(pixels, clip.device(), to - from, 3, res, res);
-        return clip.logits(net.imageFeatures(clip, images, s.attention()), textFeatures);
+        return clip.logits(net.imageFeatures(clip, images), textFeatures);
     }
 
     /** Endless val batches: pass after pass over the val split, or always the first batch. */

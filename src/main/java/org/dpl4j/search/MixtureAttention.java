@@ -25,10 +25,12 @@ final class MixtureAttention implements BlockAttention {
     @Override
     public Tensor attend(int layer, Tensor x, Tensor h, BlockWeights w, Tensor mask) {
         Tensor weights = net.alphas(branch).select(0, layer).softmax(0);
-        List<AttentionMath.PromptKV> kvs = new ArrayList<>();
-        for (Tensor p : net.candidatePrompts(branch, layer)) {
-            kvs.add(AttentionMath.promptKV(p, w));
+        List<AttentionMath.Candidate> terms = new ArrayList<>();
+        terms.add(AttentionMath.Candidate.none(weights.select(0, 0)));
+        List<Tensor> prompts = net.candidatePrompts(branch, layer);
+        for (int k = 0; k < prompts.size(); k++) {
+            terms.add(new AttentionMath.Candidate(AttentionMath.promptKV(prompts.get(k), w), null, weights.select(0, k + 1)));
         }
-        return AttentionMath.withPrompts(h, w, mask, kvs, weights);
+        return AttentionMath.mixture(h, w, mask, terms);
     }
 }

@@ -49,15 +49,15 @@ final class NaiveMixtureAttention implements BlockAttention {
             kvIn = Tensors.cat(List.of(x, pb), 1);
         }
         Tensor kvH = Ops.layerNorm(kvIn, w.ln1Gamma(), w.ln1Beta());
-        Tensor q = Ops.mul(Ops.splitHeads(Ops.affine(h, w.qProjT(), w.qProjBias()), w.heads()),
+        Tensor q = Tensors.mul(Ops.splitHeads(Tensors.affine(h, w.qProjT(), w.qProjBias()), w.heads()),
                 (float) (1.0 / Math.sqrt(w.headDim())));
-        List<Tensor> kv = Tensors.list(Ops.affine(kvH, w.kvProjT(), w.kvProjBias()).chunk(2, 2));
+        List<Tensor> kv = Tensors.list(Tensors.affine(kvH, w.kvProjT(), w.kvProjBias()).chunk(2, 2));
         Tensor k = Ops.splitHeads(kv.get(0), w.heads());
         Tensor v = Ops.splitHeads(kv.get(1), w.heads());
-        Tensor s = Ops.fp32(q.matmul(k.transpose(2, 3)));
+        Tensor s = Tensors.fp32(q.matmul(k.transpose(2, 3)));
         if (kvMask != null) {
             s = s.add(kvMask);
         }
-        return AttentionMath.outProj(Ops.matmul(s.softmax(-1), v), w);
+        return AttentionMath.outProj(Tensors.matmul(s.softmax(-1), v), w);
     }
 }

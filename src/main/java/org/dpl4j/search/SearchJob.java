@@ -49,7 +49,7 @@ public final class SearchJob {
             RunIdentity.SEARCH.read(run, RunIdentity.OTHER_FOLDER); // another kind of run is never reused, finished or not
         }
         DatasetSplits data = spec.load();
-        RunInfo now = RunInfo.start("search", method, spec, data, List.of("train", "val"), null, s, ModelRef.of(modelPath, clip),
+        RunInfo now = RunInfo.start("search", method, org.dpl4j.training.MethodDefaults.mechanism(method), spec, data, List.of("train", "val"), null, s, ModelRef.of(modelPath, clip),
                 command);
         if (run.isComplete()) {
             RunIdentity.SEARCH.checkSame(run, now); // a finished search is reused only for the settings it ran

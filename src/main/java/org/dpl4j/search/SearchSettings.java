@@ -1,14 +1,18 @@
 package org.dpl4j.search;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.dpl4j.data.BadSamplePolicy;
 import org.dpl4j.training.LrSchedule;
+import org.dpl4j.training.SgdSchedule;
 
 /**
  * Search-stage settings (docs/design.md §7). Alphas: Adam lr 3.5e-3, betas (0.5, 0.999), no decay,
  * constant, on val batches of 16 (test transform) cycled through the whole val split. Prompts:
- * SGD lr 3.5e-3, momentum 0.9, wd 5e-4, cosine with one warm-up epoch at 1e-5, batch 4.
+ * {@link SgdSchedule#DPL} (as the train stage), batch 4.
  *
+ * @param sgd the prompt step's optimiser and learning-rate schedule
  * @param fixedValBatch reproduce the reference code's quirk: every alpha step uses the first val batch
  * @param template text input of the supernet ("a photo of a {}.")
  * @param dominantMargin a block "dominates" when its top weight exceeds the second by at least this
@@ -19,11 +23,7 @@ public record SearchSettings(
         int epochs,
         int batchSize,
         int valBatch,
-        float promptLr,
-        float momentum,
-        float weightDecay,
-        int warmupEpochs,
-        float warmupLr,
+        SgdSchedule sgd,
         float alphaLr,
         float alphaBeta1,
         float alphaBeta2,
@@ -36,19 +36,26 @@ public record SearchSettings(
         BadSamplePolicy badImages,
         SettlingRule settling) {
 
+    // DPL's defaults of the fields the command line sets, as constants so that its help shows these very values
+    public static final String CANDIDATES = "0,1,2,3";
+    public static final int EPOCHS = 60;
+    public static final int BATCH_SIZE = 4;
+    public static final int VAL_BATCH = 16;
+    public static final String ATTENTION = "fused";
+
     public static SearchSettings defaults() {
         return new Builder().build();
     }
 
     public SearchSettings {
         candidates = List.copyOf(candidates);
-        if (epochs < 1 || batchSize < 1 || valBatch < 1) {
-            throw new IllegalArgumentException("epochs and batch sizes must be positive");
+        if (epochs < 1 || batchSize < 1 || valBatch < 1 || sgd == null) {
+            throw new IllegalArgumentException("epochs and batch sizes must be positive, and SGD set");
         }
     }
 
     public LrSchedule promptSchedule() {
-        return new LrSchedule(promptLr, epochs, warmupEpochs, warmupLr);
+        return sgd.over(epochs);
     }
 
     /** A builder starting from these settings: the one place that copies every field. */
@@ -58,11 +65,7 @@ public record SearchSettings(
         b.epochs = epochs;
         b.batchSize = batchSize;
         b.valBatch = valBatch;
-        b.promptLr = promptLr;
-        b.momentum = momentum;
-        b.weightDecay = weightDecay;
-        b.warmupEpochs = warmupEpochs;
-        b.warmupLr = warmupLr;
+        b.sgd = sgd;
         b.alphaLr = alphaLr;
         b.alphaBeta1 = alphaBeta1;
         b.alphaBeta2 = alphaBeta2;
@@ -87,20 +90,16 @@ public record SearchSettings(
 
     /** Settings field by field, starting from DPL's defaults. */
     public static final class Builder {
-        private List<Integer> candidates = List.of(0, 1, 2, 3);
-        private int epochs = 60;
-        private int batchSize = 4;
-        private int valBatch = 16;
-        private float promptLr = 3.5e-3f;
-        private float momentum = 0.9f;
-        private float weightDecay = 5e-4f;
-        private int warmupEpochs = 1;
-        private float warmupLr = 1e-5f;
+        private List<Integer> candidates = Arrays.stream(CANDIDATES.split(",")).map(Integer::valueOf).toList();
+        private int epochs = EPOCHS;
+        private int batchSize = BATCH_SIZE;
+        private int valBatch = VAL_BATCH;
+        private SgdSchedule sgd = SgdSchedule.DPL;
         private float alphaLr = 3.5e-3f;
         private float alphaBeta1 = 0.5f;
         private float alphaBeta2 = 0.999f;
         private boolean fixedValBatch = false;
-        private AttentionMode attention = AttentionMode.FUSED;
+        private AttentionMode attention = AttentionMode.valueOf(ATTENTION.toUpperCase(Locale.ROOT));
         private String template = "a photo of a {}.";
         private double dominantMargin = 0.1;
         private long seed = 1;
@@ -128,28 +127,8 @@ public record SearchSettings(
             return this;
         }
 
-        public Builder promptLr(float v) {
-            promptLr = v;
-            return this;
-        }
-
-        public Builder momentum(float v) {
-            momentum = v;
-            return this;
-        }
-
-        public Builder weightDecay(float v) {
-            weightDecay = v;
-            return this;
-        }
-
-        public Builder warmupEpochs(int v) {
-            warmupEpochs = v;
-            return this;
-        }
-
-        public Builder warmupLr(float v) {
-            warmupLr = v;
+        public Builder sgd(SgdSchedule v) {
+            sgd = v;
             return this;
         }
 
@@ -209,7 +188,7 @@ public record SearchSettings(
         }
 
         public SearchSettings build() {
-            return new SearchSettings(candidates, epochs, batchSize, valBatch, promptLr, momentum, weightDecay, warmupEpochs, warmupLr, alphaLr, alphaBeta1, alphaBeta2, fixedValBatch, attention, template, dominantMargin, seed, workers, badImages, settling);
+            return new SearchSettings(candidates, epochs, batchSize, valBatch, sgd, alphaLr, alphaBeta1, alphaBeta2, fixedValBatch, attention, template, dominantMargin, seed, workers, badImages, settling);
         }
     }
 }

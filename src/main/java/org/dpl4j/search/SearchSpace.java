@@ -11,7 +11,7 @@ import org.dpl4j.prompts.PromptConfig;
  * What {@link BilevelSearch} searches (docs/design.md §5): architecture weights (alphas, updated on val
  * batches), candidate prompts (updated on train batches), the features of both towers under the current
  * mixture weights, and how a snapshot of the weights becomes a prompt configuration. DPL's key/value
- * supernet ({@link Supernet}) and MaPLe's compound-prompt supernet ({@link MaPLeSupernet}) implement it; a
+ * supernet ({@link Supernet}) and the token-replacement supernet of MaPLe and PromptSRC ({@link StreamSupernet}) implement it; a
  * further method is searched by implementing it, with the same bilevel step, loop, logs and resume.
  *
  * <p>Tensors it returns are made in the caller's current scope; its parameters are its own ({@link #close()}).
@@ -34,10 +34,10 @@ public interface SearchSpace extends AutoCloseable {
     ClassTexts texts(ClipModel clip, List<String> classNames, String template);
 
     /** Text features (C, E) under the current mixture weights, recorded by autograd. */
-    Tensor textFeatures(ClipModel clip, ClassTexts texts, AttentionMode mode);
+    Tensor textFeatures(ClipModel clip, ClassTexts texts);
 
     /** Image features (B, E) of images (B, 3, R, R) under the current mixture weights, recorded by autograd. */
-    Tensor imageFeatures(ClipModel clip, Tensor images, AttentionMode mode);
+    Tensor imageFeatures(ClipModel clip, Tensor images);
 
     /** softmax(alpha) now, as one line of alphas.jsonl for {@code epoch} (0 = the initialisation). */
     AlphaSnapshot snapshot(int epoch);

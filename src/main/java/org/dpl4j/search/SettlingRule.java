@@ -14,7 +14,9 @@ import org.dpl4j.prompts.PromptConfig;
  * @param margin smallest top-two softmax margin every block must reach
  */
 public record SettlingRule(int patience, double margin) {
-    public static final SettlingRule OFF = new SettlingRule(0, 0.01);
+    /** The smallest top-two margin of a settled block unless asked otherwise (a constant, for the command-line help). */
+    public static final double MARGIN = 0.01;
+    public static final SettlingRule OFF = new SettlingRule(0, MARGIN);
 
     public SettlingRule {
         if (patience < 0) {

@@ -13,7 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.dpl4j.bench.Benchmark;
+import org.dpl4j.util.ProcessStats;
 
 /**
  * A bounded load test of a {@link ClassifyServer} on this machine: {@code clients} threads send a
@@ -63,7 +63,7 @@ public final class LoadTest {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         URI uri = server.uri().resolve("/v1/classify");
-        Benchmark.resetPeakRss();
+        ProcessStats.resetPeakRss();
         server.resetBatchSizes();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         long t0 = System.nanoTime();
@@ -95,7 +95,7 @@ public final class LoadTest {
         long[] sorted = latencies.clone();
         Arrays.sort(sorted);
         return new Row(clients, requests, failed.get(), seconds, (requests - failed.get()) / seconds, percentile(sorted, 0.50),
-                percentile(sorted, 0.99), Benchmark.peakRssGb(), server.batchSizes());
+                percentile(sorted, 0.99), ProcessStats.peakRssGb(), server.batchSizes());
     }
 
     /** Nearest-rank percentile in milliseconds. */

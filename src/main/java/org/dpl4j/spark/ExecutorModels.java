@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.tensor.Placement;
 
 /**
@@ -24,7 +25,7 @@ final class ExecutorModels {
         String key = w.model() + "\u0000" + w.modelConfig() + "\u0000" + placement;
         ClipModel m = LOADED.get(key);
         if (m == null) {
-            m = ClipModel.load(Path.of(w.model()), w.clipConfig(), placement);
+            m = ClipLoader.load(Path.of(w.model()), w.clipConfig(), placement);
             LOADED.put(key, m);
         }
         return m;

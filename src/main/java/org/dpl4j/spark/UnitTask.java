@@ -43,12 +43,13 @@ final class UnitTask {
                 resumed.set(true);
             }
             System.err.println("[" + u + "] " + line);
-        }, u, attempt);
+        }, u, attempt, executor);
         String attemptName = "spark " + (tc == null ? "" : "stage " + tc.stageId() + " task " + tc.partitionId() + " ")
                 + "attempt " + attempt + " on executor " + executor;
         long start = System.nanoTime();
         // wall-clock times, so that the driver's log shows which units ran at the same time
-        log.accept("task started at " + java.time.LocalTime.now() + " on " + Thread.currentThread().getName());
+        log.accept("task started at " + java.time.LocalTime.now() + " on " + Thread.currentThread().getName() + ", attempt "
+                + attempt + " in executor " + executor + " (pid " + ProcessHandle.current().pid() + ")");
         ClipModel clip = ExecutorModels.get(w);
         try (Scope s = Scope.open()) {
             Pipeline p = new Pipeline(clip, Path.of(w.model()), Progress.NONE, log, attemptName);

@@ -38,6 +38,11 @@ public record CpuFeatures(String model, Set<String> flags) {
 
     /** True when bf16 matrix products run on real hardware units here. */
     public boolean fastBf16() {
-        return flags.contains("amx_bf16") || flags.contains("avx512_bf16");
+        return !bf16Flags().isEmpty();
+    }
+
+    /** The flags among {@code amx_bf16} and {@code avx512_bf16} this CPU has. */
+    public List<String> bf16Flags() {
+        return List.of("amx_bf16", "avx512_bf16").stream().filter(flags::contains).toList();
     }
 }

@@ -6,13 +6,17 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * Where tensors live: {@code cpu} or {@code cuda[:N]}. A value, parsed from {@code --device};
- * {@link #device()} makes the binding's {@link Device} for tensor calls.
+ * {@link #device()} makes the binding's {@link Device} for tensor calls. {@link #META} is libtorch's
+ * {@code meta} device (shapes without data): never parsed from an option, only the meta-device tests
+ * place models there, so that a tensor made on the CPU by mistake fails with libtorch's own error
+ * (docs/design.md §11).
  */
 public record DeviceSpec(String type, int index) {
     public static final DeviceSpec CPU = new DeviceSpec("cpu", -1);
+    public static final DeviceSpec META = new DeviceSpec("meta", -1);
 
     public DeviceSpec {
-        if (!type.equals("cpu") && !type.equals("cuda")) {
+        if (!type.equals("cpu") && !type.equals("cuda") && !type.equals("meta")) {
             throw new IllegalArgumentException("unknown device type " + type);
         }
     }
@@ -45,6 +49,9 @@ public record DeviceSpec(String type, int index) {
     /** The binding's device; for CUDA, fails with a clear message when no such GPU is usable. */
     public Device device() {
         Torch.init();
+        if (isMeta()) {
+            return new Device(torch.DeviceType.Meta);
+        }
         if (!isCuda()) {
             return new Device(torch.DeviceType.CPU);
         }
@@ -60,18 +67,20 @@ public record DeviceSpec(String type, int index) {
         return new Device(torch.DeviceType.CUDA, (byte) index);
     }
 
-    /** bf16 tensor-core support; every GPU that libtorch 2.10's CUDA 13 build runs on has it. */
-    boolean cudaBf16() {
-        return isCuda();
+    public boolean isMeta() {
+        return type.equals("meta");
     }
 
     /** The spec of a tensor's device. */
     public static DeviceSpec of(Device d) {
+        if (d.is_meta()) {
+            return META;
+        }
         return d.is_cuda() ? new DeviceSpec("cuda", Math.max(0, d.index())) : CPU;
     }
 
     @Override
     public String toString() {
-        return isCuda() ? "cuda:" + index : "cpu";
+        return isCuda() ? "cuda:" + index : type;
     }
 }

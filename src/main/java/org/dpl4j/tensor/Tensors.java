@@ -3,10 +3,14 @@ package org.dpl4j.tensor;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.LongOptional;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.ScalarTypeOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
@@ -15,9 +19,13 @@ import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * Conversions between Java arrays and tensors, and the reductions whose binding signatures are
- * long. Tensors made from Java data are always copies into memory libtorch owns (never views of a
- * Java buffer), so autograd may keep them for as long as it likes.
+ * The facade over the binding for everything dpl4j does with a tensor besides calling its plain
+ * methods: conversions between Java arrays and tensors, dtype checks, arithmetic with a Java
+ * number, and the reductions and element-wise functions whose binding signatures need option or
+ * scalar wrappers. Code outside this package uses these instead of {@code Scalar},
+ * {@code ScalarOptional}, {@code LongOptional} or {@code ScalarType}. Tensors made from Java data
+ * are always copies into memory libtorch owns (never views of a Java buffer), so autograd may keep
+ * them for as long as it likes. Results are created in the calling thread's {@link Scope}.
  */
 public final class Tensors {
     private Tensors() {}
@@ -38,6 +46,14 @@ public final class Tensors {
     public static Tensor floats(float[] data, Device device, long... shape) {
         Tensor cpu = floats(data, shape);
         return onCpu(device) ? cpu : cpu.to(device, ScalarType.Float);
+    }
+
+    /** An fp64 CPU copy of {@code data}, for values that must survive a checkpoint exactly. */
+    public static Tensor doubles(double[] data, long... shape) {
+        checkSize(data.length, shape);
+        try (DoublePointer dp = new DoublePointer(data)) {
+            return torch.from_blob(dp, shape, new TensorOptions(ScalarType.Double)).clone();
+        }
     }
 
     /** An int64 CPU copy of {@code data}. */
@@ -77,6 +93,11 @@ public final class Tensors {
         return torch.full(new long[0], new Scalar(value), like(like));
     }
 
+    /** Zeros of {@code like}'s shape, type and device ({@code torch.zeros_like}). */
+    public static Tensor zerosLike(Tensor like) {
+        return torch.zeros_like(like);
+    }
+
     /** Zeros of {@code shape} with {@code like}'s type and device. */
     public static Tensor zerosLike(Tensor like, long... shape) {
         return torch.zeros(shape, like(like));
@@ -90,6 +111,11 @@ public final class Tensors {
     /** fp32 zeros on {@code device} (null: the CPU). */
     public static Tensor zeros(Device device, long... shape) {
         return torch.zeros(shape, fp32(device));
+    }
+
+    /** fp32 samples of N(0, 1) on {@code device} (null: the CPU), from libtorch's global generator. */
+    public static Tensor randn(Device device, long... shape) {
+        return torch.randn(shape, fp32(device));
     }
 
     public static Tensor ones(Device device, long... shape) {
@@ -108,6 +134,16 @@ public final class Tensors {
         float[] out = new float[(int) c.numel()];
         if (out.length > 0) {
             new FloatPointer(c.data_ptr_float()).capacity(out.length).get(out);
+        }
+        return out;
+    }
+
+    /** Every element as float64, row-major (copied to the CPU when needed). */
+    public static double[] toDoubles(Tensor t) {
+        Tensor c = cpuContiguous(t, ScalarType.Double);
+        double[] out = new double[(int) c.numel()];
+        if (out.length > 0) {
+            new DoublePointer(c.data_ptr_double()).capacity(out.length).get(out);
         }
         return out;
     }
@@ -161,6 +197,121 @@ public final class Tensors {
     /** Maximum over {@code dim} (values only). */
     public static Tensor max(Tensor t, long dim, boolean keepDim) {
         return t.amax(new long[] {dim}, keepDim);
+    }
+
+    /**
+     * Rows {@code index} (N) of the 2-D {@code t}: {@code t.index_select(0, index)}, computed as a
+     * {@code gather}, which gives the same values (and the same gradient for distinct indices) and,
+     * unlike {@code index_select}, has a meta kernel in libtorch's C++ build, so the meta-device test
+     * can run the text encoder (docs/design.md §11).
+     */
+    public static Tensor rows(Tensor t, Tensor index) {
+        return t.gather(0, index.unsqueeze(1).expand(index.size(0), t.size(1)));
+    }
+
+    /** The L2 norm over {@code dim}. */
+    public static Tensor norm(Tensor t, long dim, boolean keepDim) {
+        return t.norm(new ScalarOptional(new Scalar(2.0)), new long[] {dim}, keepDim);
+    }
+
+    /** The index of the largest value over {@code dim} (that dimension dropped). */
+    public static Tensor argmax(Tensor t, long dim) {
+        return t.argmax(new LongOptional(dim), false);
+    }
+
+    /** The element-wise maximum of two tensors (broadcast). */
+    public static Tensor maximum(Tensor a, Tensor b) {
+        return torch.maximum(a, b);
+    }
+
+    /** {@code t} clamped to {@code [lo, hi]}. */
+    public static Tensor clamp(Tensor t, double lo, double hi) {
+        return t.clamp(new ScalarOptional(new Scalar(lo)), new ScalarOptional(new Scalar(hi)));
+    }
+
+    /** {@code x · s}; the scalar is copied into the autograd graph by value. */
+    public static Tensor mul(Tensor x, float s) {
+        return x.mul(new Scalar(s));
+    }
+
+    /** {@code x · s} for a weight computed in double precision (kept exact, as the reference's Python float). */
+    public static Tensor mul(Tensor x, double s) {
+        return x.mul(new Scalar(s));
+    }
+
+    /** {@code x / s}; the scalar is copied into the autograd graph by value. */
+    public static Tensor div(Tensor x, float s) {
+        return x.div(new Scalar(s));
+    }
+
+    /** {@code x + s}. */
+    public static Tensor add(Tensor x, float s) {
+        return x.add(new Scalar(s));
+    }
+
+    /** {@code x *= s} in place; returns {@code x}. */
+    public static Tensor mulInPlace(Tensor x, float s) {
+        return x.mul_(new Scalar(s));
+    }
+
+    /** {@code x} in fp32 (itself when it already is), differentiably. */
+    public static Tensor fp32(Tensor x) {
+        return is(x, ScalarType.Float) ? x : x.to(ScalarType.Float);
+    }
+
+    /** {@code x} as an fp32 copy on {@code device} (itself when it already is both). */
+    public static Tensor fp32(Tensor x, Device device) {
+        return x.to(device, ScalarType.Float);
+    }
+
+    /** {@code x} in fp16, the dtype of OpenAI's released weights (itself when it already is). */
+    public static Tensor fp16(Tensor x) {
+        return x.to(ScalarType.Half);
+    }
+
+    public static boolean is(Tensor t, Precision precision) {
+        return is(t, precision.type());
+    }
+
+    /** {@code x} in {@code precision} (itself when it already is), differentiably. */
+    public static Tensor to(Tensor x, Precision precision) {
+        return is(x, precision.type()) ? x : x.to(precision.type());
+    }
+
+    /** {@code a @ b} with {@code a} cast to {@code b}'s dtype when they differ (as autocast would). */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        return (a.scalar_type().value == b.scalar_type().value ? a : a.to(dtype(b))).matmul(b);
+    }
+
+    /**
+     * {@code x @ wT + b}. In bf16 mode frozen weights are bf16 while prompts are fp32: the operand
+     * is cast to the weights' dtype (differentiably), as autocast would.
+     */
+    public static Tensor affine(Tensor x, Tensor wT, Tensor b) {
+        return matmul(x, wT).add(b);
+    }
+
+    /** Overwrites {@code target} in place with {@code source} (broadcast), outside autograd. */
+    public static void copyInto(Tensor target, Tensor source) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            target.copy_(source);
+        }
+    }
+
+    /** Fills {@code target} with {@code value} in place, NaN and inf included, outside autograd. */
+    public static void fill(Tensor target, float value) {
+        try (NoGradGuard g = new NoGradGuard()) {
+            target.fill_(new Scalar(value));
+        }
+    }
+
+    /**
+     * |x|. libtorch's C++ build has no meta kernel for {@code abs}; on meta it is spelled
+     * {@code x · sign(x)} (the same gradient, sign(x)), whose operations have meta kernels and check
+     * devices (docs/design.md §11).
+     */
+    public static Tensor abs(Tensor x) {
+        return x.device().is_meta() ? x.mul(x.sign()) : x.abs();
     }
 
     public static Tensor cat(List<Tensor> parts, long dim) {

@@ -99,6 +99,53 @@ public final class Torch {
         return out;
     }
 
+    /**
+     * Absolute paths of the native libraries of the engine mapped into this process: libtorch, c10,
+     * the JNI bridges, OpenMP, OpenBLAS and (gpu build) CUDA's, in the order the kernel lists them.
+     * These are the files really in use, whatever the class path or LD_LIBRARY_PATH say.
+     */
+    public static List<String> mappedNativeLibraries() {
+        init();
+        List<String> out = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+                int slash = line.indexOf('/');
+                if (slash < 0) {
+                    continue;
+                }
+                String path = line.substring(slash);
+                String name = path.substring(path.lastIndexOf('/') + 1);
+                if (ENGINE_LIBRARY.matcher(name).lookingAt() && name.contains(".so") && !out.contains(path)) {
+                    out.add(path);
+                }
+            }
+        } catch (IOException e) {
+            // not Linux: nothing to report
+        }
+        return out;
+    }
+
+    private static final java.util.regex.Pattern ENGINE_LIBRARY = java.util.regex.Pattern.compile(
+            "lib(torch|c10|jnitorch|jniopenblas|openblas|gomp|cud|cublas|cudnn|nccl|nvrtc|nvJitLink|jnicuda)");
+
+    /** libtorch's version, as its build configuration records it ({@code TORCH_VERSION}). */
+    public static String version() {
+        return buildSetting("TORCH_VERSION", "unknown");
+    }
+
+    /** The version of the JavaCPP presets jar ({@code org.bytedeco:pytorch}) on the class path. */
+    public static String bindingVersion() {
+        String v = torch.class.getPackage().getImplementationVersion();
+        return v == null ? "unknown" : v;
+    }
+
+    /** One {@code KEY=value} of libtorch's build settings ({@code torch::show_config}), or {@code fallback}. */
+    public static String buildSetting(String key, String fallback) {
+        init();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b" + key + "=([^,\\s]*)").matcher(torch.show_config().getString());
+        return m.find() ? m.group(1) : fallback;
+    }
+
     /** libtorch's intra-op threads for this process. */
     public static void threads(int n) {
         init();

@@ -12,19 +12,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.io.Safetensors;
 import org.dpl4j.prompts.ClassTexts;
-import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.prompts.PromptLearner.FrozenText;
 import org.dpl4j.run.Checksums;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Shape;
+import org.dpl4j.tensor.io.Safetensors;
 
 /**
- * The frozen class text features of a deep-prompt train run ({@link DeepPrompts#textFeatures}: unit
+ * The frozen class text features of a deep-prompt train run ({@link FrozenText#textFeatures}: unit
  * rows (C, E), fp32), saved by {@code train} in {@value RunDirectory#CLASS_FEATURES} so that
  * {@code predict}, {@code eval} and {@link org.dpl4j.api.Classifier} run only the image encoder.
  *
@@ -128,10 +128,10 @@ public final class ClassFeatures {
         }
     }
 
-    /** {@link DeepPrompts#textFeatures} of {@code texts}, counted ({@link #computed}). */
-    public static Tensor compute(ClipModel clip, DeepPrompts prompts, ClassTexts texts) {
+    /** {@link FrozenText#textFeatures} of {@code texts}, counted ({@link #computed}). */
+    public static Tensor compute(ClipModel clip, FrozenText prompts, ClassTexts texts) {
         COMPUTED.incrementAndGet();
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             return prompts.textFeatures(clip, texts);
         }
     }

@@ -21,10 +21,12 @@ import org.dpl4j.util.Progress;
  * The one resumable epoch loop of the train and search stages (docs/design.md §6). It owns what
  * both stages must do identically for a killed run to end exactly like an uninterrupted one:
  * <ul>
- *   <li>resume: parameters and optimiser state from the checkpoint, every epoch log cut back to it;
- *   <li>each epoch: the caller's steps under a progress bar, then the logs, then the checkpoint,
- *       which is the commit point (resume drops log lines past it, so a kill between the writes
- *       can neither lose nor duplicate an epoch);
+ *   <li>resume: parameters, optimiser state and every registered {@link EpochState} from the
+ *       checkpoint, every epoch log cut back to it;
+ *   <li>each epoch: the caller's steps under a progress bar, then the registered {@link EpochState}s'
+ *       epoch end (GPA's running sum), then the logs, then the checkpoint, which is the commit point
+ *       (resume drops log lines past it, so a kill between the writes can neither lose nor duplicate
+ *       an epoch);
  *   <li>an optional stopping rule, asked after every committed epoch and once right after a
  *       resume, so a run killed after its stopping epoch stops at the same place.
  * </ul>
@@ -39,6 +41,7 @@ public final class EpochLoop {
     private final Map<String, Tensor> params = new LinkedHashMap<>();
     private String paramsWhat = "parameters";
     private final Map<String, Optimizer> optimizers = new LinkedHashMap<>();
+    private final Map<String, EpochState> states = new LinkedHashMap<>();
     private final List<EpochLog<?>> logs = new ArrayList<>();
     private Supplier<Map<String, String>> extraOut = Map::of;
     private Consumer<Map<String, String>> extraIn = m -> {};
@@ -61,6 +64,18 @@ public final class EpochLoop {
 
     public EpochLoop optimizer(String name, Optimizer opt) {
         optimizers.put(name, opt);
+        return this;
+    }
+
+    /**
+     * State that advances at every epoch end and is committed with the checkpoint (tensors
+     * {@code state.<name>.*}); register it before {@link #resume}, which restores it.
+     */
+    public EpochLoop state(String name, EpochState s) {
+        if (name.isEmpty() || name.contains(".")) {
+            throw new IllegalArgumentException("state name must be non-empty and without '.': " + name);
+        }
+        states.put(name, s);
         return this;
     }
 
@@ -92,6 +107,15 @@ public final class EpochLoop {
             ck = Checkpoint.load(run.file(RunDirectory.CHECKPOINT));
             ck.restoreInto(params, paramsWhat);
             optimizers.forEach((name, opt) -> opt.load(ck.optimizers().getOrDefault(name, Map.of())));
+            for (Map.Entry<String, EpochState> e : states.entrySet()) {
+                Map<String, Tensor> saved = ck.states().get(e.getKey());
+                if (saved == null) {
+                    // a checkpoint without it was made by a run that did not keep this state: resuming would restart it
+                    throw new IllegalStateException(run.file(RunDirectory.CHECKPOINT) + ": checkpoint has no '" + e.getKey()
+                            + "' state, which this " + task + " keeps; it was made by another kind of run");
+                }
+                e.getValue().load(saved, ck.epoch() + 1);
+            }
         }
         extraIn.accept(ck.extra());
         for (EpochLog<?> l : logs) {
@@ -125,8 +149,12 @@ public final class EpochLoop {
                 try (Progress p = progress.start(task + " " + (epoch + 1) + "/" + epochs, stepsPerEpoch)) {
                     summary = body.run(new Epoch(epoch, p, System.nanoTime()));
                 }
+                for (EpochState st : states.values()) {
+                    st.epochEnd(epoch);
+                }
                 writeLogs();
-                new Checkpoint(epoch, params, optimizerStates(), extraOut.get()).save(run.file(RunDirectory.CHECKPOINT));
+                new Checkpoint(epoch, params, optimizerStates(), savedStates(), extraOut.get())
+                        .save(run.file(RunDirectory.CHECKPOINT));
             }
             log.accept(summary);
             String reason = stop.reasonToStop(epoch + 1);
@@ -141,6 +169,32 @@ public final class EpochLoop {
         Map<String, Map<String, Tensor>> out = new LinkedHashMap<>();
         optimizers.forEach((name, opt) -> out.put(name, opt.state()));
         return out;
+    }
+
+    private Map<String, Map<String, Tensor>> savedStates() {
+        Map<String, Map<String, Tensor>> out = new LinkedHashMap<>();
+        states.forEach((name, st) -> out.put(name, st.state()));
+        return out;
+    }
+
+    /**
+     * Per-epoch state kept beside the parameters, such as GPA's running sum
+     * ({@link GaussianPromptAggregation}): advanced after each epoch's steps, before its commit, and
+     * saved and restored with the checkpoint so that a resumed run ends with the same state.
+     */
+    public interface EpochState {
+        /** Epoch {@code epoch} (0-based) has run all its steps and is about to be committed. */
+        void epochEnd(int epoch);
+
+        /** The state as named tensors (copies, in the caller's scope), for the checkpoint. */
+        Map<String, Tensor> state();
+
+        /**
+         * Restores a state produced by {@link #state()} at the commit of {@code epochsDone} epochs.
+         *
+         * @throws IllegalStateException naming what does not match this run
+         */
+        void load(Map<String, Tensor> state, int epochsDone);
     }
 
     /** The epoch being run: its 0-based index, its progress bar and its start time. */

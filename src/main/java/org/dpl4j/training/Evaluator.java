@@ -1,8 +1,6 @@
 package org.dpl4j.training;
 
 import java.util.List;
-import org.bytedeco.pytorch.LongOptional;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.BadSamplePolicy;
 import org.dpl4j.data.Batch;
@@ -10,6 +8,7 @@ import org.dpl4j.data.BatchLoader;
 import org.dpl4j.data.Sample;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.data.image.DecodeOrder;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 import org.dpl4j.util.Progress;
@@ -37,12 +36,12 @@ public final class Evaluator {
                         .batchSize(batchSize).inOrder().onBadSample(badImages).build();
                 BatchLoader.Epoch epoch = loader.epoch(0);
                 Progress p = progress.start("evaluate", samples.size());
-                NoGradGuard noGrad = new NoGradGuard()) {
+                NoGrad noGrad = NoGrad.open()) {
             while (epoch.hasNext()) {
                 Batch b = epoch.next();
                 try (Scope s = Scope.open()) {
                     Tensor logits = classifier.logits(b);
-                    long[] pred = Tensors.toLongs(logits.argmax(new LongOptional(1), false));
+                    long[] pred = Tensors.toLongs(Tensors.argmax(logits, 1));
                     for (int i = 0; i < pred.length; i++) {
                         int y = b.labels()[i];
                         totals[y]++;

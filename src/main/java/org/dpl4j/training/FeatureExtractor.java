@@ -3,9 +3,7 @@ package org.dpl4j.training;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.data.BadSamplePolicy;
 import org.dpl4j.data.Batch;
 import org.dpl4j.data.BatchLoader;
@@ -15,6 +13,8 @@ import org.dpl4j.data.image.DecodeOrder;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.text.ClipTokenizer;
+import org.dpl4j.prompts.Templates;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 import org.dpl4j.util.Progress;
@@ -37,12 +37,12 @@ public final class FeatureExtractor {
         requireInputs(texts, batch);
         ClipTokenizer tok = ClipTokenizer.load();
         int ctx = clip.config().contextLength();
-        try (Scope all = Scope.open(); NoGradGuard g = new NoGradGuard()) {
+        try (Scope all = Scope.open(); NoGrad g = NoGrad.open()) {
             List<Tensor> parts = new ArrayList<>();
             for (int from = 0; from < texts.size(); from += batch) {
                 List<String> chunk = texts.subList(from, Math.min(texts.size(), from + batch));
                 try (Scope step = Scope.open()) {
-                    Tensor f = clip.text().encode(tok.tokenize(chunk, ctx), BlockAttention.PLAIN).to(ScalarType.Float);
+                    Tensor f = Tensors.fp32(clip.text().encode(tok.tokenize(chunk, ctx), BlockAttention.PLAIN));
                     parts.add(step.keep(f));
                 }
                 progress.step(chunk.size(), null);
@@ -65,7 +65,7 @@ public final class FeatureExtractor {
                         .batchSize(batch).inOrder().onBadSample(BadSamplePolicy.FAIL).build();
                 BatchLoader.Epoch epoch = loader.epoch(0);
                 Scope all = Scope.open();
-                NoGradGuard g = new NoGradGuard()) {
+                NoGrad g = NoGrad.open()) {
             List<Tensor> parts = new ArrayList<>();
             while (epoch.hasNext()) {
                 Batch b = epoch.next();
@@ -80,12 +80,42 @@ public final class FeatureExtractor {
 
     /**
      * Image features (count, E), fp32, of {@code count} preprocessed images (CHW floats, concatenated),
-     * in the caller's scope; callers outside this class run it under a {@code NoGradGuard}.
+     * in the caller's scope; callers outside this class run it under a {@code NoGrad}.
      */
     public static Tensor pixels(ClipModel clip, float[] pixels, int count) {
         int r = clip.config().imageResolution();
-        Tensor images = Tensors.floats(pixels, clip.device(), count, 3, r, r);
-        return clip.image().encode(images, BlockAttention.PLAIN).to(ScalarType.Float);
+        return images(clip, Tensors.floats(pixels, clip.device(), count, 3, r, r));
+    }
+
+    /**
+     * Image features (B, E), fp32, of a batch of preprocessed images (B, 3, R, R) on the model's
+     * device, in the caller's scope; callers outside this class run it under a {@code NoGrad}.
+     */
+    public static Tensor images(ClipModel clip, Tensor images) {
+        return Tensors.fp32(clip.image().encode(images, BlockAttention.PLAIN));
+    }
+
+    /**
+     * Text features (T, C, E) of every class name filled into every template, entry [t][c] for
+     * {@code templates.get(t)} and {@code classNames.get(c)}, in the caller's scope: the input of
+     * every template ensemble (zero-shot CLIP's, PromptSRC's frozen text features). The
+     * {@code T·C} texts are encoded {@code batch} at a time, all templates sharing the chunks, so
+     * few classes still make full batches; the progress task counts texts.
+     */
+    public static Tensor templates(ClipModel clip, List<String> classNames, List<String> templates, int batch,
+            Progress.Factory progress) {
+        if (classNames.isEmpty() || templates.isEmpty()) {
+            throw new IllegalArgumentException("a template ensemble needs at least one class and one template");
+        }
+        List<String> texts = new ArrayList<>(templates.size() * classNames.size());
+        for (String template : templates) {
+            for (String c : classNames) {
+                texts.add(Templates.fill(template, c));
+            }
+        }
+        try (Progress p = progress.start("text features", texts.size())) {
+            return texts(clip, texts, batch, p).reshape(templates.size(), classNames.size(), -1);
+        }
     }
 
     private static void requireInputs(List<?> inputs, int batch) {

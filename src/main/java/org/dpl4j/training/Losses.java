@@ -1,8 +1,6 @@
 package org.dpl4j.training;
 
-import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.Tensor;
-import org.dpl4j.model.Ops;
 import org.dpl4j.tensor.Tensors;
 
 /** Losses on CLIP logits. */
@@ -20,7 +18,7 @@ public final class Losses {
             onehot[i * (int) c + labels[i]] = 1f;
         }
         Tensor y = Tensors.floats(onehot, logits.device(), labels.length, c);
-        return Ops.div(logits.log_softmax(1).mul(y).sum().neg(), labels.length);
+        return Tensors.div(logits.log_softmax(1).mul(y).sum().neg(), labels.length);
     }
 
     /**
@@ -30,18 +28,11 @@ public final class Losses {
     public static Tensor distillation(Tensor studentLogits, Tensor teacherLogits) {
         Tensor logPs = studentLogits.log_softmax(1);
         Tensor logPt = teacherLogits.log_softmax(1).detach();
-        return Ops.div(logPt.exp().mul(logPt.sub(logPs)).sum(), studentLogits.numel());
+        return Tensors.div(logPt.exp().mul(logPt.sub(logPs)).sum(), studentLogits.numel());
     }
 
     /** How many rows of {@code logits} have their largest value at the row's label (the batch's correct predictions). */
     public static int correct(Tensor logits, int[] labels) {
-        long[] pred = Tensors.toLongs(logits.argmax(new LongOptional(1), false));
-        int c = 0;
-        for (int i = 0; i < pred.length; i++) {
-            if (pred[i] == labels[i]) {
-                c++;
-            }
-        }
-        return c;
+        return StepReads.correct(logits, labels);
     }
 }

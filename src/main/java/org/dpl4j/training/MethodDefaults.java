@@ -3,6 +3,10 @@ package org.dpl4j.training;
 import java.util.Locale;
 import org.dpl4j.prompts.CoCoOp;
 import org.dpl4j.prompts.MaPLe;
+import org.dpl4j.prompts.PromptLearners;
+import org.dpl4j.prompts.ZeroShotBaseline;
+import org.dpl4j.run.RunInfo;
+import org.dpl4j.prompts.PromptSrcPublished;
 
 /**
  * Default train settings per method: the baselines with a learner of their own train with their
@@ -10,9 +14,13 @@ import org.dpl4j.prompts.MaPLe;
  * Dassl's SGD (momentum 0.9, weight decay 5e-4) and cosine schedule after one constant 1e-5 epoch.
  * <ul>
  *   <li>CoCoOp ({@code configs/trainers/CoCoOp/vit_b16_c4_ep10_batch1_ctxv1.yaml}): lr 0.002, batch 1, 10 epochs;</li>
- *   <li>MaPLe ({@code configs/trainers/MaPLe/vit_b16_c2_ep5_batch4_2ctx.yaml}): lr 0.0035, batch 4, 5 epochs.</li>
+ *   <li>MaPLe ({@code configs/trainers/MaPLe/vit_b16_c2_ep5_batch4_2ctx.yaml}): lr 0.0035, batch 4, 5 epochs;</li>
+ *   <li>IVLP ({@code configs/trainers/IVLP/vit_b16_c2_ep5_batch4_2+2ctx.yaml}): lr 0.0035, batch 4, 5 epochs;</li>
+ *   <li>deep VPT ({@code configs/trainers/VPT/vit_b16_c2_ep5_batch4_4.yaml}): lr 0.0025, batch 4, 5 epochs;</li>
+ *   <li>PromptSRC ({@link PromptSrcPublished}; {@code vit_b16_c2_ep50_batch4_4+4ctx_few_shot.yaml}): lr 0.0025, batch 4,
+ *       50 epochs ({@link #promptSrc} gives the settings of its other protocols).</li>
  * </ul>
- * Both read the fixed text input "a photo of a {}." (their {@code CTX_INIT}), which the settings record.
+ * All read the fixed text input "a photo of a {}." (their {@code CTX_INIT}), which the settings record.
  */
 public final class MethodDefaults {
     private MethodDefaults() {}
@@ -21,9 +29,29 @@ public final class MethodDefaults {
         TrainSettings d = TrainSettings.defaults();
         return switch (method.toLowerCase(Locale.ROOT)) {
             case CoCoOp.METHOD -> with(d, 10, 1, 0.002f);
-            case MaPLe.METHOD -> with(d, 5, 4, 0.0035f);
+            case MaPLe.METHOD, "ivlp" -> with(d, 5, 4, 0.0035f);
+            case "vpt-deep", "vpt" -> with(d, 5, 4, 0.0025f);
+            case PromptSrcPublished.METHOD -> promptSrc(PromptSrcPublished.of(PromptSrcPublished.Protocol.FEW_SHOT, null));
             default -> d;
         };
+    }
+
+    /** The train settings of a published PromptSRC config, its loss weights and GPA included ({@link SelfRegulation}). */
+    public static TrainSettings promptSrc(PromptSrcPublished config) {
+        return with(TrainSettings.defaults(), config.epochs(), config.batchSize(), config.lr()).toBuilder()
+                .selfRegulation(SelfRegulation.of(config)).build();
+    }
+
+    /** How {@code method}'s prompts enter CLIP, as run.json records it ({@link RunInfo#MECHANISMS}). */
+    public static String mechanism(String method) {
+        String m = method.toLowerCase(Locale.ROOT);
+        if (ZeroShotBaseline.named(m).isPresent()) {
+            return RunInfo.NONE;
+        }
+        if (CoCoOp.METHOD.equals(m)) {
+            return RunInfo.CONDITIONAL;
+        }
+        return PromptLearners.inStream(m) ? RunInfo.STREAM : RunInfo.KEY_VALUE;
     }
 
     /** Whether the method reads a fixed text input, so that {@code --text-input} does not apply to it. */
@@ -32,6 +60,6 @@ public final class MethodDefaults {
     }
 
     private static TrainSettings with(TrainSettings d, int epochs, int batch, float lr) {
-        return d.toBuilder().epochs(epochs).batchSize(batch).lr(lr).textInput(CoCoOp.TEMPLATE).build();
+        return d.toBuilder().epochs(epochs).batchSize(batch).sgd(d.sgd().withLr(lr)).textInput(CoCoOp.TEMPLATE).build();
     }
 }

@@ -2,14 +2,13 @@ package org.dpl4j.training;
 
 import java.util.function.Supplier;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.Batch;
-import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ClassTexts;
-import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.prompts.PromptLearner.FrozenText;
 import org.dpl4j.prompts.PromptLearner;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 
@@ -40,13 +39,14 @@ public final class PromptedClassifier implements ImageClassifier, AutoCloseable 
     }
 
     /**
-     * A classifier over class text features computed before (an exported bundle's): {@code features}
-     * (C, E) as {@link DeepPrompts#textFeatures} gives them; the caller keeps its tensor.
+     * A classifier over class text features computed before (a run's stored ones, an exported
+     * bundle's): {@code features} (C, E) as {@link FrozenText#textFeatures} gives them, images
+     * through {@code prompts}' image encoder; the caller keeps its tensor.
      */
-    public PromptedClassifier(ClipModel clip, BlockAttention imageAttention, Tensor features) {
+    public PromptedClassifier(ClipModel clip, FrozenText prompts, Tensor features) {
         this.kept = Scope.open();
         this.scorer = made(kept, () -> PromptLearner.Scorer.fixedText(clip,
-                features.to(clip.device(), features.scalar_type()), images -> clip.image().encode(images, imageAttention)));
+                features.to(clip.device(), features.scalar_type()), prompts.imageEncoder(clip)));
         this.device = clip.device();
         this.resolution = clip.config().imageResolution();
     }
@@ -57,7 +57,7 @@ public final class PromptedClassifier implements ImageClassifier, AutoCloseable 
      */
     private static PromptLearner.Scorer made(Scope kept, Supplier<PromptLearner.Scorer> make) {
         boolean made = false;
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             PromptLearner.Scorer s = make.get();
             made = true;
             return s;
@@ -72,7 +72,7 @@ public final class PromptedClassifier implements ImageClassifier, AutoCloseable 
 
     /** Logits (B, C) of a batch of preprocessed images, in the caller's scope, without autograd (on this thread). */
     public Tensor logits(float[] pixels, int batch) {
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             return scorer.logits(Tensors.floats(pixels, device, batch, 3, resolution, resolution));
         }
     }

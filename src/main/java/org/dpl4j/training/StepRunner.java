@@ -6,11 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
-import org.dpl4j.model.Ops;
 import org.dpl4j.tensor.Grads;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.optim.Optimizer;
@@ -32,19 +30,6 @@ public final class StepRunner {
     }
 
     /**
-     * A finite loss can still give an inf/NaN gradient (an overflow inside backward); such an
-     * update would destroy the prompts, so it is skipped and counted instead.
-     */
-    private static boolean gradientsFinite(Map<String, Tensor> grads) {
-        for (Tensor g : grads.values()) {
-            if (!Float.isFinite(Tensors.item(g.abs().max()))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
      * @param loss builds the scalar loss (in the step's scope)
      * @return the loss value
      * @throws NonFiniteLossException when the loss is NaN or infinite (parameters are left untouched)
@@ -52,7 +37,7 @@ public final class StepRunner {
     public static float step(Supplier<Tensor> loss, Map<String, Tensor> params, Optimizer optimizer, float lr) {
         try (Scope scope = Scope.open()) {
             Tensor l = loss.get();
-            float value = Tensors.item(l);
+            float value = StepReads.loss(l);
             if (!Float.isFinite(value)) {
                 throw new NonFiniteLossException(value);
             }
@@ -95,6 +80,7 @@ public final class StepRunner {
      * of all chunks are summed, then carried through the text encoder once (in class chunks when
      * {@code text} is chunked). The result is the gradient of the whole batch's mean loss up to summation
      * order, at the cost of one pass: this is what keeps a 16-image alpha step at ViT-B/16 within a few GB.
+     * A text side outside autograd (frozen CLIP's, deep VPT's) is a constant of the step.
      *
      * @return the batch's mean loss
      * @throws NonFiniteLossException when a chunk's loss is NaN or infinite (parameters are left untouched)
@@ -109,10 +95,12 @@ public final class StepRunner {
             TextGradients textSide = TextGradients.forward(text);
             Tensor features = textSide.features();
             List<Tensor> withFeatures = new ArrayList<>(wrt);
-            withFeatures.add(features);
+            if (textSide.learned()) {
+                withFeatures.add(features);
+            }
             List<Tensor> sum = new ArrayList<>();
             for (Tensor p : withFeatures) {
-                sum.add(torch.zeros_like(p));
+                sum.add(Tensors.zerosLike(p));
             }
             float value = 0;
             for (int from = 0; from < size; from += chunk) {
@@ -120,15 +108,16 @@ public final class StepRunner {
                 try (Scope cs = Scope.open()) {
                     Tensor l = loss.apply(features, from, to);
                     if (to - from < size) {
-                        l = Ops.mul(l, (float) (to - from) / size);
+                        l = Tensors.mul(l, (float) (to - from) / size);
                     }
-                    float v = Tensors.item(l);
+                    float v = StepReads.loss(l);
                     if (!Float.isFinite(v)) {
                         throw new NonFiniteLossException(v);
                     }
                     value += v;
+                    // each chunk's graph ends at the features (a leaf) and dies with its scope
                     List<Tensor> g = Grads.of(l, withFeatures);
-                    try (NoGradGuard ng = new NoGradGuard()) {
+                    try (NoGrad ng = NoGrad.open()) {
                         for (int i = 0; i < g.size(); i++) {
                             sum.get(i).add_(g.get(i));
                         }
@@ -136,7 +125,9 @@ public final class StepRunner {
                 }
             }
             List<Tensor> grads = sum.subList(0, wrt.size());
-            textSide.backward(sum.get(wrt.size()), wrt, grads);
+            if (textSide.learned()) {
+                textSide.backward(sum.get(wrt.size()), wrt, grads);
+            }
             return update(params, named(params, grads), optimizer, lr, value);
         }
     }
@@ -152,7 +143,9 @@ public final class StepRunner {
 
     private static float update(Map<String, Tensor> params, Map<String, Tensor> grads, Optimizer optimizer, float lr,
             float value) {
-        if (!gradientsFinite(grads)) {
+        // a finite loss can still give an inf/NaN gradient (an overflow inside backward); such an
+        // update would destroy the prompts, so it is skipped and counted instead
+        if (!StepReads.finite(grads.values())) {
             SKIPPED.incrementAndGet();
             LOG.warn("skipped an update: non-finite gradient at loss {}", value);
             return value;

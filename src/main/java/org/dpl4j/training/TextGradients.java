@@ -5,10 +5,9 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.dpl4j.model.Ops;
 import org.dpl4j.tensor.Grads;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 
@@ -50,7 +49,7 @@ final class TextGradients {
         // made would otherwise hold every chunk's activations until the step ends (a kept chunk's graph
         // holds what its backward needs)
         for (int c = 0; c < chunks.size(); c++) {
-            try (Scope s = Scope.open(); NoGradGuard g = c < keep ? null : new NoGradGuard()) {
+            try (Scope s = Scope.open(); NoGrad g = c < keep ? null : NoGrad.open()) {
                 Tensor f = s.keep(features(pass, chunks.get(c)));
                 if (c < keep) {
                     kept.add(f);
@@ -58,12 +57,13 @@ final class TextGradients {
                 parts.add(f);
             }
         }
+        boolean learned = parts.get(0).requires_grad();
         if (chunks.size() == 1) {
-            return new TextGradients(pass, chunks, kept, leafOf(parts.get(0)));
+            return new TextGradients(pass, chunks, kept, leafOf(parts.get(0), learned));
         }
         List<Tensor> fp32 = new ArrayList<>();
         for (Tensor p : parts) {
-            fp32.add(Ops.fp32(p).detach());
+            fp32.add(Tensors.fp32(p).detach());
         }
         // the chunks hold the classes in plan order; put the rows back in class order
         int[] planOrder = chunks.stream().flatMapToInt(Arrays::stream).toArray();
@@ -72,8 +72,8 @@ final class TextGradients {
             classRow[planOrder[i]] = i;
         }
         Tensor all = Tensors.cat(fp32, 0);
-        Tensor ordered = all.index_select(0, Tensors.longs(classRow, all.device(), classRow.length));
-        return new TextGradients(pass, chunks, kept, ordered.detach().set_requires_grad(true));
+        Tensor ordered = Tensors.rows(all, Tensors.longs(classRow, all.device(), classRow.length));
+        return new TextGradients(pass, chunks, kept, ordered.detach().set_requires_grad(learned));
     }
 
     private static Tensor features(TextPass pass, int[] rows) {
@@ -109,17 +109,26 @@ final class TextGradients {
     }
 
     /**
-     * The features as the rest of the step sees them: an fp32 leaf that requires gradients, so the step's
-     * backward stops there and yields their gradient. In fp32 it shares the features' memory; in bf16 it
-     * is their fp32 copy, as {@code ClipModel.logits} would make (whose backward casts the gradient back).
+     * The features as the rest of the step sees them: an fp32 leaf that requires gradients when the
+     * features do, so the step's backward stops there and yields their gradient. In fp32 it shares the
+     * features' memory; in bf16 it is their fp32 copy, as {@code ClipModel.logits} would make (whose
+     * backward casts the gradient back).
      */
-    private static Tensor leafOf(Tensor features) {
-        return Ops.fp32(features).detach().set_requires_grad(true);
+    private static Tensor leafOf(Tensor features, boolean learned) {
+        return Tensors.fp32(features).detach().set_requires_grad(learned);
     }
 
     /** (C, E) fp32 text features of every class, in class order: a leaf for the rest of the step. */
     Tensor features() {
         return leaf;
+    }
+
+    /**
+     * Whether the features depend on a parameter (then {@link #features()} requires gradients and
+     * {@link #backward} carries theirs on); a text side outside autograd (frozen CLIP's) is a constant.
+     */
+    boolean learned() {
+        return leaf.requires_grad();
     }
 
     /**
@@ -132,11 +141,10 @@ final class TextGradients {
                 int[] rows = chunks.get(c);
                 Tensor f = c < kept.size() ? kept.get(c) : features(pass, rows);
                 Tensor g = chunks.size() == 1 ? grad
-                        : grad.index_select(0, Tensors.longs(Arrays.stream(rows).asLongStream().toArray(), grad.device(),
-                                rows.length));
+                        : Tensors.rows(grad, Tensors.longs(Arrays.stream(rows).asLongStream().toArray(), grad.device(), rows.length));
                 // without retain_graph the backward frees the graph's saved tensors: a kept chunk's too
                 List<Tensor> parts = Grads.of(f, g.to(Tensors.dtype(f)), wrt);
-                try (NoGradGuard ng = new NoGradGuard()) {
+                try (NoGrad ng = NoGrad.open()) {
                     for (int i = 0; i < parts.size(); i++) {
                         sums.get(i).add_(parts.get(i));
                     }

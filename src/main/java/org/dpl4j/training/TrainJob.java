@@ -10,12 +10,10 @@ import java.util.function.Consumer;
 import org.dpl4j.data.DataSpec;
 import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.SampleTransforms;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.Branch;
 import org.dpl4j.prompts.ClassTexts;
-import org.dpl4j.prompts.DeepPrompts;
+import org.dpl4j.prompts.PromptLearner.FrozenText;
 import org.dpl4j.prompts.PromptLearner;
 import org.dpl4j.prompts.PromptLearners;
 import org.dpl4j.prompts.PromptConfig;
@@ -26,6 +24,7 @@ import org.dpl4j.run.ModelRef;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.run.RunIdentity;
 import org.dpl4j.run.RunInfo;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.util.Progress;
 
@@ -81,7 +80,7 @@ public final class TrainJob {
         }
         config.checkFits(clip.config());
         DatasetSplits data = spec.load();
-        RunInfo now = RunInfo.start("train", method, spec, data, List.of("train", "val", "test"), config, s,
+        RunInfo now = RunInfo.start("train", method, MethodDefaults.mechanism(method), spec, data, List.of("train", "val", "test"), config, s,
                 ModelRef.of(modelPath, clip), command);
         if (run.isComplete()) {
             RunIdentity.TRAIN.checkSame(run, now); // a finished run is reused only for the settings it ran
@@ -90,33 +89,44 @@ public final class TrainJob {
         run.create();
         RunIdentity.TRAIN.recordOrCheck(run, now);
         config.write(run.file(RunDirectory.PROMPT_CONFIG));
+        TestMetrics metrics = trainAndTest(method, spec, data, config, s, run);
+        run.writeJson(RunDirectory.FINAL, metrics);
+        return metrics;
+    }
+
+    /** Trains fresh prompts of {@code config} into {@code run} (resuming its checkpoint), saves them and tests them. */
+    private TestMetrics trainAndTest(String method, DataSpec spec, DatasetSplits data, PromptConfig config, TrainSettings s,
+            RunDirectory run) throws IOException {
         try (Scope scope = Scope.open();
                 PromptLearner prompts = PromptLearners.init(method, config, clip, s.initStd(), s.seed())) {
             log.accept(String.format("train %s on %s (%d classes, %d shots, seed %d): %s, %d learned values",
                     method, data.name(), data.numClasses(), spec.shots(), spec.seed(), config, prompts.trainableParameters()));
-            ClassTexts texts = prompts.texts(clip, data.classNames(), templates(s.textInput(), data.name()));
+            List<String> templates = templates(s.textInput(), data.name());
+            ClassTexts texts = prompts.texts(clip, data.classNames(), templates);
             Tensor teacher = s.distillWeight() > 0 ? teacherText(clip, data.classNames(), s.evalBatch(), progress) : null;
             new PromptTrainer(clip, s, progress, log).train(prompts, data, texts, teacher, run);
             prompts.save(run.file(RunDirectory.PROMPTS));
-            Tensor features = null;
-            if (prompts instanceof DeepPrompts deep) {
-                // the frozen class text features, for eval, predict and the API to read instead of encoding the texts
-                features = ClassFeatures.compute(clip, deep, texts);
-                ClassFeatures.write(run, features, ClassFeatures.key(run.file(RunDirectory.PROMPTS), clip,
-                        ModelRef.of(modelPath, clip).sha256(), data.classNames(), templates(s.textInput(), data.name())));
-            }
-            Tensor own = features;
-            TestMetrics metrics = testMetrics(spec, data, d -> {
-                if (own == null || !d.classNames().equals(data.classNames())) {
+            Optional<FrozenText> frozen = prompts.frozenText();
+            // the frozen class text features, for eval, predict and the API to read instead of encoding the texts
+            Tensor features = frozen.isEmpty() ? null : storeClassFeatures(frozen.get(), texts, data.classNames(), templates, run);
+            return testMetrics(spec, data, d -> {
+                if (features == null || !d.classNames().equals(data.classNames())) {
                     return evaluate(prompts, d, s);
                 }
-                try (PromptedClassifier c = new PromptedClassifier(clip, ((DeepPrompts) prompts).attention(Branch.IMAGE), own)) {
+                try (PromptedClassifier c = new PromptedClassifier(clip, frozen.get(), features)) {
                     return evaluate(c, d, s);
                 }
             }, log);
-            run.writeJson(RunDirectory.FINAL, metrics);
-            return metrics;
         }
+    }
+
+    /** Computes the class text features of trained prompts and writes them to the run ({@link ClassFeatures}). */
+    private Tensor storeClassFeatures(FrozenText prompts, ClassTexts texts, List<String> classNames, List<String> templates,
+            RunDirectory run) throws IOException {
+        Tensor features = ClassFeatures.compute(clip, prompts, texts);
+        ClassFeatures.write(run, features, ClassFeatures.key(run.file(RunDirectory.PROMPTS), clip,
+                ModelRef.of(modelPath, clip).sha256(), classNames, templates));
+        return features;
     }
 
     /** The final metrics a finished run recorded. */
@@ -149,7 +159,7 @@ public final class TrainJob {
 
     /** Test-split accuracy of prompts on a dataset's classes (text features computed once). */
     public EvalResult evaluate(PromptLearner prompts, DatasetSplits data, TrainSettings s) {
-        try (Scope scope = Scope.open(); NoGradGuard g = new NoGradGuard()) {
+        try (Scope scope = Scope.open(); NoGrad g = NoGrad.open()) {
             ClassTexts texts = prompts.texts(clip, data.classNames(), templates(s.textInput(), data.name()));
             try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts)) {
                 return evaluate(c, data, s);
@@ -159,7 +169,7 @@ public final class TrainJob {
 
     /** Test-split accuracy of a frozen classifier over {@code data}'s classes. */
     public EvalResult evaluate(PromptedClassifier c, DatasetSplits data, TrainSettings s) {
-        try (NoGradGuard g = new NoGradGuard()) {
+        try (NoGrad g = NoGrad.open()) {
             return Evaluator.evaluate(c, data.classNames(), data.test(), clip.config().imageResolution(),
                     SampleTransforms.PROMPT_LEARNING, s.evalBatch(), s.badImages(), progress);
         }
@@ -170,7 +180,7 @@ public final class TrainJob {
      * ({@link ZeroShotClassifier#ensembleFeatures}: all 60 ensemble templates, where the reference code
      * only used the last one), transposed (E, C), fp32, in the caller's scope and out of autograd.
      */
-    static Tensor teacherText(ClipModel clip, List<String> classNames, int textBatch, Progress.Factory progress) {
+    public static Tensor teacherText(ClipModel clip, List<String> classNames, int textBatch, Progress.Factory progress) {
         return ZeroShotClassifier.ensembleFeatures(clip, classNames, Templates.ENSEMBLE, textBatch, progress).t();
     }
 }

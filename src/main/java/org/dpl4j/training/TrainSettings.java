@@ -3,40 +3,54 @@ package org.dpl4j.training;
 import org.dpl4j.data.BadSamplePolicy;
 
 /**
- * Train-stage settings (docs/design.md §7 defaults: SGD lr 3.5e-3, momentum 0.9, wd 5e-4, cosine over
- * 40 epochs with one warm-up epoch at 1e-5, batch 4, prompts N(0, 0.02²), ensemble text input).
+ * Train-stage settings (docs/design.md §7 defaults: {@link SgdSchedule#DPL} over 40 epochs, batch 4,
+ * prompts N(0, 0.02²), ensemble text input).
  *
+ * @param sgd       the prompts' optimiser and learning-rate schedule
  * @param textInput {@code default}, {@code custom}, {@code ensemble}, or a template with {}
  * @param distillWeight weight of the KL term to zero-shot CLIP (0 = off, as the reference code)
+ * @param selfRegulation PromptSRC's loss and GPA (null for every other method; then absent from run.json, so
+ *        runs made before the field existed read the same)
  */
 public record TrainSettings(
         int epochs,
         int batchSize,
-        float lr,
-        float momentum,
-        float weightDecay,
-        int warmupEpochs,
-        float warmupLr,
+        SgdSchedule sgd,
         float initStd,
         String textInput,
         float distillWeight,
         long seed,
         int workers,
         int evalBatch,
-        BadSamplePolicy badImages) {
+        BadSamplePolicy badImages,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        SelfRegulation selfRegulation) {
+
+    /** Settings without PromptSRC's regime (every method but PromptSRC). */
+    public TrainSettings(int epochs, int batchSize, SgdSchedule sgd, float initStd, String textInput, float distillWeight,
+            long seed, int workers, int evalBatch, BadSamplePolicy badImages) {
+        this(epochs, batchSize, sgd, initStd, textInput, distillWeight, seed, workers, evalBatch, badImages, null);
+    }
+
+    // DPL's defaults of the fields the command line sets, as constants so that its help shows these very values
+    public static final int EPOCHS = 40;
+    public static final int BATCH_SIZE = 4;
+    public static final String TEXT_INPUT = "ensemble";
+    public static final float DISTILL_WEIGHT = 0f;
+    public static final int EVAL_BATCH = 64;
 
     public static TrainSettings defaults() {
         return new Builder().build();
     }
 
     public TrainSettings {
-        if (epochs < 1 || batchSize < 1 || lr <= 0 || evalBatch < 1) {
-            throw new IllegalArgumentException("epochs, batch size, learning rate and eval batch must be positive");
+        if (epochs < 1 || batchSize < 1 || evalBatch < 1 || sgd == null) {
+            throw new IllegalArgumentException("epochs, batch size and eval batch must be positive, and SGD set");
         }
     }
 
     public LrSchedule schedule() {
-        return new LrSchedule(lr, epochs, warmupEpochs, warmupLr);
+        return sgd.over(epochs);
     }
 
     /** A builder starting from these settings: the one place that copies every field. */
@@ -44,11 +58,7 @@ public record TrainSettings(
         Builder b = new Builder();
         b.epochs = epochs;
         b.batchSize = batchSize;
-        b.lr = lr;
-        b.momentum = momentum;
-        b.weightDecay = weightDecay;
-        b.warmupEpochs = warmupEpochs;
-        b.warmupLr = warmupLr;
+        b.sgd = sgd;
         b.initStd = initStd;
         b.textInput = textInput;
         b.distillWeight = distillWeight;
@@ -56,6 +66,7 @@ public record TrainSettings(
         b.workers = workers;
         b.evalBatch = evalBatch;
         b.badImages = badImages;
+        b.selfRegulation = selfRegulation;
         return b;
     }
 
@@ -69,19 +80,23 @@ public record TrainSettings(
 
     /** Settings field by field, starting from DPL's defaults. */
     public static final class Builder {
-        private int epochs = 40;
-        private int batchSize = 4;
-        private float lr = 3.5e-3f;
-        private float momentum = 0.9f;
-        private float weightDecay = 5e-4f;
-        private int warmupEpochs = 1;
-        private float warmupLr = 1e-5f;
+        private SelfRegulation selfRegulation;
+
+        /** PromptSRC's loss weights and GPA (null: cross-entropy, no aggregation). */
+        public Builder selfRegulation(SelfRegulation v) {
+            selfRegulation = v;
+            return this;
+        }
+
+        private int epochs = EPOCHS;
+        private int batchSize = BATCH_SIZE;
+        private SgdSchedule sgd = SgdSchedule.DPL;
         private float initStd = 0.02f;
-        private String textInput = "ensemble";
-        private float distillWeight = 0f;
+        private String textInput = TEXT_INPUT;
+        private float distillWeight = DISTILL_WEIGHT;
         private long seed = 1;
         private int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
-        private int evalBatch = 64;
+        private int evalBatch = EVAL_BATCH;
         private BadSamplePolicy badImages = BadSamplePolicy.FAIL;
 
         public Builder epochs(int v) {
@@ -94,28 +109,8 @@ public record TrainSettings(
             return this;
         }
 
-        public Builder lr(float v) {
-            lr = v;
-            return this;
-        }
-
-        public Builder momentum(float v) {
-            momentum = v;
-            return this;
-        }
-
-        public Builder weightDecay(float v) {
-            weightDecay = v;
-            return this;
-        }
-
-        public Builder warmupEpochs(int v) {
-            warmupEpochs = v;
-            return this;
-        }
-
-        public Builder warmupLr(float v) {
-            warmupLr = v;
+        public Builder sgd(SgdSchedule v) {
+            sgd = v;
             return this;
         }
 
@@ -155,7 +150,8 @@ public record TrainSettings(
         }
 
         public TrainSettings build() {
-            return new TrainSettings(epochs, batchSize, lr, momentum, weightDecay, warmupEpochs, warmupLr, initStd, textInput, distillWeight, seed, workers, evalBatch, badImages);
+            return new TrainSettings(epochs, batchSize, sgd, initStd, textInput, distillWeight, seed, workers, evalBatch, badImages,
+                    selfRegulation);
         }
     }
 }

@@ -1,13 +1,10 @@
 package org.dpl4j.training;
 
-import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.Batch;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.Ops;
-import org.dpl4j.prompts.Templates;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
@@ -32,7 +29,7 @@ public final class ZeroShotClassifier implements ImageClassifier, AutoCloseable 
         this.clip = clip;
         this.owned = owned;
         this.classFeatures = owned.own(classFeatures);
-        this.scaledT = owned.own(Ops.mul(classFeatures.t(), clip.scale()));
+        this.scaledT = owned.own(Tensors.mul(classFeatures.t(), clip.scale()));
     }
 
     /**
@@ -59,19 +56,9 @@ public final class ZeroShotClassifier implements ImageClassifier, AutoCloseable 
      */
     public static Tensor ensembleFeatures(ClipModel clip, List<String> classNames, List<String> templates, int textBatch,
             Progress.Factory progress) {
-        if (classNames.isEmpty() || templates.isEmpty()) {
-            throw new IllegalArgumentException("zero-shot needs at least one class and one template");
-        }
-        List<String> texts = new ArrayList<>(templates.size() * classNames.size());
-        for (String template : templates) {
-            for (String c : classNames) {
-                texts.add(Templates.fill(template, c));
-            }
-        }
-        try (Progress p = progress.start("text features", texts.size()); Scope s = Scope.open();
-                NoGradGuard g = new NoGradGuard()) {
-            Tensor unit = ClipModel.normalize(FeatureExtractor.texts(clip, texts, textBatch, p));
-            Tensor mean = Tensors.mean(unit.reshape(templates.size(), classNames.size(), -1), 0, false);
+        try (Scope s = Scope.open(); NoGrad g = NoGrad.open()) {
+            Tensor unit = ClipModel.normalize(FeatureExtractor.templates(clip, classNames, templates, textBatch, progress));
+            Tensor mean = Tensors.mean(unit, 0, false);
             return s.keep(ClipModel.normalize(mean).detach());
         }
     }
@@ -83,7 +70,7 @@ public final class ZeroShotClassifier implements ImageClassifier, AutoCloseable 
 
     /**
      * {@code exp(logit_scale) · cos(image, class)} (B, C) of preprocessed images (CHW floats), in the
-     * caller's scope; run it under a {@code NoGradGuard}.
+     * caller's scope; run it under a {@code NoGrad}.
      */
     public Tensor logits(float[] pixels, int count) {
         Tensor f = FeatureExtractor.pixels(clip, pixels, count);

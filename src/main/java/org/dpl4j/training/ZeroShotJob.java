@@ -58,7 +58,7 @@ public final class ZeroShotJob {
         }
         DatasetSplits data = spec.loadForEval();
         List<String> templates = templates(baseline, data.name());
-        RunInfo now = RunInfo.start("zeroshot", method, spec, data, List.of("test"), null,
+        RunInfo now = RunInfo.start("zeroshot", method, RunInfo.NONE, spec, data, List.of("test"), null,
                 new Settings(baseline.textFeatures(), templates, evalBatch, badImages), ModelRef.of(modelPath, clip), command);
         if (run.isComplete()) {
             RunIdentity.ZEROSHOT.checkSame(run, now); // a finished run is reused only for the settings it ran

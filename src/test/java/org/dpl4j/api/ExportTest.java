@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.dpl4j.cli.Main;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.data.image.ClipTransforms;
@@ -19,6 +18,8 @@ import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.NoGrad;
+import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.PromptedClassifier;
@@ -27,6 +28,8 @@ import org.dpl4j.training.TrainedRun;
 import org.dpl4j.testutil.TinyRun;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -65,7 +68,7 @@ class ExportTest {
         TrainedRun r = TrainedRun.read(run);
         float[][] out = new float[images.size()][];
         try (ClipModel clip = r.loadModel(null, Classifier.defaultPlacement()); DeepPrompts prompts = (DeepPrompts) r.loadPrompts(clip);
-                Scope m = Scope.open(); NoGradGuard g = new NoGradGuard()) {
+                Scope m = Scope.open(); NoGrad g = NoGrad.open()) {
             ClassTexts texts = ClassTexts.build(clip, r.classNames(), TrainJob.templates(r.settings().textInput(), r.dataset()),
                     prompts.config().context());
             try (PromptedClassifier c = new PromptedClassifier(clip, prompts, texts)) {
@@ -118,6 +121,33 @@ class ExportTest {
         assertThat(info.preprocessing().decodeOrder()).isEqualTo("DASSL");
         assertThat(info.logitScale()).isGreaterThan(1f);
         assertThat(Files.size(bundleWithModel)).isGreaterThan(Files.size(bundle));
+        assertThat(info.version()).isEqualTo(BundleInfo.VERSION);
+        assertThat(info.precision()).as("the tests' --precision (fp32)").isEqualTo("fp32");
+    }
+
+    /** A version-1 bundle (before the precision was recorded) is still read, its precision unrecorded, and answers the same. */
+    @Test
+    void aVersion1BundleIsReadWithItsPrecisionUnrecorded() throws IOException {
+        Path v1 = tmp.resolve("v1.dpl4j");
+        com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode) org.dpl4j.run.Json.LINE
+                .readTree(org.dpl4j.tensor.io.Safetensors.metadata(bundle).get(BundleInfo.KEY));
+        json.put("version", 1);
+        json.remove("precision");
+        try (Scope s = Scope.open()) {
+            org.dpl4j.tensor.io.Safetensors.write(v1, org.dpl4j.tensor.io.Safetensors.read(bundle),
+                    java.util.Map.of(BundleInfo.KEY, org.dpl4j.run.Json.LINE.writeValueAsString(json)));
+        }
+        assertThat(Bundle.readInfo(v1).precision()).isNull();
+        try (Classifier a = Classifier.load(v1); Classifier b = Classifier.load(bundle)) {
+            assertThat(probabilities(a)).isDeepEqualTo(probabilities(b));
+        }
+        json.put("version", 4);
+        Path v3 = tmp.resolve("v4.dpl4j");
+        try (Scope s = Scope.open()) {
+            org.dpl4j.tensor.io.Safetensors.write(v3, org.dpl4j.tensor.io.Safetensors.read(bundle),
+                    java.util.Map.of(BundleInfo.KEY, org.dpl4j.run.Json.LINE.writeValueAsString(json)));
+        }
+        assertThatThrownBy(() -> Bundle.readInfo(v3)).hasMessage(v3 + ": bundle format dpl4j-bundle v4, this dpl4j reads dpl4j-bundle v1, v2 and v3");
     }
 
     @Test
@@ -171,5 +201,41 @@ class ExportTest {
         Path notBundle = run.resolve(RunDirectory.PROMPTS);
         assertThatThrownBy(() -> Classifier.load(notBundle)).isInstanceOf(IOException.class)
                 .hasMessage(notBundle + ": not a dpl4j bundle (no dpl4j.bundle metadata; make one with dpl4j export)");
+    }
+
+    /**
+     * The token-replacement methods (ivlp; maple, whose vision prompts are couplings of its text prompts) have
+     * constant class text features too: their runs store them, export to a bundle of its own version that rebuilds
+     * the method's prompts, and the bundle answers bit for bit as the run; CoCoOp, whose text features read the
+     * image, is refused naming the run and the method.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ivlp", "maple"})
+    void streamRunsStoreClassFeaturesAndExportToBundlesThatAnswerAsTheRun(String method) throws IOException {
+        Path stream = tmp.resolve(method);
+        assertThat(Main.run("train", "-q", "--model", model.toString(), "--dataset", "oxford_pets", "--root",
+                TinyRun.DEMO.toString(), "--shots", "2", "--seed", "1", "--preset", method, "--epochs", "1", "--workers", "1",
+                "--out", stream.toString())).isZero();
+        assertThat(stream.resolve(RunDirectory.CLASS_FEATURES)).exists();
+        Path b = tmp.resolve(method + ".dpl4j");
+        assertThat(Main.run("export", "-q", "--run", stream.toString(), "--out", b.toString())).isZero();
+        assertThat(Bundle.readInfo(b).version()).isEqualTo(BundleInfo.VERSION_STREAM);
+        assertThat(Bundle.readInfo(b).precision()).isEqualTo("fp32");
+        assertThat(Bundle.readInfo(b).method()).isEqualTo(method);
+        try (Classifier fromRun = Classifier.load(stream); Classifier fromBundle = Classifier.load(b)) {
+            assertThat(probabilities(fromBundle)).isDeepEqualTo(probabilities(fromRun));
+        }
+    }
+
+    @Test
+    void aRunWhoseTextFeaturesReadTheImageIsRefusedByExport() throws IOException {
+        Path cocoop = tmp.resolve("cocoop");
+        assertThat(Main.run("train", "-q", "--model", model.toString(), "--dataset", "oxford_pets", "--root",
+                TinyRun.DEMO.toString(), "--shots", "2", "--seed", "1", "--preset", "cocoop", "--epochs", "1", "--workers", "1",
+                "--out", cocoop.toString())).isZero();
+        assertThat(cocoop.resolve(RunDirectory.CLASS_FEATURES)).doesNotExist();
+        assertThatThrownBy(() -> Bundle.fromRun(cocoop, null, Placement.CPU_FP32)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("run " + cocoop + ": cocoop cannot be exported; bundles hold methods whose class text"
+                        + " features are constants (every one but cocoop, whose text features depend on the image)");
     }
 }

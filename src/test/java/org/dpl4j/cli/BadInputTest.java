@@ -108,13 +108,13 @@ class BadInputTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
-        "--lr         | 0.02     | settings.lr was 0.01, now 0.02",
+        "--lr         | 0.02     | settings.sgd.lr was 0.01, now 0.02",
         "--epochs     | 2        | settings.epochs was 1, now 2",
         "--text-input | ensemble | settings.textInput was \"default\", now \"ensemble\"",
         "--seed       | 2        | seed was 1, now 2",
         "--shots      | 3        | shots was 2, now 3",
         "--subsample  | base     | subsample was \"all\", now \"base\"",
-        "--preset     | coop     | method was \"ivlp\", now \"coop\"",
+        "--preset     | coop     | method was \"kv-ivlp\", now \"coop\"",
     })
     void trainResumedWithOtherSettingsNamesTheSetting(String option, String value, String named) throws IOException {
         Path run = interrupted(trainRun);
@@ -252,12 +252,12 @@ class BadInputTest {
 
     @Test
     void runResumingAStageWithOtherSettingsNamesTheStageAndTheSetting() throws IOException {
-        // the train run above is exactly the pipeline's ivlp stage for seed 1, interrupted
+        // the train run above is exactly the pipeline's kv-ivlp stage for seed 1, interrupted
         Path out = tmp.resolve("pipeline");
-        Path stage = out.resolve("oxford_pets/seed1/ivlp");
+        Path stage = out.resolve("oxford_pets/seed1/kv-ivlp");
         Files.createDirectories(stage.getParent());
         Files.move(interrupted(trainRun), stage);
-        Cli.Result r = cli(pipeline(out, "--baselines", "ivlp", "--epochs", "2"));
+        Cli.Result r = cli(pipeline(out, "--baselines", "kv-ivlp", "--epochs", "2"));
         assertOneLineError(r, stage.resolve(RunDirectory.RUN) + " records a different run (settings.epochs was 1, now 2)");
         assertThat(stage.resolve(RunDirectory.FINAL)).doesNotExist();
     }

@@ -22,7 +22,7 @@ final class DemoArgs {
 
     static List<String> train(Path out, String... more) {
         List<String> a = data("train");
-        a.addAll(List.of("--preset", "ivlp", "--epochs", "1", "--lr", "0.01", "--text-input", "default", "--workers", "1",
+        a.addAll(List.of("--preset", "kv-ivlp", "--epochs", "1", "--lr", "0.01", "--text-input", "default", "--workers", "1",
                 "--out", out.toString()));
         return set(a, more);
     }

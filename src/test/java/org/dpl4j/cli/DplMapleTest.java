@@ -143,9 +143,9 @@ class DplMapleTest {
         new PromptConfig(List.of(0, 2, 0), List.of(2, 1, 0), 2).write(cfg);
         Cli.Result r = train(tmp.resolve("bad"), "--preset", "maple", "--config", cfg.toString());
         assertThat(r.exitCode()).isNotZero();
-        assertThat(r.err()).contains(cfg.toString()).contains("equal text and image lengths");
-        Cli.Result other = train(tmp.resolve("bad2"), "--preset", "ivlp", "--config", cfg.toString());
+        assertThat(r.err()).contains(cfg.toString()).contains("the lengths must be equal per block");
+        Cli.Result other = train(tmp.resolve("bad2"), "--preset", "kv-ivlp", "--config", cfg.toString());
         assertThat(other.exitCode()).isNotZero();
-        assertThat(other.err()).contains("only maple takes a layout file");
+        assertThat(other.err()).contains("only the token-replacement methods (maple, ivlp, vpt-deep, promptsrc) take a layout file");
     }
 }

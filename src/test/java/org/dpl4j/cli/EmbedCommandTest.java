@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
-import org.dpl4j.model.io.Safetensors;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Shape;
+import org.dpl4j.tensor.io.Safetensors;
 import org.dpl4j.testutil.Golden;
 import org.dpl4j.testutil.Shared;
 import org.junit.jupiter.api.Test;
@@ -74,6 +74,38 @@ class EmbedCommandTest {
                 worstImage = Math.max(worstImage, imageErr);
             }
             System.out.printf("embed parity %-12s batch %2d: text %.2e image %.2e%n", model, batch, textErr, worstImage);
+        }
+    }
+
+    /**
+     * {@code --precision auto} means fp32 for embed whatever the CPU (the tests otherwise default to
+     * fp32 through -Ddpl4j.precision): CLIP's own features, within the golden tolerance; the file says
+     * which precision computed them, bf16 too when asked for.
+     */
+    @ParameterizedTest
+    @CsvSource({"auto, fp32", "bf16, bf16"})
+    void autoMeansFp32AndTheFileRecordsThePrecision(String option, String recorded) throws Exception {
+        Map<String, String> meta = Golden.metadata("embed_cases.safetensors");
+        List<String> texts = JSON.readValue(meta.get("texts"), STRINGS);
+        Path out = dir.resolve("features.safetensors");
+        List<String> args = new ArrayList<>(List.of("embed", "-q", "--model", Shared.require("golden/tiny-clip").toString(),
+                "--out", out.toString(), "--precision", option));
+        texts.forEach(t -> args.addAll(List.of("--text", t)));
+
+        Cli.Result r = Cli.run(args.toArray(String[]::new));
+
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        Map<String, String> written = Safetensors.metadata(out);
+        assertThat(written).containsEntry("precision", recorded).containsEntry("device", "cpu");
+        try (Scope s = Scope.open()) {
+            float err = Golden.maxAbsDiff(Safetensors.read(out).get("text_features"),
+                    Golden.tensors("embed_cases.safetensors").get("text_features"));
+            System.out.printf("embed --precision %s: text features max error %.2e against the golden fp32 ones%n", option, err);
+            if (recorded.equals("fp32")) {
+                assertThat(err).isLessThanOrEqualTo(TOL);
+            } else {
+                assertThat(err).as("bf16 really computed in bf16").isGreaterThan(TOL);
+            }
         }
     }
 

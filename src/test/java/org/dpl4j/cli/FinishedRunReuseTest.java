@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.dpl4j.run.Checksums;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.run.RunInfo;
 import org.dpl4j.testutil.Shared;
 import org.dpl4j.testutil.TinyRun;
 import org.junit.jupiter.api.BeforeAll;
@@ -161,14 +162,14 @@ class FinishedRunReuseTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', value = {
         "--epochs     | 2        | settings.epochs was 1, now 2",
-        "--lr         | 0.02     | settings.lr was 0.01, now 0.02",
+        "--lr         | 0.02     | settings.sgd.lr was 0.01, now 0.02",
         "--batch      | 2        | settings.batchSize was 4, now 2",
         "--text-input | ensemble | settings.textInput was \"default\", now \"ensemble\"",
         "--seed       | 2        | seed was 1, now 2",
         "--shots      | 3        | shots was 2, now 3",
         "--subsample  | base     | subsample was \"all\", now \"base\"",
-        "--preset     | coop     | method was \"ivlp\", now \"coop\"",
-        "--preset     | vpt-deep | method was \"ivlp\", now \"vpt-deep\"",
+        "--preset     | coop     | method was \"kv-ivlp\", now \"coop\"",
+        "--preset     | kv-vpt-deep | method was \"kv-ivlp\", now \"kv-vpt-deep\"",
     })
     void otherSettingsOverAFinishedTrainRunAreRefusedNamingTheSetting(String option, String value, String named)
             throws IOException {
@@ -226,7 +227,7 @@ class FinishedRunReuseTest {
     @CsvSource(delimiter = '|', value = {
         // zero-shot CLIP and the search do not train with --epochs: they are reused, the DPL stage is refused
         "--epochs        | 2   | dpl      | settings.epochs was 1, now 2",
-        "--lr            | 0.5 | dpl      | settings.lr was 0.01, now 0.5",
+        "--lr            | 0.5 | dpl      | settings.sgd.lr was 0.01, now 0.5",
         "--search-epochs | 2   | search   | settings.epochs was 1, now 2",
         "--candidates    | 0,2 | search   | settings.candidates.1 was 1, now 2",
         "--shots         | 3   | zeroshot | shots was 2, now 3",
@@ -334,7 +335,7 @@ class FinishedRunReuseTest {
         for (Path run : List.of(trainRun, searchRun, zeroShotRun, stage("zeroshot"), stage("search"), stage("dpl"))) {
             JsonNode info = json(run.resolve(RunDirectory.RUN));
             assertThat(info.fieldNames().next()).as(run.toString()).isEqualTo("format");
-            assertThat(info.path("format").asInt()).as(run.toString()).isEqualTo(2);
+            assertThat(info.path("format").asInt()).as(run.toString()).isEqualTo(RunInfo.FORMAT);
         }
     }
 

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.dpl4j.model.io.Safetensors;
+import org.dpl4j.tensor.io.Safetensors;
 import org.dpl4j.testutil.RunFiles;
 import org.dpl4j.testutil.Shared;
 import org.junit.jupiter.api.Test;

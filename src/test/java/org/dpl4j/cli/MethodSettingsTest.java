@@ -32,16 +32,16 @@ class MethodSettingsTest {
     void publishedDefaultsPerMethod() {
         TrainOptions o = parse(REQUIRED);
         TrainSettings cocoop = o.settings(1, "cocoop", new LoaderOptions());
-        assertThat(new Object[] {cocoop.lr(), cocoop.batchSize(), cocoop.epochs(), cocoop.textInput()})
+        assertThat(new Object[] {cocoop.sgd().lr(), cocoop.batchSize(), cocoop.epochs(), cocoop.textInput()})
                 .containsExactly(0.002f, 1, 10, "a photo of a {}.");
         TrainSettings maple = o.settings(1, "maple", new LoaderOptions());
-        assertThat(new Object[] {maple.lr(), maple.batchSize(), maple.epochs(), maple.textInput()})
+        assertThat(new Object[] {maple.sgd().lr(), maple.batchSize(), maple.epochs(), maple.textInput()})
                 .containsExactly(0.0035f, 4, 5, "a photo of a {}.");
         TrainSettings dpl = o.settings(1, "dpl", new LoaderOptions());
-        assertThat(new Object[] {dpl.lr(), dpl.batchSize(), dpl.epochs(), dpl.textInput()})
-                .containsExactly(TrainSettings.defaults().lr(), 4, 40, "ensemble");
+        assertThat(new Object[] {dpl.sgd().lr(), dpl.batchSize(), dpl.epochs(), dpl.textInput()})
+                .containsExactly(TrainSettings.defaults().sgd().lr(), 4, 40, "ensemble");
         for (TrainSettings s : new TrainSettings[] {cocoop, maple}) {
-            assertThat(new Object[] {s.momentum(), s.weightDecay(), s.warmupEpochs(), s.warmupLr()})
+            assertThat(new Object[] {s.sgd().momentum(), s.sgd().weightDecay(), s.sgd().warmupEpochs(), s.sgd().warmupLr()})
                     .containsExactly(0.9f, 5e-4f, 1, 1e-5f);
         }
     }
@@ -50,9 +50,10 @@ class MethodSettingsTest {
     void givenOptionsOverrideEveryMethodButTheFixedTextInput() {
         TrainOptions o = parse(with("--epochs", "15", "--lr", "0.01", "--text-input", "default"));
         TrainSettings cocoop = o.settings(3, "cocoop", new LoaderOptions());
-        assertThat(new Object[] {cocoop.epochs(), cocoop.lr(), cocoop.batchSize(), cocoop.seed(), cocoop.textInput()})
+        assertThat(new Object[] {cocoop.epochs(), cocoop.sgd().lr(), cocoop.batchSize(), cocoop.seed(), cocoop.textInput()})
                 .containsExactly(15, 0.01f, 1, 3L, "a photo of a {}.");
-        assertThat(o.settings(3, "ivlp", new LoaderOptions()).textInput()).isEqualTo("default");
+        assertThat(o.settings(3, "kv-ivlp", new LoaderOptions()).textInput()).isEqualTo("default");
+        assertThatThrownBy(() -> o.checkTextInput("ivlp")).hasMessageStartingWith("--text-input: ivlp");
         assertThatThrownBy(() -> o.checkTextInput("maple")).hasMessageStartingWith("--text-input: maple");
         o.checkTextInput("coop");
     }

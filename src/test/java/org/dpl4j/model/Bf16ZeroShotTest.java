@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.tensor.DeviceSpec;
 import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Precision;
@@ -31,8 +32,8 @@ class Bf16ZeroShotTest {
     void bf16FeaturesAndLogitsStayCloseToFp32(String which) throws Exception {
         Path model = which.equals("small") ? Path.of("models/dpl4j-small") : Shared.require(which);
         try (Scope s = Scope.open();
-                ClipModel fp32 = ClipModel.load(model, null, Placement.CPU_FP32);
-                ClipModel bf16 = ClipModel.load(model, null, new Placement(DeviceSpec.CPU, Precision.BF16))) {
+                ClipModel fp32 = ClipLoader.load(model, null, Placement.CPU_FP32);
+                ClipModel bf16 = ClipLoader.load(model, null, new Placement(DeviceSpec.CPU, Precision.BF16))) {
             assertThat(Tensors.dtype(bf16.weights().get("visual.proj"))).isEqualTo(ScalarType.BFloat16);
             assertThat(Tensors.dtype(bf16.weights().get("visual.ln_post.weight"))).isEqualTo(ScalarType.Float);
             Map<String, Tensor> g = Golden.tensors("zeroshot.safetensors");
@@ -57,7 +58,7 @@ class Bf16ZeroShotTest {
     }
 
     static double minCosine(Tensor a, Tensor b) {
-        Tensor c = ClipModel.normalize(Ops.fp32(a)).mul(ClipModel.normalize(Ops.fp32(b))).sum(new long[] {-1}, false,
+        Tensor c = ClipModel.normalize(Tensors.fp32(a)).mul(ClipModel.normalize(Tensors.fp32(b))).sum(new long[] {-1}, false,
                 new org.bytedeco.pytorch.ScalarTypeOptional());
         return Tensors.item(c.min());
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.testutil.Golden;
 import org.dpl4j.testutil.Shared;
@@ -23,7 +24,7 @@ class ZeroShotParityTest {
         try (Scope s = Scope.open()) {
             // OpenAI's .pt carries no config and tiny-clip's heads (2) cannot be inferred from widths
             ClipConfig override = model.endsWith(".pt") ? Golden.tinyConfig() : null;
-            try (ClipModel clip = ClipModel.load(Shared.require("golden/" + model), override)) {
+            try (ClipModel clip = ClipLoader.load(Shared.require("golden/" + model), override)) {
                 Map<String, Tensor> g = Golden.tensors("zeroshot.safetensors");
                 Tensor img = clip.image().encode(g.get("images"), BlockAttention.PLAIN);
                 Tensor txt = clip.text().encode(Golden.tokens(g.get("tokens")), BlockAttention.PLAIN);

@@ -19,11 +19,11 @@ import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.ClipWeights;
-import org.dpl4j.model.io.Safetensors;
-import org.dpl4j.model.Ops;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.model.text.ClipTokenizer;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
+import org.dpl4j.tensor.io.Safetensors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,7 +50,7 @@ class ModelExportTest {
     private static void perturb(TrainableClip clip) {
         long seed = 0;
         for (Tensor p : clip.parameters().values()) {
-            Ops.copyInto(p, p.add(Ops.mul(torch.randn(Tensors.shape(p)), 0.05f * (++seed % 2 == 0 ? 1 : -1))));
+            Tensors.copyInto(p, p.add(Tensors.mul(torch.randn(Tensors.shape(p)), 0.05f * (++seed % 2 == 0 ? 1 : -1))));
         }
     }
 
@@ -69,13 +69,13 @@ class ModelExportTest {
                     .doesNotContain("grid");
 
             Map<String, Tensor> rounded = new LinkedHashMap<>();
-            sd.forEach((k, v) -> rounded.put(k, v.to(ScalarType.Half).to(ScalarType.Float)));
+            sd.forEach((k, v) -> rounded.put(k, Tensors.fp32(v.to(ScalarType.Half))));
             Tensor images = torch.randn(3, 3, 16, 16);
             int[] labels = {0, 1, 2, 0};
             int[] templates = {0, 1, 1, 1};
             long[][] full = ClipTokenizer.load().tokenize(List.of(data.fill(0, 0), data.fill(1, 1), data.fill(2, 1),
                     data.fill(0, 1)), 77);
-            try (Scope sub = Scope.open(); ClipModel loaded = ClipModel.load(folder, null);
+            try (Scope sub = Scope.open(); ClipModel loaded = ClipLoader.load(folder, null);
                     ClipModel reference = ClipModel.of(new ClipWeights(cfg, rounded, null, null));
                     ClipModel trained = clip.model();
                     ClipModel fp32 = ClipModel.of(new ClipWeights(cfg, sd, null, null))) {

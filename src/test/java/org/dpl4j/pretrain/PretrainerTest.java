@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.run.Checkpoint;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.tensor.Scope;
@@ -132,7 +133,7 @@ class PretrainerTest {
         assertThat(run.isComplete()).isTrue();
         assertThat(run.readJson(RunDirectory.RUN).at("/data/classes").asInt()).isEqualTo(4);
         assertThat(run.readJson(RunDirectory.RUN).at("/data/images").asInt()).isEqualTo(32);
-        try (Scope s = Scope.open(); ClipModel model = ClipModel.load(r.model(), null)) {
+        try (Scope s = Scope.open(); ClipModel model = ClipLoader.load(r.model(), null)) {
             assertThat(model.config()).isEqualTo(ColourImages.tinyConfig());
         }
     }

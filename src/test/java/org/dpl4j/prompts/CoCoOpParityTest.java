@@ -7,6 +7,7 @@ import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.testutil.Golden;
 import org.dpl4j.testutil.Shared;
@@ -24,7 +25,7 @@ class CoCoOpParityTest {
     @Test
     void logitsLossAndEveryGradientMatchTheOfficialTrainer() throws Exception {
         try (Scope s = Scope.open();
-                ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+                ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             Map<String, Tensor> g = Golden.tensors(FILE);
             List<String> classes = BaselineGolden.classNames(FILE);
             try (CoCoOp cocoop = CoCoOp.of(g, clip)) {
@@ -49,7 +50,7 @@ class CoCoOpParityTest {
     @Test
     void chunkedTextPassesGiveTheSameLogitsAsOne() throws Exception {
         try (Scope s = Scope.open();
-                ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+                ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             Map<String, Tensor> g = Golden.tensors(FILE);
             try (CoCoOp cocoop = CoCoOp.of(g, clip)) {
                 // 260 classes: 1024 / 260 = 3 images per pass, so the 4 images take two passes

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.testutil.Shared;
 import org.junit.jupiter.api.Test;
@@ -25,9 +26,9 @@ class MaPLeInitBytesTest {
 
     @Test
     void thePublishedLayoutInitialisesToThePreviousBytes() throws Exception {
-        try (Scope s = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+        try (Scope s = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             Path a = tmp.resolve("a.safetensors");
-            try (MaPLe m = MaPLe.init(clip, 2, 9, 0.02f, 1)) {
+            try (StreamPrompts m = MaPLe.init(clip, 2, 9, 0.02f, 1)) {
                 m.save(a);
             }
             Path b = tmp.resolve("b.safetensors");

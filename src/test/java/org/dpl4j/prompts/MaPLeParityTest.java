@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.testutil.Golden;
 import org.dpl4j.testutil.Shared;
@@ -22,21 +23,21 @@ class MaPLeParityTest {
     @Test
     void logitsLossAndEveryGradientMatchTheOfficialTrainer() throws Exception {
         try (Scope s = Scope.open();
-                ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+                ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             Map<String, Tensor> g = Golden.tensors(FILE);
-            try (MaPLe maple = MaPLe.of(g, clip)) {
-                assertThat(maple.depth()).isEqualTo(Integer.parseInt(Golden.metadata(FILE).get("prompt_depth")));
+            try (StreamPrompts maple = MaPLe.of(g, clip)) {
+                assertThat(maple.layout().text().size()).isEqualTo(Integer.parseInt(Golden.metadata(FILE).get("prompt_depth")));
                 ClassTexts texts = maple.texts(clip, BaselineGolden.classNames(FILE), List.of("ignored {}"));
                 BaselineGolden.assertTextInput(texts, g, 2);
                 Tensor images = g.get("images");
 
-                BaselineGolden.report("shared_ctx", Golden.maxAbsDiff(maple.sharedContext(), g.get("shared_ctx")), 1e-4f);
-                List<Tensor> deep = maple.visualDeepPrompts();
-                for (int i = 0; i < deep.size(); i++) {
-                    BaselineGolden.report("visual_deep_prompts." + i, Golden.maxAbsDiff(deep.get(i), g.get("visual_deep_prompts." + i)), 1e-4f);
+                BaselineGolden.report("shared_ctx", Golden.maxAbsDiff(maple.visionPrompt(0), g.get("shared_ctx")), 1e-4f);
+                for (int i = 0; i + 1 < maple.layout().vision().size(); i++) {
+                    BaselineGolden.report("visual_deep_prompts." + i, Golden.maxAbsDiff(maple.visionPrompt(i + 1),
+                            g.get("visual_deep_prompts." + i)), 1e-4f);
                 }
-                BaselineGolden.report("image_features", Golden.maxAbsDiff(maple.imageFeatures(clip, images), g.get("image_features")), 1e-4f);
-                BaselineGolden.report("text_features", Golden.maxAbsDiff(maple.textFeatures(clip, texts), g.get("text_features")), 1e-4f);
+                BaselineGolden.report("image_features", Golden.maxAbsDiff(maple.encodeImages(clip, images), g.get("image_features")), 1e-4f);
+                BaselineGolden.report("text_features", Golden.maxAbsDiff(maple.encodeText(clip, texts), g.get("text_features")), 1e-4f);
 
                 BaselineGolden.checkLogitsLossGradients(g, maple.parameters(), 5, () -> maple.logits(clip, images, texts));
             }

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.tensor.Grads;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
@@ -25,7 +26,7 @@ class SubnetParityTest {
     @Test
     void logitsLossAndPromptGradientsMatchReference() throws Exception {
         try (Scope s = Scope.open();
-                ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+                ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             Map<String, Tensor> g = Golden.tensors("subnet.safetensors");
             Map<String, String> meta = Golden.metadata("subnet.safetensors");
             try (DeepPrompts prompts = DeepPrompts.of(g, clip)) {
@@ -66,7 +67,7 @@ class SubnetParityTest {
     @Test
     void zeroLengthPromptsAreVanillaClip() throws Exception {
         try (Scope s = Scope.open();
-                ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+                ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             Map<String, Tensor> g = Golden.tensors("zeroshot.safetensors");
             PromptConfig none = PromptConfig.none(3, 3);
             try (DeepPrompts prompts = DeepPrompts.init(none, clip, 0.02f, 1)) {
@@ -80,7 +81,7 @@ class SubnetParityTest {
     @Test
     void promptsChangeFeatures() throws Exception {
         try (Scope s = Scope.open();
-                ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+                ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             Map<String, Tensor> g = Golden.tensors("zeroshot.safetensors");
             PromptConfig cfg = new PromptConfig(List.of(2, 2, 2), List.of(1, 0, 3));
             try (DeepPrompts prompts = DeepPrompts.init(cfg, clip, 1f, 7)) {

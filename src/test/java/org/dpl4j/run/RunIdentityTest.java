@@ -25,11 +25,11 @@ class RunIdentityTest {
     /** A train run.json as TrainJob writes it (the fields that matter here). */
     private static ObjectNode trainRun() throws IOException {
         return (ObjectNode) Json.PRETTY.readTree("""
-                {"format": 2, "kind": "train", "method": "ivlp", "dataset": "OxfordPets", "root": "/data", "shots": 2, "seed": 1,
+                {"format": 4, "kind": "train", "method": "ivlp", "mechanism": "stream", "dataset": "OxfordPets", "root": "/data", "shots": 2, "seed": 1,
                  "subsample": "all", "splitSizes": {"train": 6, "val": 6, "test": 72},
                  "classNames": ["abyssinian", "american bulldog", "bengal"],
-                 "promptConfig": {"text": [2, 2, 2], "image": [2, 2, 2], "context": 0},
-                 "settings": {"epochs": 1, "lr": 0.01, "workers": 1, "evalBatch": 64, "seed": 1},
+                 "promptConfig": {"text": [0, 2, 2], "image": [2, 2, 2], "context": 2},
+                 "settings": {"epochs": 1, "sgd": {"lr": 0.01}, "workers": 1, "evalBatch": 64, "seed": 1},
                  "model": {"path": "/models/a", "format": "OPENAI_SAFETENSORS", "sha256": "abc", "config": {"embed_dim": 32}},
                  "started": "2026-01-01T00:00:00Z", "dpl4jVersion": "1.0", "command": "dpl4j train ..."}
                 """);
@@ -73,7 +73,7 @@ class RunIdentityTest {
         String file = run.file(RunDirectory.RUN).toString();
         record Change(String path, JsonNode value, String named) {}
         List<Change> changes = List.of(
-                new Change("settings.lr", Json.PRETTY.valueToTree(0.02), "settings.lr was 0.01, now 0.02"),
+                new Change("settings.sgd.lr", Json.PRETTY.valueToTree(0.02), "settings.sgd.lr was 0.01, now 0.02"),
                 new Change("seed", Json.PRETTY.valueToTree(2), "seed was 1, now 2"),
                 new Change("shots", Json.PRETTY.valueToTree(4), "shots was 2, now 4"),
                 new Change("subsample", Json.PRETTY.valueToTree("base"), "subsample was \"all\", now \"base\""),
@@ -99,8 +99,8 @@ class RunIdentityTest {
     void aFieldAddedOrRemovedIsNamed() throws IOException {
         RunDirectory run = recorded(trainRun());
         ObjectNode removed = trainRun();
-        ((ObjectNode) removed.get("settings")).remove("lr");
-        assertThatThrownBy(() -> RunIdentity.TRAIN.checkSame(run, removed)).hasMessageContaining("settings.lr was 0.01, now absent");
+        ((ObjectNode) removed.get("settings").get("sgd")).remove("lr");
+        assertThatThrownBy(() -> RunIdentity.TRAIN.checkSame(run, removed)).hasMessageContaining("settings.sgd.lr was 0.01, now absent");
         ObjectNode added = with(trainRun(), "settings.distill", Json.PRETTY.valueToTree(0.5));
         assertThatThrownBy(() -> RunIdentity.TRAIN.checkSame(run, added)).hasMessageContaining("settings.distill is new (0.5)");
     }
@@ -150,27 +150,46 @@ class RunIdentityTest {
                 .hasMessageContaining("shots was 2, now 8");
     }
 
-    /** What every version before the format field wrote: the same fields, no {@code format}. */
+    /**
+     * What every version before the format field wrote: the same fields, no {@code format} (nor format 3's
+     * {@code mechanism}), and the SGD fields among the other settings (before format 4's {@code settings.sgd}).
+     */
     private static ObjectNode unnumbered(ObjectNode info) {
         ObjectNode old = info.deepCopy();
         old.remove("format");
+        old.remove("mechanism");
+        ObjectNode flat = old.objectNode();
+        old.get("settings").fields().forEachRemaining(e -> {
+            if (e.getKey().equals("sgd")) {
+                flat.setAll((ObjectNode) e.getValue());
+            } else {
+                flat.set(e.getKey(), e.getValue());
+            }
+        });
+        old.set("settings", flat);
         return old;
+    }
+
+    /** {@link #trainRun()} of a DPL layout, whose name meant the same before format 3. */
+    private static ObjectNode dplRun() throws IOException {
+        return with(with(trainRun(), "method", Json.PRETTY.valueToTree("dpl")), "mechanism", Json.PRETTY.valueToTree("key-value"));
     }
 
     @Test
     void aRunJsonWithoutFormatIsReadAsTheCurrentFormatAndStillChecked() throws IOException {
-        RunDirectory run = recorded(unnumbered(trainRun()));
+        RunDirectory run = recorded(unnumbered(dplRun()));
         JsonNode read = RunIdentity.TRAIN.read(run, "x");
         assertThat(read.path("format").asInt()).as("format of an unnumbered run.json as read").isEqualTo(RunInfo.FORMAT);
         assertThat(read.fieldNames().next()).as("format first, as this version writes it").isEqualTo("format");
-        assertThat(read).isEqualTo(trainRun());
-        assertThatCode(() -> RunIdentity.TRAIN.checkSame(run, trainRun())).doesNotThrowAnyException();
+        assertThat(read).isEqualTo(dplRun());
+        assertThatCode(() -> RunIdentity.TRAIN.checkSame(run, dplRun())).doesNotThrowAnyException();
         // the old run's settings are still compared, not waved through
-        assertThatThrownBy(() -> RunIdentity.TRAIN.checkSame(run, with(trainRun(), "settings.epochs", Json.PRETTY.valueToTree(2))))
+        assertThatThrownBy(() -> RunIdentity.TRAIN.checkSame(run, with(dplRun(), "settings.epochs", Json.PRETTY.valueToTree(2))))
                 .hasMessage(run.file(RunDirectory.RUN) + " records a different run (settings.epochs was 1, now 2);"
                         + " use another output folder or the same settings and data");
         // the file itself is left as the old version wrote it
         assertThat(run.readJson(RunDirectory.RUN).has("format")).isFalse();
+        assertThat(run.readJson(RunDirectory.RUN).path("settings").path("lr").asDouble()).isEqualTo(0.01);
     }
 
     @Test
@@ -178,7 +197,7 @@ class RunIdentityTest {
         RunDirectory run = recorded(with(trainRun(), "format", Json.PRETTY.valueToTree(RunInfo.FORMAT + 1)));
         String file = run.file(RunDirectory.RUN).toString();
         assertThatThrownBy(() -> RunIdentity.TRAIN.checkSame(run, trainRun())).isInstanceOf(IOException.class)
-                .hasMessage(file + ": run.json format 3 is not one this dpl4j reads (1 to 2); it was written by a newer dpl4j;"
+                .hasMessage(file + ": run.json format 5 is not one this dpl4j reads (1 to 4); it was written by a newer dpl4j;"
                         + " use another output folder");
         run.writeJson(RunDirectory.RUN, with(trainRun(), "format", Json.PRETTY.valueToTree("two")));
         assertThatThrownBy(() -> RunIdentity.TRAIN.read(run, "x")).hasMessage(file + ": run.json format \"two\" is not a format number; x");

@@ -11,11 +11,13 @@ import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.Batch;
 import org.dpl4j.data.Sample;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 import org.dpl4j.testutil.Golden;
 import org.dpl4j.testutil.Shared;
+import org.dpl4j.training.TextChunks;
 import org.dpl4j.training.optim.Adam;
 import org.dpl4j.training.optim.Sgd;
 import org.dpl4j.util.Progress;
@@ -41,7 +43,7 @@ class BilevelStepIsolationTest {
     @BeforeEach
     void setUp() throws Exception {
         m = Scope.open();
-        clip = ClipModel.load(Shared.require("golden/tiny-clip"), null);
+        clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null);
         SearchSettings s = SearchSettings.defaults();
         net = Supernet.init(clip, s.candidates(), 5);
         search = new BilevelSearch(clip, s, Progress.NONE, line -> {});
@@ -99,7 +101,7 @@ class BilevelStepIsolationTest {
         Map<String, float[]> alphas = values(net.alphaParameters());
         BilevelSearch.StepOutcome o;
         try (Adam adam = new Adam(0.5f, 0.999f, 1e-8f, 0f, false)) {
-            o = search.alphaStep(net, texts, batch, adam);
+            o = search.alphaStep(net, texts, TextChunks.plan(clip, texts), batch, adam);
         }
         assertThat(changed(prompts, net.promptParameters())).as("prompts changed by the alpha step").isEmpty();
         assertThat(changed(alphas, net.alphaParameters())).as("the step did update the alphas")
@@ -113,7 +115,7 @@ class BilevelStepIsolationTest {
         Map<String, float[]> prompts = values(net.promptParameters());
         BilevelSearch.StepOutcome o;
         try (Sgd sgd = new Sgd(0.9f, 5e-4f)) {
-            o = search.promptStep(net, texts, batch, sgd, 0.01f);
+            o = search.promptStep(net, texts, TextChunks.plan(clip, texts), batch, sgd, 0.01f);
         }
         assertThat(changed(alphas, net.alphaParameters())).as("alphas changed by the prompt step").isEmpty();
         assertThat(changed(prompts, net.promptParameters())).as("the step did update the prompts")

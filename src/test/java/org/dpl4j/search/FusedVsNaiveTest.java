@@ -75,9 +75,9 @@ class FusedVsNaiveTest {
 
     private static Pass run(ClipModel clip, ClipConfig cfg, List<Integer> cands, Tensor images, long[][] tokens,
             int classes, AttentionMode mode) {
-        try (Supernet net = Supernet.init(cfg, cands, 21); Scope step = Scope.open()) {
-            Tensor i = clip.image().encode(images, net.attention(Branch.IMAGE, mode));
-            Tensor t = clip.text().encode(tokens, net.attention(Branch.TEXT, mode));
+        try (Supernet net = Supernet.init(cfg, cands, null, 21, mode); Scope step = Scope.open()) {
+            Tensor i = clip.image().encode(images, net.attention(Branch.IMAGE));
+            Tensor t = clip.text().encode(tokens, net.attention(Branch.TEXT));
             Tensor l = Losses.crossEntropy(clip.logits(i, t), new int[] {0, 1 % classes, 1});
             Map<String, Tensor> params = new LinkedHashMap<>(net.alphaParameters());
             params.putAll(net.promptParameters());

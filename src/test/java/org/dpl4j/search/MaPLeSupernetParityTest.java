@@ -10,9 +10,12 @@ import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.MaPLe;
 import org.dpl4j.prompts.PromptConfig;
+import org.dpl4j.prompts.StreamMethod;
+import org.dpl4j.prompts.StreamPrompts;
 import org.dpl4j.tensor.Grads;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
@@ -36,12 +39,12 @@ class MaPLeSupernetParityTest {
 
     @Test
     void oneHotOnThePublishedLayoutIsTheOfficialMaPLe() throws Exception {
-        try (Scope s = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+        try (Scope s = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             Map<String, Tensor> g = Golden.tensors("maple.safetensors");
             List<String> names = new ObjectMapper().readValue(Golden.metadata("maple.safetensors").get("classnames"),
                     new TypeReference<List<String>>() {});
-            try (MaPLe maple = MaPLe.of(g, clip)) {
-                assertThat(maple.lengths()).containsExactly(2, 2, 2);
+            try (StreamPrompts maple = MaPLe.of(g, clip)) {
+                assertThat(maple.layout().text()).containsExactly(2, 2, 2);
                 Result r = compare(clip, maple, names, g.get("images"), labels(g));
                 // against the official trainer
                 float el = Golden.maxAbsDiff(r.logits, g.get("logits"));
@@ -64,9 +67,9 @@ class MaPLeSupernetParityTest {
     @ValueSource(strings = {"2,0,0", "2,3,0", "2,0,1", "2,1,3", "2,3,2"})
     void oneHotOnOtherLayoutsIsMaPLeWithThoseLengths(String layout) throws Exception {
         int[] lengths = java.util.Arrays.stream(layout.split(",")).mapToInt(Integer::parseInt).toArray();
-        try (Scope s = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+        try (Scope s = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             Map<String, Tensor> g = Golden.tensors("maple.safetensors");
-            try (MaPLe maple = MaPLe.init(clip, lengths, 0.5f, 11)) {
+            try (StreamPrompts maple = MaPLe.init(clip, lengths, 0.5f, 11)) {
                 Result r = compare(clip, maple, List.of("cat", "dog", "golden retriever", "airplane", "red car"),
                         g.get("images"), labels(g));
                 System.out.printf("maple supernet one-hot %s vs MaPLe: %s%n", layout, r);
@@ -76,14 +79,14 @@ class MaPLeSupernetParityTest {
 
     @Test
     void derivedLayoutFollowsTheArgmaxAndTrainsAsMaPLe() throws Exception {
-        try (Scope s = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null);
-                MaPLeSupernet net = MaPLeSupernet.init(clip, CANDIDATES, 3)) {
+        try (Scope s = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null);
+                StreamSupernet net = StreamSupernet.init(StreamMethod.MAPLE, clip, CANDIDATES, 3)) {
             AlphaSnapshot snap = new AlphaSnapshot(1, CANDIDATES, new float[][] {{0.1f, 0.2f, 0.3f, 0.4f}, {0.7f, 0.1f, 0.1f, 0.1f}},
                     new float[][] {{0.1f, 0.2f, 0.3f, 0.4f}, {0.7f, 0.1f, 0.1f, 0.1f}});
             PromptConfig cfg = net.layout(snap);
             assertThat(cfg).isEqualTo(new PromptConfig(List.of(0, 3, 0), List.of(2, 3, 0), 2));
             assertThat(MaPLe.lengthsOf(cfg, clip.config())).containsExactly(2, 3);
-            assertThat(net.alphaParameters().get(MaPLeSupernet.alphaName()).size(0)).isEqualTo(2);
+            assertThat(net.alphaParameters().get(StreamSupernet.alphaName(StreamMethod.MAPLE, org.dpl4j.model.Branch.TEXT)).size(0)).isEqualTo(2);
         }
     }
 
@@ -116,12 +119,12 @@ class MaPLeSupernetParityTest {
      * candidates random), and compares logits, loss and gradients with MaPLe's; asserts {@link #BOUND} and zero
      * gradient for the inactive candidates.
      */
-    static Result compare(ClipModel clip, MaPLe maple, List<String> classNames, Tensor images, int[] labels) {
-        int[] lengths = maple.lengths();
+    static Result compare(ClipModel clip, StreamPrompts maple, List<String> classNames, Tensor images, int[] labels) {
+        int[] lengths = maple.layout().text().stream().mapToInt(Integer::intValue).toArray();
         Map<String, Tensor> values = new LinkedHashMap<>();
         Map<String, String> supernetToMaPLe = new LinkedHashMap<>();
-        try (MaPLeSupernet base = MaPLeSupernet.init(clip, CANDIDATES, 7)) {
-            int blocks = base.blocks();
+        try (StreamSupernet base = StreamSupernet.init(StreamMethod.MAPLE, clip, CANDIDATES, 7)) {
+            int blocks = base.blocks(org.dpl4j.model.Branch.TEXT);
             float[] a = new float[(blocks - 1) * CANDIDATES.size()];
             for (int l = 1; l < blocks; l++) {
                 int n = l < lengths.length ? lengths[l] : 0;
@@ -129,7 +132,7 @@ class MaPLeSupernetParityTest {
                     a[(l - 1) * CANDIDATES.size() + k] = CANDIDATES.get(k) == n ? 0f : -1e4f; // softmax: exactly one-hot
                 }
             }
-            values.put(MaPLeSupernet.alphaName(), Tensors.floats(a, null, blocks - 1, CANDIDATES.size()));
+            values.put(StreamSupernet.alphaName(StreamMethod.MAPLE, org.dpl4j.model.Branch.TEXT), Tensors.floats(a, null, blocks - 1, CANDIDATES.size()));
             for (Map.Entry<String, Tensor> e : base.promptParameters().entrySet()) {
                 values.put(e.getKey(), e.getValue().detach().clone());
             }
@@ -138,7 +141,7 @@ class MaPLeSupernetParityTest {
             }
             for (int l = 1; l < lengths.length; l++) {
                 if (lengths[l] > 0) {
-                    supernetToMaPLe.put(MaPLeSupernet.candidateName(l, CANDIDATES.indexOf(lengths[l])), MaPLe.textName(l));
+                    supernetToMaPLe.put(StreamSupernet.candidateName(StreamMethod.MAPLE, org.dpl4j.model.Branch.TEXT, l, CANDIDATES.indexOf(lengths[l])), MaPLe.textName(l));
                     supernetToMaPLe.put(MaPLe.couplingName(l) + ".weight", MaPLe.couplingName(l) + ".weight");
                     supernetToMaPLe.put(MaPLe.couplingName(l) + ".bias", MaPLe.couplingName(l) + ".bias");
                 }
@@ -148,10 +151,10 @@ class MaPLeSupernetParityTest {
             }
         }
         Result r = new Result();
-        try (MaPLeSupernet net = MaPLeSupernet.of(values, clip, CANDIDATES)) {
+        try (StreamSupernet net = StreamSupernet.of(StreamMethod.MAPLE, values, clip, CANDIDATES)) {
             ClassTexts texts = net.texts(clip, classNames, "ignored {}");
-            Tensor logits = clip.logits(net.imageFeatures(clip, images, AttentionMode.FUSED),
-                    net.textFeatures(clip, texts, AttentionMode.FUSED));
+            Tensor logits = clip.logits(net.imageFeatures(clip, images),
+                    net.textFeatures(clip, texts));
             Tensor loss = Losses.crossEntropy(logits, labels);
             List<String> pnames = new ArrayList<>(net.promptParameters().keySet());
             List<Tensor> grads = Grads.of(loss, new ArrayList<>(net.promptParameters().values()));

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.tensor.Grads;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
@@ -27,13 +28,13 @@ class SupernetParityTest {
     @ParameterizedTest
     @EnumSource(AttentionMode.class)
     void matchesReference(AttentionMode mode) throws Exception {
-        try (Scope s = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+        try (Scope s = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             Map<String, Tensor> g = Golden.tensors("supernet.safetensors");
             int max = Integer.parseInt(Golden.metadata("supernet.safetensors").get("max_length"));
             List<Integer> cands = java.util.stream.IntStream.rangeClosed(0, max).boxed().toList();
-            try (Supernet net = Supernet.of(g, clip, cands)) {
-                Tensor img = clip.image().encode(g.get("images"), net.attention(Branch.IMAGE, mode));
-                Tensor txt = clip.text().encode(Golden.tokens(g.get("tokens")), net.attention(Branch.TEXT, mode));
+            try (Supernet net = Supernet.of(g, clip.config(), cands, clip.device(), mode)) {
+                Tensor img = clip.image().encode(g.get("images"), net.attention(Branch.IMAGE));
+                Tensor txt = clip.text().encode(Golden.tokens(g.get("tokens")), net.attention(Branch.TEXT));
                 Tensor logits = clip.logits(img, txt);
                 long[] l = Tensors.toLongs(g.get("labels"));
                 int[] labels = new int[l.length];

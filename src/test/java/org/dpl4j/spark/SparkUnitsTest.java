@@ -11,12 +11,13 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.dpl4j.model.io.Safetensors;
 import org.dpl4j.protocol.Pipeline;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.search.SearchSettings;
+import org.dpl4j.tensor.io.Safetensors;
 import org.dpl4j.testutil.Shared;
+import org.dpl4j.training.SgdSchedule;
 import org.dpl4j.training.TrainSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +50,7 @@ class SparkUnitsTest {
     }
 
     private static Work work(Path out) throws IOException {
-        TrainSettings train = with(TrainSettings.defaults(), TrainSettings.class, "epochs", "2", "lr", "0.01",
+        TrainSettings train = with(TrainSettings.defaults(), TrainSettings.class, "epochs", "2", "sgd", Json.LINE.writeValueAsString(SgdSchedule.DPL.withLr(0.01f)),
                 "textInput", "\"default\"", "workers", "1");
         SearchSettings search = with(SearchSettings.defaults(), SearchSettings.class, "epochs", "1", "workers", "1");
         Pipeline.Plan plan = new Pipeline.Plan(List.of("oxford_pets"), Path.of("demo-data"), 2, List.of(1L), "all",

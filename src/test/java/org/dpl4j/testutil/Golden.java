@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.dpl4j.model.ClipConfig;
 import org.bytedeco.pytorch.Tensor;
-import org.dpl4j.model.io.Safetensors;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
+import org.dpl4j.tensor.io.Safetensors;
 
 /** Reads the golden reference tensors of {@code ../shared/golden} and compares results with them. */
 public final class Golden {
@@ -31,7 +31,7 @@ public final class Golden {
         if (!Shape.of(actual).equals(Shape.of(expected))) {
             throw new AssertionError("shape " + Shape.of(actual) + " != expected " + Shape.of(expected));
         }
-        return Tensors.item(actual.to(org.bytedeco.pytorch.global.torch.ScalarType.Float).sub(expected).abs().max());
+        return Tensors.item(Tensors.fp32(actual).sub(expected).abs().max());
     }
 
     /** max |a - e| / max(max |e|, tiny): the relative error used for gradients. */

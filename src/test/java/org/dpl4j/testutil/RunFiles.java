@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bytedeco.pytorch.Tensor;
-import org.dpl4j.model.io.Safetensors;
 import org.dpl4j.run.Json;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
+import org.dpl4j.tensor.io.Safetensors;
 
 /**
  * Compares what two runs wrote, for the resume tests: a resumed run must leave the files of an

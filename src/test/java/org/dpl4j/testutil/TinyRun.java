@@ -21,7 +21,7 @@ public final class TinyRun {
     /** Trains into {@code out} with the CLIP at {@code model}; fails the test when training fails. */
     public static Path train(Path out, Path model) {
         int code = Main.run("train", "-q", "--model", model.toString(), "--dataset", "oxford_pets", "--root", DEMO.toString(),
-                "--shots", "2", "--seed", "1", "--preset", "ivlp", "--epochs", "1", "--lr", "0.01", "--text-input", "default",
+                "--shots", "2", "--seed", "1", "--preset", "kv-ivlp", "--epochs", "1", "--lr", "0.01", "--text-input", "default",
                 "--workers", "1", "--out", out.toString());
         assertThat(code).as("exit code of dpl4j train into " + out).isZero();
         return out;

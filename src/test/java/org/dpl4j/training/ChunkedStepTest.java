@@ -17,7 +17,6 @@ import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.TextEncoder;
 import org.dpl4j.prompts.ClassTexts;
-import org.dpl4j.search.AttentionMode;
 import org.dpl4j.search.Supernet;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
@@ -35,8 +34,8 @@ class ChunkedStepTest {
         try (Scope root = Scope.open(); ClipModel clip = RandomClip.create(CFG, 1);
                 Supernet net = Supernet.init(CFG, List.of(0, 1, 2, 3), 1)) {
             Tensor images = Tensors.floats(gaussian(labels.length * 3 * 32 * 32, 7), labels.length, 3, 32, 32);
-            BlockAttention ti = net.attention(Branch.IMAGE, AttentionMode.FUSED);
-            BlockAttention tt = net.attention(Branch.TEXT, AttentionMode.FUSED);
+            BlockAttention ti = net.attention(Branch.IMAGE);
+            BlockAttention tt = net.attention(Branch.TEXT);
             // alphas and candidate prompts together: both branches, both kinds of parameter
             Map<String, Tensor> params = new LinkedHashMap<>(net.alphaParameters());
             params.putAll(net.promptParameters());

@@ -13,6 +13,7 @@ import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.Datasets;
 import org.dpl4j.data.FewShot;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
@@ -41,7 +42,7 @@ class ConcurrentUnitsTest {
             new Unit("b", 2, new PromptConfig(List.of(3, 0, 1), List.of(0, 2, 3))));
 
     static TrainSettings settings() {
-        return new TrainSettings(3, 4, 0.02f, 0.9f, 5e-4f, 0, 1e-5f, 0.02f, "default", 0f, 1, 2, 32,
+        return new TrainSettings(3, 4, new SgdSchedule(0.02f, 0.9f, 5e-4f, 0, 1e-5f), 0.02f, "default", 0f, 1, 2, 32,
                 org.dpl4j.data.BadSamplePolicy.FAIL);
     }
 
@@ -60,7 +61,7 @@ class ConcurrentUnitsTest {
 
     @Test
     void twoUnitsAtOnceWriteTheBytesOfTwoUnitsInTurn() throws Exception {
-        try (ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+        try (ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             for (Unit u : UNITS) {
                 train(clip, u, tmp.resolve("sequential").resolve(u.name()));
             }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Random;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
@@ -54,7 +53,7 @@ class DistillationTeacherTest {
             long[][] tokens = tok.tokenize(CLASSES.stream().map(n -> Templates.fill(t, n)).toList(), CFG.contextLength());
             float[] f;
             try (Scope s = Scope.open()) {
-                f = Tensors.toFloats(clip.text().encode(tokens, BlockAttention.PLAIN).to(ScalarType.Float));
+                f = Tensors.toFloats(Tensors.fp32(clip.text().encode(tokens, BlockAttention.PLAIN)));
             }
             for (int i = 0; i < c; i++) {
                 double norm = 0;
@@ -92,7 +91,7 @@ class DistillationTeacherTest {
 
     /** Zero-shot CLIP's logits (B, C) over class features (C, E), computed here. */
     static Tensor zeroShotLogits(Tensor images, Tensor classFeatures) {
-        Tensor f = ClipModel.normalize(clip.image().encode(images, BlockAttention.PLAIN).to(ScalarType.Float));
+        Tensor f = ClipModel.normalize(Tensors.fp32(clip.image().encode(images, BlockAttention.PLAIN)));
         return f.matmul(classFeatures.t()).mul(new org.bytedeco.pytorch.Scalar((double) clip.scale()));
     }
 

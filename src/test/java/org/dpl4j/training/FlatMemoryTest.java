@@ -6,20 +6,19 @@ import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.pytorch.Tensor;
-import org.dpl4j.bench.Benchmark;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.Branch;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
-import org.dpl4j.search.AttentionMode;
 import org.dpl4j.search.Supernet;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 import org.dpl4j.testutil.RandomClip;
 import org.dpl4j.training.optim.Adam;
 import org.dpl4j.training.optim.Sgd;
+import org.dpl4j.util.ProcessStats;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,28 +67,28 @@ class FlatMemoryTest {
                 StepRunner.step(() -> loss(clip, tokens, labels, prompts.attention(Branch.IMAGE), prompts.attention(Branch.TEXT)),
                         prompts.parameters(), sgd, LR);
                 if (step <= SEARCH_STEPS) {
-                    StepRunner.step(() -> loss(clip, tokens, labels, net.attention(Branch.IMAGE, AttentionMode.FUSED),
-                            net.attention(Branch.TEXT, AttentionMode.FUSED)), net.alphaParameters(), adam, LR);
-                    StepRunner.step(() -> loss(clip, tokens, labels, net.attention(Branch.IMAGE, AttentionMode.FUSED),
-                            net.attention(Branch.TEXT, AttentionMode.FUSED)), net.promptParameters(), sgd2, LR);
+                    StepRunner.step(() -> loss(clip, tokens, labels, net.attention(Branch.IMAGE),
+                            net.attention(Branch.TEXT)), net.alphaParameters(), adam, LR);
+                    StepRunner.step(() -> loss(clip, tokens, labels, net.attention(Branch.IMAGE),
+                            net.attention(Branch.TEXT)), net.promptParameters(), sgd2, LR);
                 }
                 if (step == warm) {
                     countsAfterWarmup = useCounts(watched);
                     handlesAfterWarmup = liveHandles();
                 }
                 if (step == RSS_BASELINE_STEP) {
-                    rssWarm = Benchmark.currentRssMb();
+                    rssWarm = ProcessStats.currentRssMb();
                 }
                 if (step % 500 == 0) {
                     Runtime rt = Runtime.getRuntime();
                     System.out.printf("flat memory: step %d, live handles %d, RSS %.0f MB, Java heap used %d MB of %d MB "
-                            + "committed, %.1f s%n", step, liveHandles(), Benchmark.currentRssMb(), (rt.totalMemory() - rt.freeMemory()) >> 20, rt.totalMemory() >> 20,
+                            + "committed, %.1f s%n", step, liveHandles(), ProcessStats.currentRssMb(), (rt.totalMemory() - rt.freeMemory()) >> 20, rt.totalMemory() >> 20,
                             (System.nanoTime() - start) / 1e9);
                 }
             }
             long[] countsAtEnd = useCounts(watched);
             long handlesAtEnd = liveHandles();
-            double rssEnd = Benchmark.currentRssMb();
+            double rssEnd = ProcessStats.currentRssMb();
             System.out.printf("flat memory: live handles %d after %d steps, %d after 2000%n", handlesAfterWarmup, warm,
                     handlesAtEnd);
             System.out.printf("flat memory: reference counts of %d weights and prompts %s after %d steps and after 2000; "

@@ -16,7 +16,6 @@ import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
-import org.dpl4j.search.AttentionMode;
 import org.dpl4j.search.Supernet;
 import org.dpl4j.tensor.Grads;
 import org.dpl4j.tensor.Tensors;
@@ -83,9 +82,9 @@ class GarbageCollectionGradientTest {
     private static Tensor forward(ClipModel clip, Tensor images, long[][] tokens, int[] labels, DeepPrompts prompts,
             Supernet net, List<WeakReference<Tensor>> features) {
         Tensor img = clip.image().encode(images,
-                prompts != null ? prompts.attention(Branch.IMAGE) : net.attention(Branch.IMAGE, AttentionMode.FUSED));
+                prompts != null ? prompts.attention(Branch.IMAGE) : net.attention(Branch.IMAGE));
         Tensor txt = clip.text().encode(tokens,
-                prompts != null ? prompts.attention(Branch.TEXT) : net.attention(Branch.TEXT, AttentionMode.FUSED));
+                prompts != null ? prompts.attention(Branch.TEXT) : net.attention(Branch.TEXT));
         features.add(new WeakReference<>(img));
         return Losses.crossEntropy(clip.logits(img, txt), labels);
     }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.bytedeco.pytorch.Tensor;
-import org.dpl4j.model.Ops;
 import org.dpl4j.run.Checkpoint;
 import org.dpl4j.tensor.Grads;
 import org.dpl4j.tensor.Scope;
@@ -36,7 +35,7 @@ class OptimizerTest {
     private static void steps(Optimizer opt, Tensor w, float lr, int n) {
         for (int i = 0; i < n; i++) {
             try (Scope s = Scope.open()) {
-                List<Tensor> g = Grads.of(Ops.div(w.mul(w).sum(), 2f), List.of(w));
+                List<Tensor> g = Grads.of(Tensors.div(w.mul(w).sum(), 2f), List.of(w));
                 opt.step(Map.of("w", w), Map.of("w", g.get(0)), lr);
             }
             // gradients are handed over, never accumulated on the parameter
@@ -88,7 +87,7 @@ class OptimizerTest {
                 Map<String, Tensor> st = a.state();
                 assertThat(Tensors.toFloats(st.get("t.w"))).containsExactly(2f);
                 m = Tensors.toFloats(st.get("m.w"));
-                Ops.fill(st.get("m.w"), 123f); // a copy: the optimiser's moment is untouched
+                Tensors.fill(st.get("m.w"), 123f); // a copy: the optimiser's moment is untouched
                 taken.addAll(st.values());
                 for (int i = 0; i < 5; i++) {
                     taken.addAll(a.state().values());

@@ -16,7 +16,8 @@ import org.dpl4j.data.FewShot;
 import org.dpl4j.data.Sample;
 import org.dpl4j.data.SampleTransforms;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.io.WeightFormatException;
+import org.dpl4j.model.WeightFormatException;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.Templates;
@@ -35,13 +36,13 @@ class RobustnessTest {
     Path tmp;
 
     private static TrainSettings settings(int epochs, int batch, float lr, BadSamplePolicy bad) {
-        return new TrainSettings(epochs, batch, lr, 0.9f, 5e-4f, 0, 1e-5f, 0.02f, "default", 0f, 1, 2, 32, bad);
+        return new TrainSettings(epochs, batch, new SgdSchedule(lr, 0.9f, 5e-4f, 0, 1e-5f), 0.02f, "default", 0f, 1, 2, 32, bad);
     }
 
     @Test
     void nonFiniteLossStopsAndKeepsLastGoodCheckpoint() throws Exception {
         DatasetSplits data = FewShot.sample(Datasets.load("dtd", Shared.require("datasets")), 2, 1);
-        try (Scope scope = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+        try (Scope scope = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             ClassTexts texts = ClassTexts.build(clip, data.classNames(), List.of(Templates.DEFAULT));
             RunDirectory run = new RunDirectory(tmp.resolve("nan"));
             run.create();
@@ -87,7 +88,7 @@ class RobustnessTest {
         List<Sample> train = new ArrayList<>(data.train().subList(0, 8));
         train.set(0, new Sample(bad, train.get(0).label(), train.get(0).className()));
         DatasetSplits broken = data.withSplits(train, data.val(), data.test());
-        try (Scope scope = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+        try (Scope scope = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             ClassTexts texts = ClassTexts.build(clip, data.classNames(), List.of(Templates.DEFAULT));
             PromptConfig cfg = new PromptConfig(List.of(1, 0, 0), List.of(1, 0, 0));
             RunDirectory r1 = new RunDirectory(tmp.resolve("fail"));
@@ -129,15 +130,15 @@ class RobustnessTest {
         // a config that says 4 vision layers where the file has 3
         Files.writeString(dir.resolve("config.json"), Files.readString(Shared.require("golden/tiny-clip/config.json"))
                 .replace("\"vision_layers\": 3", "\"vision_layers\": 4"));
-        assertThatThrownBy(() -> ClipModel.load(dir, null))
+        assertThatThrownBy(() -> ClipLoader.load(dir, null))
                 .isInstanceOf(WeightFormatException.class)
                 .hasMessageContaining("visual.transformer.resblocks.3");
         Path txt = tmp.resolve("notes.safetensors");
         Files.writeString(txt, "hello");
-        assertThatThrownBy(() -> ClipModel.load(txt, null)).hasMessageContaining("notes.safetensors");
+        assertThatThrownBy(() -> ClipLoader.load(txt, null)).hasMessageContaining("notes.safetensors");
         Path unknown = tmp.resolve("weights.bin");
         Files.writeString(unknown, "x");
-        assertThatThrownBy(() -> ClipModel.load(unknown, null)).hasMessageContaining("unknown model format");
+        assertThatThrownBy(() -> ClipLoader.load(unknown, null)).hasMessageContaining("unknown model format");
     }
 
     @Test

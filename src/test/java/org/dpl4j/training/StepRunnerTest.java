@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
-import org.dpl4j.model.Ops;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.optim.Sgd;
@@ -26,7 +25,7 @@ class StepRunnerTest {
     void nonFiniteGradientInAChunkedStepSkipsTheUpdateAndIsCounted() {
         // two chunks of one "sample" each, each half of the loss: only the first one's gradient is infinite
         assertSkippedThenRecovers((w, sgd) -> StepRunner.chunkedStep(CapturedGradients.oneFeature(w.mul(Tensors.ones(null, 3)), 3),
-                (shared, from, to) -> Ops.mul(from == 0 ? shared.sqrt().sum() : shared.sum(), 0.5f),
+                (shared, from, to) -> Tensors.mul(from == 0 ? shared.sqrt().sum() : shared.sum(), 0.5f),
                 2, 1, Map.of("w", w), sgd, LR));
     }
 
@@ -47,7 +46,7 @@ class StepRunnerTest {
             assertThat(w.grad().defined()).as("gradient left behind").isFalse();
 
             // a good step (loss sum(w²)/2, gradient w) now updates from its own gradient only: w - lr·w
-            StepRunner.step(() -> Ops.mul(w.mul(w).sum(), 0.5f), Map.of("w", w), sgd, LR);
+            StepRunner.step(() -> Tensors.mul(w.mul(w).sum(), 0.5f), Map.of("w", w), sgd, LR);
             assertThat(StepRunner.skippedUpdates()).isEqualTo(skipped + 1);
             assertThat(Tensors.toFloats(w)).containsExactly(0f, 1f - LR * 1f, 4f - LR * 4f);
         }

@@ -11,7 +11,7 @@ import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.Datasets;
 import org.dpl4j.data.FewShot;
 import org.dpl4j.model.ClipModel;
-import org.dpl4j.model.io.Safetensors;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.ClassTexts;
 import org.dpl4j.prompts.DeepPrompts;
 import org.dpl4j.prompts.PromptConfig;
@@ -23,6 +23,7 @@ import org.dpl4j.search.BilevelSearch;
 import org.dpl4j.search.SearchResult;
 import org.dpl4j.search.SearchSettings;
 import org.dpl4j.search.SettlingRule;
+import org.dpl4j.tensor.io.Safetensors;
 import org.dpl4j.testutil.RunFiles;
 import org.dpl4j.testutil.Shared;
 import org.dpl4j.util.Progress;
@@ -41,7 +42,7 @@ class TrainAndSearchTest {
     }
 
     private static TrainSettings settings(int epochs) {
-        return new TrainSettings(epochs, 4, 0.02f, 0.9f, 5e-4f, 0, 1e-5f, 0.02f, "default", 0f, 1, 2, 32,
+        return new TrainSettings(epochs, 4, new SgdSchedule(0.02f, 0.9f, 5e-4f, 0, 1e-5f), 0.02f, "default", 0f, 1, 2, 32,
                 org.dpl4j.data.BadSamplePolicy.FAIL);
     }
 
@@ -50,7 +51,7 @@ class TrainAndSearchTest {
         Shared.require("golden/tiny-clip");
         DatasetSplits data = dtd(2);
         PromptConfig cfg = new PromptConfig(List.of(2, 2, 2), List.of(2, 2, 2));
-        try (Scope scope = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+        try (Scope scope = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             ClassTexts texts = ClassTexts.build(clip, data.classNames(), List.of(Templates.DEFAULT));
             RunDirectory straight = new RunDirectory(tmp.resolve("straight"));
             straight.create();
@@ -82,7 +83,7 @@ class TrainAndSearchTest {
     @Test
     void a_searchWritesConfigurationAndAlphaHistory() throws Exception {
         DatasetSplits data = dtd(2);
-        try (Scope scope = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+        try (Scope scope = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             RunDirectory run = new RunDirectory(tmp.resolve("search"));
             run.create();
             SearchSettings s = SearchSettings.defaults().withEpochs(2);
@@ -125,7 +126,7 @@ class TrainAndSearchTest {
     @Test
     void c_searchResumeIsExact() throws Exception {
         DatasetSplits data = dtd(2);
-        try (Scope scope = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+        try (Scope scope = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             SearchSettings s = SearchSettings.defaults().withEpochs(3);
             RunDirectory straight = new RunDirectory(tmp.resolve("search-straight"));
             straight.create();
@@ -159,7 +160,7 @@ class TrainAndSearchTest {
     @Test
     void d_searchStopsOnceTheLayoutHasSettledAndRecordsWhy() throws Exception {
         DatasetSplits data = dtd(2);
-        try (Scope scope = Scope.open(); ClipModel clip = ClipModel.load(Shared.require("golden/tiny-clip"), null)) {
+        try (Scope scope = Scope.open(); ClipModel clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null)) {
             // a larger alpha rate than DPL's 3.5e-3, so the tiny model's layout settles within a few epochs
             SearchSettings full = SearchSettings.defaults().toBuilder().epochs(6).alphaLr(0.05f).build();
             RunDirectory straight = new RunDirectory(tmp.resolve("settle-full"));

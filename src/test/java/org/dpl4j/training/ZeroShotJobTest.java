@@ -11,6 +11,7 @@ import org.bytedeco.pytorch.Tensor;
 import org.dpl4j.data.DataSpec;
 import org.dpl4j.model.BlockAttention;
 import org.dpl4j.model.ClipModel;
+import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.model.text.ClipTokenizer;
 import org.dpl4j.prompts.Templates;
 import org.dpl4j.prompts.ZeroShotBaseline;
@@ -45,7 +46,7 @@ class ZeroShotJobTest {
 
     @BeforeAll
     static void load() throws IOException {
-        clip = ClipModel.load(Shared.require("golden/tiny-clip"), null);
+        clip = ClipLoader.load(Shared.require("golden/tiny-clip"), null);
         job = new ZeroShotJob(clip, Shared.require("golden/tiny-clip"), Progress.NONE, line -> {});
         try (Scope s = Scope.open()) {
             Tensor g = Golden.tensors("zeroshot.safetensors").get("images");
@@ -111,7 +112,7 @@ class ZeroShotJobTest {
             for (int t = 1; t < 60; t++) {
                 sum = sum.add(unit.select(0, t));
             }
-            Tensor expected = ClipModel.normalize(org.dpl4j.model.Ops.div(sum, 60));
+            Tensor expected = ClipModel.normalize(org.dpl4j.tensor.Tensors.div(sum, 60));
             assertThat(Templates.ENSEMBLE).hasSize(60);
             assertThat(Golden.maxAbsDiff(z.classFeatures(), expected)).isLessThanOrEqualTo(TOL);
             assertThat(Golden.maxAbsDiff(z.logits(pixels, images), clipLogits(expected))).isLessThanOrEqualTo(1e-4f);

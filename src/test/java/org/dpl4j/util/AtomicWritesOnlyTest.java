@@ -39,13 +39,13 @@ class AtomicWritesOnlyTest {
     static final List<Allowed> ALLOWED = List.of(
             new Allowed("org/dpl4j/util/AtomicFiles.java", "",
                     "the atomic writer itself: a temporary file in the target's folder, forced to disk, renamed over the target"),
-            new Allowed("org/dpl4j/bench/Benchmark.java", "Files.writeString(Path.of(\"/proc/self/clear_refs\"), \"5\")",
+            new Allowed("org/dpl4j/util/ProcessStats.java", "Files.writeString(Path.of(\"/proc/self/clear_refs\"), \"5\")",
                     "a Linux kernel control file, not a file the project produces: writing 5 resets the peak-RSS counter,"
                             + " and /proc accepts no renamed file"),
             new Allowed("org/dpl4j/run/RunLock.java", "Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE)",
                     "renames a stale lock aside, writing nothing: the rename is the atomic takeover step (of two waiters"
                             + " only one finds the file); locks themselves are created by AtomicFiles.createExclusively"),
-            new Allowed("org/dpl4j/model/io/Safetensors.java", "FileChannel.open(file, StandardOpenOption.READ)",
+            new Allowed("org/dpl4j/tensor/io/Safetensors.java", "FileChannel.open(file, StandardOpenOption.READ)",
                     "opens a safetensors file read-only, to memory-map each tensor's bytes; writing goes through AtomicFiles"),
             new Allowed("org/dpl4j/report/Png.java", "ImageIO.write(img, \"png\", out)",
                     "encodes into an in-memory ByteArrayOutputStream for a data URI; the report page that embeds it is"

@@ -40,7 +40,16 @@ public final class ClipTransforms {
     /** Deterministic evaluation transform: bicubic resize of the shorter side, centre crop, normalise. */
     public static float[] test(BufferedImage img, int size) {
         requirePositive(size);
-        Pixels px = Pixels.of(img);
+        return test(Pixels.of(img), size);
+    }
+
+    /** {@link #test(BufferedImage, int)} of an image decoded earlier (the same floats). */
+    public static float[] test(DecodedImage img, int size) {
+        requirePositive(size);
+        return test(img.pixels, size);
+    }
+
+    private static float[] test(Pixels px, int size) {
         int w = px.width;
         int h = px.height;
         int outW;
@@ -60,7 +69,16 @@ public final class ClipTransforms {
     /** Training augmentation: random resized crop to {@code size x size}, then a horizontal flip with p = 0.5. */
     public static float[] train(BufferedImage img, int size, Random rng) {
         requirePositive(size);
-        Pixels px = Pixels.of(img);
+        return train(Pixels.of(img), size, rng);
+    }
+
+    /** {@link #train(BufferedImage, int, Random)} of an image decoded earlier (the same floats for the same {@code rng}). */
+    public static float[] train(DecodedImage img, int size, Random rng) {
+        requirePositive(size);
+        return train(img.pixels, size, rng);
+    }
+
+    private static float[] train(Pixels px, int size, Random rng) {
         CropBox box = CropBox.randomResized(px.width, px.height, rng);
         byte[] out = PilResize.toRgb(px, box, size, size);
         boolean flip = rng.nextDouble() < 0.5;

@@ -36,6 +36,12 @@ public final class ImageDecoder {
      * training data loader refuses the files the reference pipeline refuses.
      */
     public static final long MAX_PIXELS = 2L * 89_478_485;
+    /**
+     * The most times one side may be as long as the other, checked from the header too: CLIP's resize takes
+     * the shorter side to the model's resolution, so a strip of a few thousand pixels (1 x 3600) would be
+     * resized to 224 x 806400 (180 Mpx) before the centre crop keeps 224 x 224 of it. No photo is that long.
+     */
+    public static final int MAX_ASPECT = 100;
 
     private ImageDecoder() {}
 
@@ -134,6 +140,11 @@ public final class ImageDecoder {
         int h = reader.getHeight(0);
         if ((long) w * h > maxPixels) {
             throw new ImageTooLargeException(file, source, w, h, maxPixels);
+        }
+        if (w > 0 && h > 0 && Math.max(w, h) / Math.min(w, h) >= MAX_ASPECT) {
+            throw new InvalidImageException(file, source, w + "x" + h + " pixels: one side is " + MAX_ASPECT
+                    + " or more times the other, which preprocessing would resize to a strip of millions of pixels;"
+                    + " refused before decoding", null);
         }
         BufferedImage img = reader.read(0);
         for (String warning : warnings) {

@@ -2,6 +2,7 @@ package org.dpl4j.model.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.bytedeco.pytorch.Tensor;
+import org.dpl4j.model.WeightFormatException;
 import org.dpl4j.tensor.Tensors;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -60,22 +61,26 @@ final class HuggingFaceNames {
         }
         int tw = t.path("hidden_size").asInt(512);
         int vw = v.path("hidden_size").asInt(768);
-        return new ClipConfig(
-                cfg.path("projection_dim").asInt(512),
-                v.path("image_size").asInt(224),
-                v.path("num_hidden_layers").asInt(12),
-                vw,
-                v.path("num_attention_heads").asInt(vw / 64),
-                v.path("patch_size").asInt(32),
-                t.path("max_position_embeddings").asInt(77),
-                t.path("vocab_size").asInt(49408),
-                tw,
-                t.path("num_attention_heads").asInt(tw / 64),
-                t.path("num_hidden_layers").asInt(12));
+        try {
+            return new ClipConfig(
+                    cfg.path("projection_dim").asInt(512),
+                    v.path("image_size").asInt(224),
+                    v.path("num_hidden_layers").asInt(12),
+                    vw,
+                    v.path("num_attention_heads").asInt(vw / 64),
+                    v.path("patch_size").asInt(32),
+                    t.path("max_position_embeddings").asInt(77),
+                    t.path("vocab_size").asInt(49408),
+                    tw,
+                    t.path("num_attention_heads").asInt(tw / 64),
+                    t.path("num_hidden_layers").asInt(12));
+        } catch (IllegalArgumentException e) {
+            throw new WeightFormatException(source + ": " + e.getMessage(), e);
+        }
     }
 
     /** Returns an OpenAI-named map; unknown HF tensors are kept under their name so validation reports them. */
-    static Map<String, Tensor> toOpenAi(Map<String, Tensor> hf) {
+    static Map<String, Tensor> toOpenAi(Map<String, Tensor> hf, String source) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         Map<String, Tensor[]> qkvW = new LinkedHashMap<>();
         Map<String, Tensor[]> qkvB = new LinkedHashMap<>();
@@ -111,17 +116,17 @@ final class HuggingFaceNames {
                 }
             }
         }
-        joinQkv(qkvW, "attn.in_proj_weight", out);
-        joinQkv(qkvB, "attn.in_proj_bias", out);
+        joinQkv(qkvW, "attn.in_proj_weight", out, source);
+        joinQkv(qkvB, "attn.in_proj_bias", out, source);
         return out;
     }
 
-    private static void joinQkv(Map<String, Tensor[]> parts, String name, Map<String, Tensor> out) {
+    private static void joinQkv(Map<String, Tensor[]> parts, String name, Map<String, Tensor> out, String source) {
         for (Map.Entry<String, Tensor[]> e : parts.entrySet()) {
             Tensor[] p = e.getValue();
             for (int i = 0; i < 3; i++) {
                 if (p[i] == null) {
-                    throw new WeightFormatException("missing tensor for " + e.getKey() + name + " ("
+                    throw new WeightFormatException(source + ": missing tensor for " + e.getKey() + name + " ("
                             + "qkv".charAt(i) + "_proj)");
                 }
             }

@@ -2,10 +2,8 @@ package org.dpl4j.training.optim;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
@@ -35,31 +33,31 @@ public final class Adam implements Optimizer, AutoCloseable {
 
     @Override
     public void step(Map<String, Tensor> params, Map<String, Tensor> grads, float lr) {
-        try (Scope s = Scope.open(); NoGradGuard ng = new NoGradGuard()) {
+        try (Scope s = Scope.open(); NoGrad ng = NoGrad.open()) {
             for (Map.Entry<String, Tensor> e : params.entrySet()) {
                 String k = e.getKey();
                 Tensor w = e.getValue();
                 Tensor d = OptimState.grad(grads, k);
                 if (weightDecay != 0) {
                     if (decoupled) {
-                        w.mul_(new Scalar(1 - lr * weightDecay));
+                        Tensors.mulInPlace(w, 1 - lr * weightDecay);
                     } else {
-                        d = d.add(w.mul(new Scalar(weightDecay)));
+                        d = d.add(Tensors.mul(w, weightDecay));
                     }
                 }
                 if (!m1.containsKey(k)) {
-                    m1.put(k, owned.own(torch.zeros_like(w)));
-                    m2.put(k, owned.own(torch.zeros_like(w)));
+                    m1.put(k, owned.own(Tensors.zerosLike(w)));
+                    m2.put(k, owned.own(Tensors.zerosLike(w)));
                 }
                 Tensor a = OptimState.onDeviceOf(m1, k, w, owned);
                 Tensor b = OptimState.onDeviceOf(m2, k, w, owned);
                 int t = steps.merge(k, 1, Integer::sum);
-                a.mul_(new Scalar(beta1)).add_(d.mul(new Scalar(1 - beta1)));
-                b.mul_(new Scalar(beta2)).add_(d.mul(d).mul(new Scalar(1 - beta2)));
+                Tensors.mulInPlace(a, beta1).add_(Tensors.mul(d, 1 - beta1));
+                Tensors.mulInPlace(b, beta2).add_(Tensors.mul(d.mul(d), 1 - beta2));
                 double bc1 = 1 - Math.pow(beta1, t);
                 double bc2 = 1 - Math.pow(beta2, t);
-                Tensor denom = b.sqrt().div(new Scalar((float) Math.sqrt(bc2))).add(new Scalar(eps));
-                w.sub_(a.div(denom).mul(new Scalar((float) (lr / bc1))));
+                Tensor denom = Tensors.add(Tensors.div(b.sqrt(), (float) Math.sqrt(bc2)), eps);
+                w.sub_(Tensors.mul(a.div(denom), (float) (lr / bc1)));
             }
         }
     }
@@ -70,7 +68,7 @@ public final class Adam implements Optimizer, AutoCloseable {
         Map<String, Tensor> out = new LinkedHashMap<>();
         m1.forEach((k, v) -> out.put("m." + k, OptimState.copy(v)));
         m2.forEach((k, v) -> out.put("v." + k, OptimState.copy(v)));
-        steps.forEach((k, v) -> out.put("t." + k, Tensors.floats(new float[] {v}, 1)));
+        steps.forEach((k, v) -> out.put("t." + k, Tensors.floats(new float[] {v}, 1))); // CPU: a host counter, for the checkpoint
         return out;
     }
 

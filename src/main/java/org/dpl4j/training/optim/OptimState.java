@@ -1,10 +1,10 @@
 package org.dpl4j.training.optim;
 
 import java.util.Map;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Owned;
+import org.dpl4j.tensor.Tensors;
 
 /** What {@link Sgd} and {@link Adam} share about their state tensors. */
 final class OptimState {
@@ -20,8 +20,8 @@ final class OptimState {
 
     /** A detached fp32 copy, in the caller's scope. */
     static Tensor copy(Tensor t) {
-        try (NoGradGuard g = new NoGradGuard()) {
-            return t.detach().to(ScalarType.Float).clone();
+        try (NoGrad g = NoGrad.open()) {
+            return Tensors.fp32(t.detach()).clone();
         }
     }
 
@@ -32,7 +32,7 @@ final class OptimState {
     static Tensor onDeviceOf(Map<String, Tensor> state, String name, Tensor w, Owned owned) {
         Tensor s = state.get(name);
         if (!s.device().equals(w.device())) {
-            s = owned.own(s.to(w.device(), ScalarType.Float));
+            s = owned.own(Tensors.fp32(s, w.device()));
             state.put(name, s);
         }
         return s;

@@ -2,11 +2,11 @@ package org.dpl4j.training.optim;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.dpl4j.tensor.NoGrad;
 import org.dpl4j.tensor.Owned;
 import org.dpl4j.tensor.Scope;
+import org.dpl4j.tensor.Tensors;
 
 /**
  * SGD with momentum and L2 weight decay, as {@code torch.optim.SGD} (dampening 0, no Nesterov):
@@ -26,13 +26,13 @@ public final class Sgd implements Optimizer, AutoCloseable {
 
     @Override
     public void step(Map<String, Tensor> params, Map<String, Tensor> grads, float lr) {
-        try (Scope s = Scope.open(); NoGradGuard ng = new NoGradGuard()) {
+        try (Scope s = Scope.open(); NoGrad ng = NoGrad.open()) {
             for (Map.Entry<String, Tensor> e : params.entrySet()) {
                 String k = e.getKey();
                 Tensor w = e.getValue();
                 Tensor d = OptimState.grad(grads, k);
                 if (weightDecay != 0) {
-                    d = d.add(w.mul(new Scalar(weightDecay)));
+                    d = d.add(Tensors.mul(w, weightDecay));
                 }
                 if (momentum != 0) {
                     Tensor buf = buffers.get(k);
@@ -41,11 +41,11 @@ public final class Sgd implements Optimizer, AutoCloseable {
                         buffers.put(k, buf);
                     } else {
                         buf = OptimState.onDeviceOf(buffers, k, w, owned);
-                        buf.mul_(new Scalar(momentum)).add_(d);
+                        Tensors.mulInPlace(buf, momentum).add_(d);
                     }
                     d = buf;
                 }
-                w.sub_(d.mul(new Scalar(lr)));
+                w.sub_(Tensors.mul(d, lr));
             }
         }
     }
