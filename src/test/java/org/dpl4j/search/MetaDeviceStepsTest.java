@@ -48,6 +48,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * have. The step's reads of the loss, gradient finiteness and hits ({@code training.StepReads}) are
  * the only part that does not run on meta.
  *
+ * <p>Every step runs twice: with the classes through the text encoder as search and train plan it
+ * ({@link TextChunks#plan}: these 3 classes in one pass), and in class chunks of at most 2 with one
+ * chunk's graph kept and the other recomputed for its backward (docs/design.md §6.11), which selects
+ * and reorders classes; the plan is made on the host from sizes alone, no tensor of the step is read.
+ *
  * <p>libtorch's meta kernels of {@code matmul}/{@code mm}/{@code bmm} and {@code cat} do not compare
  * devices (a CPU operand gives a meta result), so a CPU tensor that only ever meets those goes unseen
  * here; {@code DevicePlumbingTest} scans the compute code for tensors made without a device.
@@ -122,30 +127,48 @@ class MetaDeviceStepsTest {
                 Method.train("uniform-2")); // a key/value preset
     }
 
-    static Stream<Arguments> rows() {
-        return methods().stream().flatMap(m -> Stream.of(Precision.FP32, Precision.BF16).map(p -> Arguments.of(m, p)));
+    /** How a row takes the classes through the text encoder. */
+    enum Text {
+        /** As {@link TextChunks#plan} plans them (one pass here). */
+        PLANNED,
+        /** In chunks of at most 2 classes, one chunk's graph kept, the other recomputed. */
+        CHUNKED;
+
+        TextChunks.Plan plan(ClipModel clip, ClassTexts texts) {
+            return this == PLANNED ? TextChunks.plan(clip, texts) : new TextChunks.Plan(2, 1);
+        }
+
+        @Override
+        public String toString() {
+            return this == PLANNED ? "text as planned" : "text in class chunks";
+        }
     }
 
-    @ParameterizedTest(name = "{0} in {1}")
+    static Stream<Arguments> rows() {
+        return methods().stream().flatMap(m -> Stream.of(Precision.FP32, Precision.BF16)
+                .flatMap(p -> Stream.of(Text.values()).map(t -> Arguments.of(m, p, t))));
+    }
+
+    @ParameterizedTest(name = "{0} in {1}, {2}")
     @MethodSource("rows")
-    void stepRunsOnTheMetaDevice(Method method, Precision precision) {
+    void stepRunsOnTheMetaDevice(Method method, Precision precision, Text text) {
         try (Scope s = Scope.open()) {
-            run(new ClipWeights(TINY, RandomWeights.create(TINY, 1), null, null), method, precision, 2);
+            run(new ClipWeights(TINY, RandomWeights.create(TINY, 1), null, null), method, precision, 2, text);
         }
     }
 
     /**
      * The same steps at ViT-B/16's dimensions, which cost nothing on meta: there the alpha step takes
-     * its val batch of 16 in chunks of {@link AlphaChunks#size} (4), each back-propagated through the
-     * class text features kept in the graph.
+     * its val batch of 16 in chunks of {@link AlphaChunks#size} (4), each back-propagated down to the
+     * class text features, whose summed gradient then goes through the text encoder, in class chunks too.
      */
-    @ParameterizedTest(name = "{0} at ViT-B/16 dimensions")
+    @ParameterizedTest(name = "{0} at ViT-B/16 dimensions, text in class chunks")
     @MethodSource("methods")
     void stepRunsOnTheMetaDeviceAtVitB16Dimensions(Method method) {
         ClipConfig b16 = ClipConfig.vitB16();
         assertThat(AlphaChunks.size(b16, 16)).isLessThan(16);
         try (Scope s = Scope.open()) {
-            run(new ClipWeights(b16, metaWeights(b16), null, null), method, Precision.FP32, 16);
+            run(new ClipWeights(b16, metaWeights(b16), null, null), method, Precision.FP32, 16, Text.CHUNKED);
         }
     }
 
@@ -159,15 +182,16 @@ class MetaDeviceStepsTest {
         return out;
     }
 
-    private static void run(ClipWeights weights, Method method, Precision precision, int valBatch) {
+    private static void run(ClipWeights weights, Method method, Precision precision, int valBatch, Text text) {
         Placement meta = new Placement(DeviceSpec.META, precision);
         try (ClipModel clip = ClipModel.placed(weights, meta)) {
             assertThat(DeviceSpec.of(clip.weights().get("visual.proj").device())).isEqualTo(DeviceSpec.META);
             List<Map<String, Tensor>> state;
             try {
-                state = method.stage() == Stage.SEARCH ? searchStep(clip, method, valBatch) : trainStep(clip, method);
+                state = method.stage() == Stage.SEARCH ? searchStep(clip, method, valBatch, text) : trainStep(clip, method, text);
             } catch (RuntimeException e) { // libtorch's error, its first line prefixed with the row
-                throw new AssertionError(method + " in " + precision.label() + ": " + e.getMessage().strip().split("\n")[0], e);
+                throw new AssertionError(method + " in " + precision.label() + ", " + text + ": "
+                        + e.getMessage().strip().split("\n")[0], e);
             }
             assertThat(state).allSatisfy(m -> assertThat(m).isNotEmpty());
             List<String> off = new ArrayList<>();
@@ -183,14 +207,14 @@ class MetaDeviceStepsTest {
     }
 
     /** One bilevel step (alpha step on a val batch, prompt step on a train batch); the parameters and both optimisers' state after it. */
-    private static List<Map<String, Tensor>> searchStep(ClipModel clip, Method m, int valBatch) {
+    private static List<Map<String, Tensor>> searchStep(ClipModel clip, Method m, int valBatch, Text text) {
         SearchSettings settings = SearchSettings.defaults().toBuilder().candidates(List.of(0, 1, 2)).build();
         BilevelSearch search = new BilevelSearch(clip, settings, m.name(), Progress.NONE, line -> {});
         try (SearchSpace net = SearchSpaces.init(m.name(), clip, settings.candidates(), 1, settings.attention());
                 Adam adam = new Adam(settings.alphaBeta1(), settings.alphaBeta2(), 1e-8f, 0f, false);
                 Sgd sgd = settings.sgd().optimizer()) {
             ClassTexts texts = net.texts(clip, CLASSES, settings.template());
-            search.bilevelStep(net, texts, TextChunks.plan(clip, texts), batch(clip, valBatch), batch(clip, 3), adam, sgd, 0.01f);
+            search.bilevelStep(net, texts, text.plan(clip, texts), batch(clip, valBatch), batch(clip, 3), adam, sgd, 0.01f);
             return List.of(net.alphaParameters(), net.promptParameters(), adam.state(), sgd.state());
         }
     }
@@ -199,7 +223,7 @@ class MetaDeviceStepsTest {
      * One train step with the method's own settings ({@link MethodDefaults}: PromptSRC's loss terms against its
      * frozen branch); the learner's parameters and the optimiser's state after it.
      */
-    private static List<Map<String, Tensor>> trainStep(ClipModel clip, Method m) {
+    private static List<Map<String, Tensor>> trainStep(ClipModel clip, Method m, Text text) {
         TrainSettings settings = MethodDefaults.of(m.name()).toBuilder().distillWeight(m.distill() ? 1f : 0f).build();
         PromptTrainer trainer = new PromptTrainer(clip, settings, Progress.NONE, line -> {});
         try (PromptLearner prompts = PromptLearners.init(m.name(), m.config(clip.config()), clip, 0.02f, 1);
@@ -207,7 +231,7 @@ class MetaDeviceStepsTest {
                 FrozenBranch frozen = settings.selfRegulation() == null ? null : FrozenBranch.build(clip, CLASSES, 8, Progress.NONE)) {
             ClassTexts texts = prompts.texts(clip, CLASSES, List.of("a photo of a {}."));
             Tensor teacher = m.distill() ? TrainJob.teacherText(clip, CLASSES, 8, Progress.NONE) : null;
-            trainer.step(prompts, texts, TextChunks.plan(clip, texts), teacher, frozen, batch(clip, 2), sgd, 0.01f);
+            trainer.step(prompts, texts, text.plan(clip, texts), teacher, frozen, batch(clip, 2), sgd, 0.01f);
             return List.of(prompts.parameters(), sgd.state());
         }
     }
