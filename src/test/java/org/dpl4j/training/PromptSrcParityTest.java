@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
+import org.dpl4j.data.Batch;
+import org.dpl4j.data.Sample;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.model.io.ClipLoader;
 import org.dpl4j.prompts.ClassTexts;
@@ -31,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * golden tiny CLIP, 4 + 4 prompts, depth 9 capped at 3): the prompts on the token-replacement mechanism, the frozen
  * branch built from the 60 templates, and the training step's loss ({@link SelfRegulation#terms}, what
  * {@link PromptTrainer} differentiates): features, logits and every loss term within 1e-5, the gradient of the total
- * w.r.t. every prompt within 1e-4 relative.
+ * w.r.t. every prompt within 1e-4 relative; the train stage's step hands its optimiser the same gradients (bit for
+ * bit in one text pass, within the bound in class chunks).
  */
 class PromptSrcParityTest {
     static final String FILE = "promptsrc.safetensors";
@@ -71,6 +75,26 @@ class PromptSrcParityTest {
                 for (int i = 0; i < params.size(); i++) {
                     report("grad." + params.get(i) + " (rel)", Golden.maxRelDiff(grads.get(i), g.get("grad." + params.get(i))), 1e-4f);
                 }
+                // the train stage's own step: the text features through a TextPass (docs/design.md §6.11), then the same
+                // terms; it hands its optimiser these gradients bit for bit in one text pass, and the official ones within
+                // the same bound in class chunks (of 2 and 1 classes, one or two graphs kept)
+                PromptTrainer trainer = new PromptTrainer(clip, MethodDefaults.of(PromptSrcPublished.METHOD), Progress.NONE, m -> {});
+                Batch batch = batch(images, labels, names);
+                for (TextChunks.Plan plan : List.of(TextChunks.plan(clip, texts), new TextChunks.Plan(2, 1), new TextChunks.Plan(2, 2))) {
+                    CapturedGradients captured = new CapturedGradients();
+                    float loss = trainer.step(p, texts, plan, null, frozen, batch, captured, 0f).loss();
+                    boolean onePass = plan.chunk() >= names.size();
+                    report("train step, " + plan + ": loss", Math.abs(loss - Tensors.item(g.get("loss"))), 1e-5f);
+                    for (int i = 0; i < params.size(); i++) {
+                        float[] got = captured.grads.get(i);
+                        if (onePass) {
+                            assertThat(got).as("train step in one text pass: grad.%s bit for bit", params.get(i))
+                                    .usingElementComparator(PromptSrcParityTest::compareBits).containsExactly(Tensors.toFloats(grads.get(i)));
+                        }
+                        report("train step, " + plan + ": grad." + params.get(i) + " (rel)", Golden.maxRelDiff(
+                                Tensors.floats(got, Tensors.shape(grads.get(i))), g.get("grad." + params.get(i))), 1e-4f);
+                    }
+                }
             }
             // the method's learner, as train builds it from the preset, has the same tensors
             try (var fresh = PromptLearners.init(PromptSrcPublished.METHOD,
@@ -79,6 +103,19 @@ class PromptSrcParityTest {
                         g, clip).parameters().keySet());
             }
         }
+    }
+
+    private static int compareBits(float a, float b) {
+        return Integer.compare(Float.floatToRawIntBits(a), Float.floatToRawIntBits(b));
+    }
+
+    /** The golden images and labels as a loaded batch. */
+    private static Batch batch(Tensor images, int[] labels, List<String> names) {
+        List<Sample> samples = new ArrayList<>();
+        for (int i = 0; i < labels.length; i++) {
+            samples.add(new Sample(Path.of("golden-" + i), labels[i], names.get(labels[i])));
+        }
+        return new Batch(Tensors.toFloats(images), labels, samples);
     }
 
     private static float diff(Tensor a, Tensor b) {
