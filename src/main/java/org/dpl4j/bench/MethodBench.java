@@ -1,10 +1,13 @@
 package org.dpl4j.bench;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.bytedeco.pytorch.Tensor;
+import org.dpl4j.data.Batch;
+import org.dpl4j.data.Sample;
 import org.dpl4j.model.ClipConfig;
 import org.dpl4j.model.ClipModel;
 import org.dpl4j.prompts.ClassTexts;
@@ -17,12 +20,12 @@ import org.dpl4j.tensor.Placement;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Tensors;
 import org.dpl4j.training.FrozenBranch;
-import org.dpl4j.training.Losses;
-import org.dpl4j.training.SelfRegulation;
-import org.dpl4j.util.Progress;
 import org.dpl4j.training.MethodDefaults;
-import org.dpl4j.training.StepRunner;
+import org.dpl4j.training.PromptTrainer;
+import org.dpl4j.training.SelfRegulation;
+import org.dpl4j.training.TextChunks;
 import org.dpl4j.training.TrainSettings;
+import org.dpl4j.util.Progress;
 import org.dpl4j.training.optim.Sgd;
 import org.dpl4j.util.ProcessStats;
 
@@ -71,20 +74,12 @@ public final class MethodBench {
                 FrozenBranch frozen = regime == null ? null : FrozenBranch.build(clip, names, 64, Progress.NONE)) {
             ClassTexts texts = learner.texts(clip, names, List.of(CoCoOp.TEMPLATE));
             int batch = s.batchSize();
-            int[] labels = IntStream.range(0, batch).map(i -> i % names.size()).toArray();
-            int res = config.imageResolution();
+            Batch images = randomBatch(batch, names);
+            // the train stage's own step, classes through the text encoder as a run plans them
+            PromptTrainer trainer = new PromptTrainer(clip, s, Progress.NONE, line -> {});
+            TextChunks.Plan textPlan = TextChunks.plan(clip, texts);
             ProcessStats.resetPeakRss();
-            PromptLearner.Towers towers = frozen == null ? null : learner.towers(clip).orElseThrow();
-            Runnable one = () -> {
-                try (Scope scope = Scope.open()) {
-                    Tensor images = Tensors.randn(clip.device(), batch, 3, res, res);
-                    StepRunner.step(() -> frozen != null
-                            ? SelfRegulation.terms(regime.loss(), frozen, clip, images, towers.image().apply(images),
-                                    towers.text().apply(texts), labels).terms().total()
-                            : Losses.crossEntropy(learner.logits(clip, images, texts), labels), learner.parameters(), sgd,
-                            s.sgd().lr());
-                }
-            };
+            Runnable one = () -> trainer.step(learner, texts, textPlan, null, frozen, images, sgd, s.sgd().lr());
             for (int i = 0; i < warmup; i++) {
                 one.run();
             }
@@ -98,5 +93,22 @@ public final class MethodBench {
             log.accept(String.format("%-10s %.2f s/step", method, secs));
             return new Row(method, learner.trainableParameters(), batch, names.size(), secs, ProcessStats.peakRssGb());
         }
+    }
+
+    /** {@code n} random images (N(0, 1) pixels, as the benchmark's other steps use), labels cycling over the classes. */
+    private Batch randomBatch(int n, List<String> names) {
+        int res = config.imageResolution();
+        java.util.Random rng = new java.util.Random(1);
+        float[] pixels = new float[n * 3 * res * res];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) rng.nextGaussian();
+        }
+        int[] labels = new int[n];
+        List<Sample> samples = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % names.size();
+            samples.add(new Sample(Path.of("random-" + i), labels[i], names.get(labels[i])));
+        }
+        return new Batch(pixels, labels, samples);
     }
 }
