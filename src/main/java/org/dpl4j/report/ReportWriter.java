@@ -3,7 +3,6 @@ package org.dpl4j.report;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -42,21 +41,7 @@ public final class ReportWriter {
         Charts.headless();
         List<RunData> runs = read(inputs);
         AtomicFiles.writeString(outHtml, render(inputs, runs));
-        shareable(outHtml);
         return runs;
-    }
-
-    /**
-     * The atomic write goes through a temporary file, which Java creates readable by its owner
-     * only; a report is made to be shared (served, attached, opened by a colleague), so it gets the
-     * permissions of an ordinary file, rw-r--r--. Skipped on file systems without POSIX permissions.
-     */
-    private static void shareable(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-            // not POSIX (e.g. Windows): the platform's defaults apply
-        }
     }
 
     /** Reads every run directory found under the inputs; names are relative to their input. */

@@ -8,11 +8,14 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes files so that a reader (or a resumed run) never sees a half-written one: the bytes go
  * to a temporary file in the same folder, are forced to disk, and the file is renamed over the
- * target in one step.
+ * target in one step. The temporary file is created as any new file is (the process's umask decides
+ * its permissions), not with {@link Files#createTempFile}'s owner-only ones: run directories, models
+ * and bundles are made to be read by others (a colleague, a Spark executor, a web server).
  */
 public final class AtomicFiles {
     private AtomicFiles() {}
@@ -26,7 +29,7 @@ public final class AtomicFiles {
     public static void write(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path tmp = newTemporary(dir, target);
         try {
             try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
                     OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
@@ -55,7 +58,7 @@ public final class AtomicFiles {
      */
     public static boolean createExclusively(Path target, String content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path tmp = newTemporary(dir, target);
         try {
             write(tmp, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
             Files.createLink(target, tmp);
@@ -64,6 +67,19 @@ public final class AtomicFiles {
             return false;
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A new empty file beside {@code target} under a name no one else holds, with the umask's permissions. */
+    private static Path newTemporary(Path dir, Path target) throws IOException {
+        while (true) {
+            Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
+                    + ".tmp");
+            try {
+                return Files.createFile(tmp);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // another writer drew the same name: draw again
+            }
         }
     }
 

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +28,20 @@ class AtomicFilesTest {
         try (var s = Files.list(dir)) {
             assertThat(s.map(p -> p.getFileName().toString())).containsExactly("metrics.json");
         }
+    }
+
+    /** Files.createTempFile would make every run file owner-only (rw-------); a file written here is as any new one. */
+    @Test
+    void writtenFilesHaveTheUmasksPermissionsLikeAnyNewFile() throws IOException {
+        Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX file system");
+        Path plain = Files.createFile(dir.resolve("plain"));
+        Path f = dir.resolve("run.json");
+        AtomicFiles.writeString(f, "{}");
+        Path created = dir.resolve("created");
+        assertThat(AtomicFiles.createExclusively(created, "x")).isTrue();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
+                .isEqualTo(PosixFilePermissions.toString(Files.getPosixFilePermissions(created)))
+                .isEqualTo(PosixFilePermissions.toString(Files.getPosixFilePermissions(plain)));
     }
 
     @Test
