@@ -61,11 +61,11 @@ final class RunCommand implements Callable<Integer> {
         Map<String, TrainSettings> out = new LinkedHashMap<>();
         for (String b : baselines) {
             if (MethodDefaults.fixedTextInput(b)) {
-                out.put(b, train.settings(1, b, loader));
+                out.put(b, train.settings(1, b, subsample, loader));
             }
             if (Pipeline.DPL_ON.containsKey(b)) { // the method trained on the searched layout, with its settings
                 String m = Pipeline.DPL_ON.get(b);
-                out.put(m, train.settings(1, m, loader));
+                out.put(m, train.settings(1, m, subsample, loader));
             }
         }
         return out;

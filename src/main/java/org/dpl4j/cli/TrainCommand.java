@@ -13,6 +13,7 @@ import org.dpl4j.prompts.PromptConfig;
 import org.dpl4j.prompts.Presets;
 import org.dpl4j.run.Json;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.training.MethodDefaults;
 import org.dpl4j.training.TestMetrics;
 import org.dpl4j.run.RunLock;
 import org.dpl4j.training.TrainJob;
@@ -88,7 +89,7 @@ final class TrainCommand implements Callable<Integer> {
             // two processes given the same --out take turns: the second waits, then finds the run finished
             TestMetrics metrics = RunLock.holding(out, "dpl4j train", Logs.stderr(engine.quiet), () -> new TrainJob(clip,
                     model.model, engine.progress(), Logs.stderr(engine.quiet))
-                    .run(layout.method(), data.spec(), cfg, train.settings(data.seed, layout.method(), loader), new RunDirectory(out),
+                    .run(layout.method(), data.spec(), cfg, MethodDefaults.forDataset(train.settings(data.seed, layout.method(), data.spec().subsample(), loader), data.spec().dataset()), new RunDirectory(out),
                             Logs.commandLine(spec)));
             System.out.println(Json.PRETTY.writeValueAsString(metrics));
         }

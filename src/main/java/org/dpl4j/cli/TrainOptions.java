@@ -51,7 +51,12 @@ final class TrainOptions {
      * option given, except that a method with a fixed text input keeps it ({@link #checkTextInput}).
      */
     TrainSettings settings(long seed, String method, LoaderOptions loader) {
-        TrainSettings defaults = MethodDefaults.of(method);
+        return settings(seed, method, "all", loader);
+    }
+
+    /** As {@link #settings(long, String, LoaderOptions)}, from the method's defaults for classes {@code subsample}. */
+    TrainSettings settings(long seed, String method, String subsample, LoaderOptions loader) {
+        TrainSettings defaults = MethodDefaults.of(method, subsample);
         TrainSettings.Builder b = defaults.toBuilder().seed(seed).workers(loader.workers())
                 .badImages(loader.badImages());
         if (epochs != null) {

@@ -77,6 +77,12 @@ public final class Datasets {
         return ENTRIES.stream().map(Entry::name).toList();
     }
 
+    /** Whether {@code name} is a known dataset's name or alias. */
+    public static boolean known(String name) {
+        String key = normalise(name);
+        return ENTRIES.stream().anyMatch(e -> normalise(e.name()).equals(key) || normalise(e.alias()).equals(key));
+    }
+
     /** The canonical (CoOp) name for {@code name} or an alias of it. */
     public static String canonicalName(String name) {
         return find(name).name();

@@ -19,6 +19,7 @@ import org.dpl4j.search.SearchJob;
 import org.dpl4j.search.SearchSettings;
 import org.dpl4j.training.TestMetrics;
 import org.dpl4j.training.TrainJob;
+import org.dpl4j.training.MethodDefaults;
 import org.dpl4j.training.TrainSettings;
 import org.dpl4j.util.Progress;
 
@@ -52,8 +53,9 @@ public final class Pipeline {
             this(datasets, root, shots, seeds, subsample, baselines, search, train, Map.of());
         }
 
-        TrainSettings train(String method) {
-            return methodTrain.getOrDefault(method, train);
+        /** The train settings of {@code method} on {@code dataset} ({@link MethodDefaults#forDataset}). */
+        TrainSettings train(String method, String dataset) {
+            return MethodDefaults.forDataset(methodTrain.getOrDefault(method, train), dataset);
         }
     }
 
@@ -198,7 +200,7 @@ public final class Pipeline {
             throws IOException {
         Path dir = u.dir(out);
         TestMetrics m = locked(dir, () -> new TrainJob(clip, modelPath, progress, log)
-                .run(u.learner(), spec(plan, u), cfg, plan.train(u.learner()).withSeed(u.seed()), new RunDirectory(dir), command));
+                .run(u.learner(), spec(plan, u), cfg, plan.train(u.learner(), u.dataset()).withSeed(u.seed()), new RunDirectory(dir), command));
         return new ResultsTable.Row(u.dataset(), u.method(), u.seed(), m.test().top1());
     }
 

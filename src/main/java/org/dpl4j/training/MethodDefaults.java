@@ -1,6 +1,7 @@
 package org.dpl4j.training;
 
 import java.util.Locale;
+import org.dpl4j.data.Datasets;
 import org.dpl4j.prompts.CoCoOp;
 import org.dpl4j.prompts.MaPLe;
 import org.dpl4j.prompts.PromptLearners;
@@ -34,6 +35,34 @@ public final class MethodDefaults {
             case PromptSrcPublished.METHOD -> promptSrc(PromptSrcPublished.of(PromptSrcPublished.Protocol.FEW_SHOT, null));
             default -> d;
         };
+    }
+
+    /**
+     * {@code method}'s defaults for a run on classes {@code subsample} ("all", "base" or "new"):
+     * PromptSRC trains base classes with its base-to-new config (20 epochs, GPA 15/1) and all classes
+     * with its few-shot one; every other method as {@link #of(String)}. The dataset's share of the
+     * defaults comes after the options, from {@link #forDataset}.
+     */
+    public static TrainSettings of(String method, String subsample) {
+        if (PromptSrcPublished.METHOD.equals(method.toLowerCase(Locale.ROOT)) && "base".equals(subsample)) {
+            return promptSrc(PromptSrcPublished.of(PromptSrcPublished.Protocol.BASE_TO_NEW, null));
+        }
+        return of(method);
+    }
+
+    /**
+     * {@code s} for a run on {@code dataset}: where it holds PromptSRC's few-shot config, that config's
+     * GPA for the dataset (its commented 45/5 for StanfordCars, Flowers, Aircraft, DTD and EuroSAT,
+     * {@link PromptSrcPublished#of}); everything else unchanged, also the epochs an option set.
+     */
+    public static TrainSettings forDataset(TrainSettings s, String dataset) {
+        SelfRegulation few = SelfRegulation.of(PromptSrcPublished.of(PromptSrcPublished.Protocol.FEW_SHOT, null));
+        if (s.selfRegulation() == null || !s.selfRegulation().equals(few)) {
+            return s;
+        }
+        String name = Datasets.known(dataset) ? Datasets.canonicalName(dataset) : null; // an image folder: the config's own
+        return s.toBuilder().selfRegulation(SelfRegulation.of(PromptSrcPublished.of(PromptSrcPublished.Protocol.FEW_SHOT, name)))
+                .build();
     }
 
     /** The train settings of a published PromptSRC config, its loss weights and GPA included ({@link SelfRegulation}). */

@@ -44,6 +44,31 @@ class PromptSrcPublishedTest {
         assertThat(MethodDefaults.promptSrc(PromptSrcPublished.of(Protocol.BASE_TO_NEW, null)).epochs()).isEqualTo(20);
     }
 
+    /** What `train` and `run` start from: the base-to-new config for base classes, the dataset's GPA for few-shot. */
+    @Test
+    void runsGetTheirProtocolsAndDatasetsConfig() {
+        TrainSettings fewShot = MethodDefaults.of(PromptSrcPublished.METHOD, "all");
+        assertThat(fewShot).isEqualTo(MethodDefaults.of(PromptSrcPublished.METHOD));
+        assertGpa(MethodDefaults.forDataset(fewShot, "dtd"), 50, 45, 5);
+        assertGpa(MethodDefaults.forDataset(fewShot, "DescribableTextures"), 50, 45, 5);
+        assertGpa(MethodDefaults.forDataset(fewShot, "oxford_pets"), 50, 30, 30);
+        assertGpa(MethodDefaults.forDataset(fewShot, "my-image-folder"), 50, 30, 30);
+        // an epoch count given as an option stays; the GPA still follows the dataset
+        assertGpa(MethodDefaults.forDataset(fewShot.toBuilder().epochs(10).build(), "eurosat"), 10, 45, 5);
+        TrainSettings baseToNew = MethodDefaults.of(PromptSrcPublished.METHOD, "base");
+        assertGpa(baseToNew, 20, 15, 1);
+        assertGpa(MethodDefaults.forDataset(baseToNew, "dtd"), 20, 15, 1);
+        // every other method is left as it is
+        TrainSettings maple = MethodDefaults.of("maple", "base");
+        assertThat(maple).isEqualTo(MethodDefaults.of("maple"));
+        assertThat(MethodDefaults.forDataset(maple, "dtd")).isEqualTo(maple);
+    }
+
+    private static void assertGpa(TrainSettings s, int epochs, double mean, double std) {
+        assertThat(new Object[] {s.epochs(), s.selfRegulation().gpaMean(), s.selfRegulation().gpaStd()})
+                .containsExactly(epochs, mean, std);
+    }
+
     @Test
     void theLayoutIsPromptSrcsTokensAtTheConfigsDepthCappedAtTheModel() {
         ClipConfig vitB16 = ClipConfig.vitB16();
