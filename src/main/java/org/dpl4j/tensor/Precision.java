@@ -107,7 +107,9 @@ public enum Precision {
     public record Choice(Precision precision, String how, String hardware, boolean emulated) {
         @Override
         public String toString() {
-            return precision.label() + " (" + how + ": " + hardware + (emulated ? "; bf16 is emulated here, slower than fp32" : "") + ")";
+            // "auto: <fact>" is the reason; after "asked for" the hardware fact is only context
+            return precision.label() + " (" + how + ("auto".equals(how) ? ": " : "; ") + hardware
+                    + (emulated ? "; bf16 is emulated here, slower than fp32" : "") + ")";
         }
     }
 

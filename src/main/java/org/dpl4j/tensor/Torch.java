@@ -33,6 +33,12 @@ public final class Torch {
         }
         preloadBundled();
         loadedFrom = Loader.load(torch.class);
+        // libtorch sizes its intra-op pool itself, and on some virtual machines below the CPUs the
+        // process may use: 1 thread on a 2-vCPU AMD EPYC guest (2 cores, no SMT), where every step then
+        // ran on one core. The documented default (--threads) is every CPU; OMP_NUM_THREADS still rules.
+        if (System.getenv("OMP_NUM_THREADS") == null) {
+            torch.set_num_threads(Runtime.getRuntime().availableProcessors());
+        }
         if (System.getenv("OPENBLAS_NUM_THREADS") == null) {
             blasThreads(torch.get_num_threads());
         }

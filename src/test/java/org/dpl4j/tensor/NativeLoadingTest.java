@@ -49,6 +49,39 @@ class NativeLoadingTest {
         assertThat(out).contains("sum 6.0");
     }
 
+    /**
+     * A fresh JVM computes on every CPU it may use (the documented default of --threads), whatever pool
+     * size libtorch picks on its own (1 of 2 on a 2-vCPU AMD EPYC guest), and OMP_NUM_THREADS still rules.
+     */
+    @Test
+    void theDefaultIntraOpThreadsAreEveryCpuUnlessOmpNumThreadsSaysOtherwise() throws Exception {
+        assertThat(threadsOfAFreshJvm(null)).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(threadsOfAFreshJvm("1")).isEqualTo(1);
+    }
+
+    private static int threadsOfAFreshJvm(String ompNumThreads) throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                ThreadsProbe.class.getName()).redirectErrorStream(true);
+        pb.environment().remove("OMP_NUM_THREADS");
+        if (ompNumThreads != null) {
+            pb.environment().put("OMP_NUM_THREADS", ompNumThreads);
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out.lines().filter(l -> l.startsWith("threads ")).mapToInt(l -> Integer.parseInt(l.substring(8).trim()))
+                .findFirst().orElseThrow(() -> new AssertionError("no threads line in: " + out));
+    }
+
+    /** Child process: the intra-op threads after loading. */
+    public static final class ThreadsProbe {
+        public static void main(String[] args) {
+            System.out.println("threads " + Torch.threads());
+        }
+    }
+
     /** Child process: load, compute, and list what is mapped. */
     public static final class Probe {
         public static void main(String[] args) {

@@ -40,7 +40,7 @@ class PrecisionChoiceTest {
         Precision.Choice t4 = Precision.choose("bf16", CUDA0, PLAIN_CPU, new ComputeCapability(7, 5));
         assertThat(t4.precision()).isEqualTo(Precision.BF16);
         assertThat(t4.emulated()).isTrue();
-        assertThat(t4.toString()).isEqualTo("bf16 (asked for: cuda:0 has compute capability 7.5, below 8.0 (Ampere):"
+        assertThat(t4.toString()).isEqualTo("bf16 (asked for; cuda:0 has compute capability 7.5, below 8.0 (Ampere):"
                 + " no bf16 tensor cores; bf16 is emulated here, slower than fp32)");
         assertThat(Precision.choose("bf16", CUDA0, PLAIN_CPU, new ComputeCapability(8, 0)).emulated()).isFalse();
         assertThat(Precision.choose("fp32", CUDA0, PLAIN_CPU, new ComputeCapability(9, 0)).precision()).isEqualTo(Precision.FP32);
