@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.dpl4j.bench.Benchmark;
 import org.dpl4j.bench.LoaderBench;
-import org.dpl4j.data.DataSpec;
 import org.dpl4j.data.DatasetSplits;
 import org.dpl4j.data.image.ImageCache;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -18,17 +18,8 @@ import picocli.CommandLine.Spec;
         description = "Images/s the batch loader delivers to a training step that takes --step-ms (it only sleeps), with and without"
                 + " the decoded-image cache, per worker count: does the CPU keep a fast device fed?")
 final class LoaderBenchCommand implements Callable<Integer> {
-    @Option(names = "--dataset", required = true, description = "dataset name (e.g. caltech101)")
-    String dataset;
-
-    @Option(names = "--root", required = true, description = "datasets folder")
-    Path root;
-
-    @Option(names = "--shots", defaultValue = "16", description = "few-shot images per class (default: ${DEFAULT-VALUE})")
-    int shots;
-
-    @Option(names = "--seed", defaultValue = "1", description = "few-shot and batch-order seed (default: ${DEFAULT-VALUE})")
-    long seed;
+    /** The data as every command reads it ({@code --subsample} too: a base-class split is a few-shot split). */
+    @Mixin DataOptions data;
 
     @Option(names = "--workers", split = ",", defaultValue = "1,2,4", description = "decoding threads to try (default: ${DEFAULT-VALUE})")
     List<Integer> workers;
@@ -53,15 +44,15 @@ final class LoaderBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DatasetSplits data = new DataSpec(dataset, root, shots, seed, "all").load();
+        DatasetSplits splits = data.spec().load();
         long cache = cacheMb != null ? cacheMb << 20 : ImageCache.shared().limit();
         List<Double> before = Benchmark.loadAverage();
-        List<LoaderBench.Row> rows = LoaderBench.run(data.train(), resolution, batch, workers, stepMs, epochs, cache, seed,
+        List<LoaderBench.Row> rows = LoaderBench.run(splits.train(), resolution, batch, workers, stepMs, epochs, cache, data.seed,
                 s -> System.err.println("  " + s));
         List<Double> after = Benchmark.loadAverage();
         var out = spec.commandLine().getOut();
         out.printf("%s %d-shot train split: %d images, batch %d, %d px, %s, %d cores; load average %s before, %s after%n",
-                data.name(), shots, data.train().size(), batch, resolution,
+                splits.name(), data.shots, splits.train().size(), batch, resolution,
                 stepMs > 0 ? String.format("step %d ms (at most %.0f images/s)", stepMs, batch * 1000.0 / stepMs) : "no step (the loader alone)",
                 Runtime.getRuntime().availableProcessors(), before, after);
         out.printf("%7s %5s %5s %8s %8s %9s %8s%n", "workers", "cache", "epoch", "images/s", "seconds", "waited s", "decodes");

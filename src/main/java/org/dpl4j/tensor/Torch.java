@@ -85,24 +85,7 @@ public final class Torch {
 
     /** Absolute paths of every libtorch/libc10 shared object mapped into this process. */
     public static List<String> mappedTorchLibraries() {
-        init();
-        List<String> out = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-                int slash = line.indexOf('/');
-                if (slash < 0) {
-                    continue;
-                }
-                String path = line.substring(slash);
-                String name = path.substring(path.lastIndexOf('/') + 1);
-                if ((name.startsWith("libtorch") || name.startsWith("libc10")) && !out.contains(path)) {
-                    out.add(path);
-                }
-            }
-        } catch (IOException e) {
-            // not Linux: nothing to report
-        }
-        return out;
+        return mapped(name -> name.startsWith("libtorch") || name.startsWith("libc10"));
     }
 
     /**
@@ -111,6 +94,11 @@ public final class Torch {
      * These are the files really in use, whatever the class path or LD_LIBRARY_PATH say.
      */
     public static List<String> mappedNativeLibraries() {
+        return mapped(name -> ENGINE_LIBRARY.matcher(name).lookingAt() && name.contains(".so"));
+    }
+
+    /** The mapped files of this process whose file name {@code wanted} accepts, each once, in the kernel's order. */
+    private static List<String> mapped(java.util.function.Predicate<String> wanted) {
         init();
         List<String> out = new ArrayList<>();
         try {
@@ -120,8 +108,7 @@ public final class Torch {
                     continue;
                 }
                 String path = line.substring(slash);
-                String name = path.substring(path.lastIndexOf('/') + 1);
-                if (ENGINE_LIBRARY.matcher(name).lookingAt() && name.contains(".so") && !out.contains(path)) {
+                if (wanted.test(path.substring(path.lastIndexOf('/') + 1)) && !out.contains(path)) {
                     out.add(path);
                 }
             }
