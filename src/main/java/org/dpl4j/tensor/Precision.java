@@ -11,8 +11,13 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 public enum Precision {
     /** Tolerances of the golden parity tests (another implementation, fp32; measured differences ~1e-6). */
     FP32(ScalarType.Float, new Tolerance(1e-4f, 1e-4f, 1e-4f)),
-    /** Tolerances of {@code Bf16GradientTest} (bf16 against fp32 on the golden tiny and the bundled small CLIP). */
-    BF16(ScalarType.BFloat16, new Tolerance(0.3f, 0.02f, 0.1f));
+    /**
+     * Tolerances of {@code Bf16GradientTest} (bf16 against fp32 on the golden tiny and the bundled small CLIP)
+     * and of {@code dpl4j doctor}. The gradient bound is 0.2 because bf16's own error on a random tiny CLIP
+     * spreads that far: over 20 weight draws of the doctor's model, 0.036–0.148 (the doctor's draw 0.087);
+     * at 0.1 a third of them failed on a healthy CPU (docs/design.md, {@code dpl4j doctor}).
+     */
+    BF16(ScalarType.BFloat16, new Tolerance(0.3f, 0.02f, 0.2f));
 
     private final ScalarType type;
     private final Tolerance tolerance;

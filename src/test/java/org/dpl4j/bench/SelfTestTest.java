@@ -43,13 +43,29 @@ class SelfTestTest {
         assertThat(r.failure()).isEmpty();
     }
 
+    /**
+     * bf16's tolerance holds on a healthy device whatever the random weights: each draw rounds every
+     * weight differently, a larger change than another device's summation order. At a gradient bound of
+     * 0.1, seeds 3, 9 and 10 failed here (0.120, 0.111, 0.139).
+     */
+    @Test
+    void bf16StaysWithinItsToleranceOnTenRandomModels() {
+        Placement bf16 = new Placement(DeviceSpec.CPU, Precision.BF16);
+        for (long seed = 1; seed <= 10; seed++) {
+            SelfTest.Result r = SelfTest.run(SelfTest.TINY, seed, bf16, w -> w);
+            float worst = (float) r.steps().stream().mapToDouble(SelfTest.StepCheck::gradError).max().orElseThrow();
+            System.out.printf("self-test bf16, weights seed %d: worst gradient error %.3f%n", seed, worst);
+            assertThat(r.failure()).as("weights seed %d", seed).isEmpty();
+        }
+    }
+
     @Test
     void aDeviceThatComputesSomethingElseFails() {
         SelfTest.Result fp32 = SelfTest.run(Placement.CPU_FP32, w -> scaledColumn(w, 1.01f));
         assertThat(fp32.failure()).hasValueSatisfying(f -> assertThat(f).startsWith("supernet step on cpu/fp32: logits differ by ")
                 .endsWith("from the CPU's fp32 ones (tolerance 0.000100)"));
-        // bf16's tolerance is wider: the fault must be larger to show
-        SelfTest.Result bf16 = SelfTest.run(new Placement(DeviceSpec.CPU, Precision.BF16), w -> scaledColumn(w, 1.5f));
+        // bf16's tolerance is wider: the fault must be larger to show (at 1.5 the worst gradient error is 0.200)
+        SelfTest.Result bf16 = SelfTest.run(new Placement(DeviceSpec.CPU, Precision.BF16), w -> scaledColumn(w, 2f));
         assertThat(bf16.failure()).hasValueSatisfying(f -> assertThat(f).startsWith("supernet step on cpu/bf16: "));
         System.out.println("broken fp32 device: " + fp32.failure().orElseThrow() + "\nbroken bf16 device: " + bf16.failure().orElseThrow());
     }

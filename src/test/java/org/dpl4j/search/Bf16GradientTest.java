@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * A supernet step in bf16 mode against the same step in fp32, on the golden tiny CLIP and the
  * bundled small CLIP, with the same alphas, prompts, images and labels: the frozen weights lose
  * mantissa bits, the learnable tensors and the loss stay fp32. Tolerances: loss within 0.02,
- * logits within 0.3, gradients of the alphas and of the prompts within 0.1 relative
+ * logits within 0.3, gradients of the alphas and of the prompts within 0.2 relative
  * (max |g16 − g32| / max |g32|, worst tensor): {@link Precision#BF16}'s tolerance, which {@code dpl4j doctor}
  * also applies. Measured on 2026-12-03 (AVX2, emulated bf16):
  * tiny logits 0.111, loss 0.0094, alpha grads 0.055, prompt grads 0.067; small 0.025, 0.0034,
