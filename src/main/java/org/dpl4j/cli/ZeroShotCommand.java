@@ -72,7 +72,7 @@ final class ZeroShotCommand implements Callable<Integer> {
         }
         ClassTally tally;
         try (ClipModel clip = model.load(engine.placement());
-                ZeroShotClassifier classifier = ZeroShotClassifier.build(clip, data.classNames(), templateList, batch,
+                ZeroShotClassifier classifier = ZeroShotClassifier.build(clip, model.model, data.classNames(), templateList, batch,
                         engine.progress())) {
             // Zero-shot CLIP as OpenAI's clip.load preprocesses: its numbers are CLIP's, not a DPL run's.
             tally = Evaluator.tally(classifier, data.classNames(), data.test(), clip.config().imageResolution(),

@@ -15,6 +15,7 @@ import org.dpl4j.run.ModelRef;
 import org.dpl4j.run.RunDirectory;
 import org.dpl4j.run.RunIdentity;
 import org.dpl4j.run.RunInfo;
+import org.dpl4j.tensor.Precision;
 import org.dpl4j.util.Progress;
 
 /**
@@ -59,7 +60,7 @@ public final class ZeroShotJob {
         DatasetSplits data = spec.loadForEval();
         List<String> templates = templates(baseline, data.name());
         RunInfo now = RunInfo.start("zeroshot", method, RunInfo.NONE, spec, data, List.of("test"), null,
-                new Settings(baseline.textFeatures(), templates, evalBatch, badImages), ModelRef.of(modelPath, clip), command);
+                new Settings(textFeatures(baseline), templates, evalBatch, badImages), ModelRef.of(modelPath, clip), command);
         if (run.isComplete()) {
             RunIdentity.ZEROSHOT.checkSame(run, now); // a finished run is reused only for the settings it ran
             return TrainJob.finished(run, log);
@@ -79,13 +80,23 @@ public final class ZeroShotJob {
         return metrics;
     }
 
+    /**
+     * What the class features are, as run.json records it: below fp32 it says that they are computed in
+     * fp32 ({@link ZeroShotClassifier#build(ClipModel, Path, List, List, int, Progress.Factory)}), so that a
+     * bf16 zero-shot run made before, with bf16 class features, is refused rather than taken for one.
+     */
+    private String textFeatures(ZeroShotBaseline baseline) {
+        return baseline.textFeatures() + (clip.placement().precision() == Precision.FP32 ? "" : " (computed in fp32)");
+    }
+
     /** The templates of a baseline on a dataset (CoOp name, or an image folder's). */
     static List<String> templates(ZeroShotBaseline baseline, String dataset) {
         return TrainJob.templates(baseline.templates(), dataset);
     }
 
     /** The baseline's classifier for {@code classNames} of {@code dataset}, texts encoded {@code textBatch} at a time. */
-    ZeroShotClassifier classifier(ZeroShotBaseline baseline, String dataset, List<String> classNames, int textBatch) {
-        return ZeroShotClassifier.build(clip, classNames, templates(baseline, dataset), textBatch, progress);
+    ZeroShotClassifier classifier(ZeroShotBaseline baseline, String dataset, List<String> classNames, int textBatch)
+            throws IOException {
+        return ZeroShotClassifier.build(clip, modelPath, classNames, templates(baseline, dataset), textBatch, progress);
     }
 }

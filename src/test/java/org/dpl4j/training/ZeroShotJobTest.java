@@ -16,6 +16,9 @@ import org.dpl4j.model.text.ClipTokenizer;
 import org.dpl4j.prompts.Templates;
 import org.dpl4j.prompts.ZeroShotBaseline;
 import org.dpl4j.run.RunDirectory;
+import org.dpl4j.tensor.DeviceSpec;
+import org.dpl4j.tensor.Placement;
+import org.dpl4j.tensor.Precision;
 import org.dpl4j.tensor.Scope;
 import org.dpl4j.tensor.Shape;
 import org.dpl4j.tensor.Tensors;
@@ -75,7 +78,7 @@ class ZeroShotJobTest {
         return clip.logits(clip.image().encode(x, BlockAttention.PLAIN), classFeatures);
     }
 
-    private static void assertHandcrafted(String dataset, List<String> classes, List<String> prompts) {
+    private static void assertHandcrafted(String dataset, List<String> classes, List<String> prompts) throws IOException {
         try (Scope s = Scope.open();
                 ZeroShotClassifier z = job.classifier(ZeroShotBaseline.HANDCRAFTED, dataset, classes, 2)) {
             Tensor expected = clipLogits(textFeatures(prompts));
@@ -88,7 +91,7 @@ class ZeroShotJobTest {
     }
 
     @Test
-    void zeroshotLogitsAreClipsCosinesWithTheHandCraftedTemplate() {
+    void zeroshotLogitsAreClipsCosinesWithTheHandCraftedTemplate() throws IOException {
         // CoOp's zsclip.py: DescribableTextures "{} texture.", OxfordPets "a photo of a {}, a type of pet."
         assertHandcrafted("DescribableTextures", List.of("banded", "blotchy", "chequered"),
                 List.of("banded texture.", "blotchy texture.", "chequered texture."));
@@ -100,7 +103,7 @@ class ZeroShotJobTest {
     }
 
     @Test
-    void ensembleIsTheNormalisedMeanOfEveryTemplatesNormalisedFeatures() {
+    void ensembleIsTheNormalisedMeanOfEveryTemplatesNormalisedFeatures() throws IOException {
         List<String> classes = List.of("banded", "golden_retriever", "red car");
         try (Scope s = Scope.open();
                 ZeroShotClassifier z = job.classifier(ZeroShotBaseline.ENSEMBLE, "DescribableTextures", classes, 7)) {
@@ -116,6 +119,27 @@ class ZeroShotJobTest {
             assertThat(Templates.ENSEMBLE).hasSize(60);
             assertThat(Golden.maxAbsDiff(z.classFeatures(), expected)).isLessThanOrEqualTo(TOL);
             assertThat(Golden.maxAbsDiff(z.logits(pixels, images), clipLogits(expected))).isLessThanOrEqualTo(1e-4f);
+        }
+    }
+
+    /**
+     * In bf16 the zero-shot class features are fp32 CLIP's, bit for bit (the weights are read again in fp32
+     * for the text pass), while the images still go through the bf16 model: issue 24's finding that bf16's
+     * text tower alone moved the zero-shot column (docs/design.md, "Precision").
+     */
+    @Test
+    void inBf16TheClassFeaturesAreFp32sAndTheImagesBf16s() throws IOException {
+        Path model = Shared.require("golden/tiny-clip");
+        List<String> classes = List.of("banded", "blotchy", "chequered");
+        try (Scope s = Scope.open();
+                ClipModel bf16 = ClipLoader.load(model, null, new Placement(DeviceSpec.CPU, Precision.BF16));
+                ZeroShotClassifier fp32 = job.classifier(ZeroShotBaseline.HANDCRAFTED, "DescribableTextures", classes, 2);
+                ZeroShotClassifier low = new ZeroShotJob(bf16, model, Progress.NONE, line -> {})
+                        .classifier(ZeroShotBaseline.HANDCRAFTED, "DescribableTextures", classes, 2)) {
+            assertThat(Golden.maxAbsDiff(low.classFeatures(), fp32.classFeatures())).isZero();
+            float logits = Golden.maxAbsDiff(low.logits(pixels, images), fp32.logits(pixels, images));
+            System.out.printf("bf16 zero-shot, fp32 class features: logits differ from fp32's by %.4f%n", logits);
+            assertThat(logits).as("the images go through the bf16 model").isPositive();
         }
     }
 
