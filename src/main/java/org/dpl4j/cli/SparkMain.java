@@ -50,6 +50,9 @@ public final class SparkMain {
                 // the launcher's thread settings (see dpl4j): OpenMP and OpenBLAS workers must not spin
                 .setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE")
                 .setIfMissing("spark.executorEnv.OPENBLAS_THREAD_TIMEOUT", "10")
+                // and its allocator settings: glibc's malloc otherwise page-faults each step's activations in again
+                .setIfMissing("spark.executorEnv.MALLOC_MMAP_THRESHOLD_", "33554432")
+                .setIfMissing("spark.executorEnv.MALLOC_TRIM_THRESHOLD_", "1073741824")
                 // Spark's warnings and the units' lines, not its INFO log: a distribution logs through log4j2, where
                 // quietLogs' slf4j-simple settings do nothing (--conf spark.log.level=INFO brings them back)
                 .setIfMissing("spark.log.level", "WARN");
