@@ -40,14 +40,16 @@ public final class ZeroShotClassifier implements ImageClassifier, AutoCloseable 
     /**
      * Encodes the {@code templates.size() × classNames.size()} texts {@code textBatch} at a time (all
      * templates share the chunks, so few classes still make full batches); the progress task counts texts.
+     * Text and images through {@code clip} in its own precision: for tests; callers use the overload
+     * below, which keeps the class features fp32.
      */
-    public static ZeroShotClassifier build(ClipModel clip, List<String> classNames, List<String> templates,
+    static ZeroShotClassifier build(ClipModel clip, List<String> classNames, List<String> templates,
             int textBatch, Progress.Factory progress) {
         return build(clip, clip, classNames, templates, textBatch, progress);
     }
 
     /**
-     * As {@link #build(ClipModel, List, List, int, Progress.Factory)}, with the class features computed in
+     * The zero-shot classifier, as {@link #build(ClipModel, List, List, int, Progress.Factory)}, with the class features computed in
      * fp32 whatever {@code clip}'s precision: in bf16 the weights are read again from {@code weights} in
      * fp32 for the text pass (then released), and only the images go through {@code clip} in bf16. Zero-shot
      * CLIP is the protocol's reference column, and bf16's rounding of the text tower is what moved it:
@@ -61,7 +63,7 @@ public final class ZeroShotClassifier implements ImageClassifier, AutoCloseable 
     public static ZeroShotClassifier build(ClipModel clip, Path weights, List<String> classNames, List<String> templates,
             int textBatch, Progress.Factory progress) throws IOException {
         if (clip.placement().precision() == Precision.FP32) {
-            return build(clip, classNames, templates, textBatch, progress);
+            return build(clip, clip, classNames, templates, textBatch, progress);
         }
         try (ClipModel text = ClipLoader.load(weights, clip.config(), new Placement(clip.placement().device(), Precision.FP32))) {
             return build(clip, text, classNames, templates, textBatch, progress);
